@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rt_file.c - the raw profile file: naming, creation, section allocation,
+ * and moving every section to another file (fork child, vitprof_set_file).
+ *
+ * Every section is its own MAP_SHARED mapping of a page-aligned file range,
+ * so a section never moves in memory when the file grows, and the kernel
+ * keeps every store in the page cache when the process dies. File space is
+ * reserved with posix_fallocate() before it is mapped: a store to a mapped
+ * page the file system cannot back would be a SIGBUS in the profiled
+ * program. When space cannot be had (disk full, no file) the section falls
+ * back to anonymous memory: the program runs on, and the loss is counted.
+ *
+ * All functions here are called with rt_g.lock held (or before any thread
+ * exists, or in a fork child).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+struct rt_mapping {
+	void *addr;
+	uint64_t size;
+	uint64_t offset;   /* file offset; meaningless when !in_file */
+	int in_file;
+};
+
+static struct rt_mapping *maps;
+static size_t n_maps, cap_maps;
+
+void *rt_anon_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+size_t rt_strlcpy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+
+	if (cap) {
+		size_t c = n < cap - 1 ? n : cap - 1;
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+size_t rt_u64_to_dec(char *out, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
+static uint64_t page_round(uint64_t n)
+{
+	uint64_t p = rt_g.page_size;
+	return (n + p - 1) & ~(p - 1);
+}
+
+/*
+ * Expands VITPROF_FILE's patterns into out: %p pid, %h host, %e executable
+ * name, %% percent; any other % sequence is kept as it is. Returns the
+ * length, or 0 when the result does not fit in cap.
+ */
+size_t rt_expand_path(char *out, size_t cap, const char *pattern)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = pattern; *p; p++) {
+		char buf[VPR_PATH_MAX];
+		const char *ins = buf;
+		size_t len;
+
+		if (p[0] != '%' || !p[1]) {
+			buf[0] = *p;
+			buf[1] = '\0';
+		} else {
+			switch (*++p) {
+			case 'p':
+				rt_u64_to_dec(buf, (uint64_t)getpid());
+				break;
+			case 'h':
+				if (gethostname(buf, VPR_HOST_MAX) != 0)
+					rt_strlcpy(buf, "unknown", sizeof buf);
+				buf[VPR_HOST_MAX - 1] = '\0';
+				break;
+			case 'e': {
+				ssize_t r = readlink("/proc/self/exe", buf, sizeof buf - 1);
+				buf[r > 0 ? r : 0] = '\0';
+				if (r <= 0)
+					rt_strlcpy(buf, "program", sizeof buf);
+				ins = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+				break;
+			}
+			case '%':
+				rt_strlcpy(buf, "%", sizeof buf);
+				break;
+			default:
+				buf[0] = '%';
+				buf[1] = *p;
+				buf[2] = '\0';
+			}
+		}
+		len = strlen(ins);
+		if (n + len >= cap)
+			return 0;
+		memcpy(out + n, ins, len);
+		n += len;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * Creates path exclusively (never through a symlink, mode 0600), replacing
+ * a regular file left there by an earlier run, and reserves and maps its
+ * header page. Returns the fd and sets *hdr_out, or returns -1 with errno.
+ */
+static int create_file(const char *path, struct vpr_file_header **hdr_out)
+{
+	int fd, err, tries;
+	void *p;
+
+	for (tries = 0;; tries++) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST || tries > 0)
+			break;
+		if (unlink(path) != 0)
+			return -1;
+	}
+	if (fd < 0)
+		return -1;
+	err = posix_fallocate(fd, 0, rt_g.page_size);
+	if (err) {
+		unlink(path);
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	p = mmap(NULL, rt_g.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		err = errno;
+		unlink(path);
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	*hdr_out = p;
+	return fd;
+}
+
+/*
+ * Opens the raw file at path (already expanded) and makes it the one in
+ * use, with a fresh header. On failure the runtime keeps an anonymous
+ * header page and no file: counting goes on, nothing is written, and the
+ * failure is reported once. Returns 0 or -1.
+ */
+int rt_file_open(const char *path)
+{
+	struct vpr_file_header *hdr = NULL;
+	int fd = create_file(path, &hdr);
+
+	if (fd < 0) {
+		int err = errno;
+		rt_g.fd = -1;
+		rt_g.hdr = rt_anon_alloc(rt_g.page_size);
+		rt_report_once("cannot create the profile", path, err);
+		if (rt_g.hdr)
+			rt_g.hdr->lost_sections++;
+		return -1;
+	}
+	rt_g.fd = fd;
+	rt_g.hdr = hdr;
+	rt_strlcpy(rt_g.path, path, sizeof rt_g.path);
+	return 0;
+}
+
+static int register_mapping(void *addr, uint64_t size, uint64_t offset, int in_file)
+{
+	if (n_maps == cap_maps) {
+		size_t ncap = cap_maps ? cap_maps * 2 : 256;
+		struct rt_mapping *m = rt_anon_alloc(ncap * sizeof *m);
+		if (!m)
+			return -1;
+		if (maps) {
+			memcpy(m, maps, n_maps * sizeof *m);
+			munmap(maps, cap_maps * sizeof *m);
+		}
+		maps = m;
+		cap_maps = ncap;
+	}
+	maps[n_maps++] = (struct rt_mapping){addr, size, offset, in_file};
+	return 0;
+}
+
+/* Reserves [hdr->end, +size) in the file and maps it at addr (or anywhere). */
+static void *map_file_range(int fd, uint64_t off, uint64_t size, void *addr)
+{
+	int err = posix_fallocate(fd, (off_t)off, (off_t)size);
+	void *p;
+
+	if (err) {
+		errno = err;
+		return NULL;
+	}
+	p = mmap(addr, size, PROT_READ | PROT_WRITE,
+	         MAP_SHARED | (addr ? MAP_FIXED : 0), fd, (off_t)off);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Allocates a section of at least size bytes (rounded up to pages) at the
+ * end of the file, writes its section header and publishes it in the file
+ * header. Falls back to anonymous memory when the file cannot take it
+ * (counted in lost_sections, reported once). Returns the zero-filled
+ * section, or NULL when not even anonymous memory could be had.
+ */
+void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out)
+{
+	struct vpr_file_header *hdr = rt_g.hdr;
+	struct vpr_section *sec = NULL;
+	int in_file = 0;
+	uint64_t off = 0;
+
+	size = page_round(size);
+	if (rt_g.fd >= 0) {
+		off = hdr->end;
+		sec = map_file_range(rt_g.fd, off, size, NULL);
+		if (sec)
+			in_file = 1;
+		else
+			rt_report_once("cannot extend the profile", rt_g.path, errno);
+	}
+	if (!sec) {
+		sec = rt_anon_alloc(size);
+		if (hdr)
+			hdr->lost_sections++;
+		if (!sec)
+			return NULL;
+	}
+	if (register_mapping(sec, size, off, in_file) != 0) {
+		munmap(sec, size);
+		return NULL;
+	}
+	sec->magic = VPR_SECTION_MAGIC;
+	sec->type = type;
+	sec->offset = off;
+	sec->size = size;
+	if (in_file) {
+		/* The section is complete before the header points past it. */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		hdr->end = off + size;
+		hdr->n_sections++;
+		rt_clock_mark(hdr);
+	}
+	*size_out = size;
+	return sec;
+}
+
+/* Unmaps a section that is no longer used (its file range stays). */
+void rt_section_release(void *addr)
+{
+	size_t i;
+
+	for (i = 0; i < n_maps; i++) {
+		if (maps[i].addr == addr) {
+			munmap(addr, maps[i].size);
+			maps[i] = maps[--n_maps];
+			return;
+		}
+	}
+}
+
+/*
+ * Re-homes one mapped section into the new file at offset off, at the same
+ * address. keep_counts copies the whole section; otherwise only what a fork
+ * child inherits: the section header (and modules, which are still loaded).
+ */
+static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_counts)
+{
+	struct vpr_section *sec = m->addr;
+	unsigned char saved[sizeof(struct vpr_edges)];
+	const void *src = m->addr;
+	size_t len = (size_t)m->size;
+
+	/* The old mapping may be the parent's file: read it, never write it. */
+	memcpy(saved, m->addr, sizeof saved);
+	if (!keep_counts && sec->type == VPR_SEC_EDGES) {
+		struct vpr_edges *e = (struct vpr_edges *)saved;
+		e->n_used = 0;
+		e->lost_calls = 0;
+		e->lost_frames = 0;
+		src = saved;
+		len = sizeof saved;
+	}
+	if (fd >= 0 && posix_fallocate(fd, (off_t)off, (off_t)m->size) == 0 &&
+	    pwrite(fd, src, len, (off_t)off) == (ssize_t)len &&
+	    mmap(m->addr, m->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	         fd, (off_t)off) != MAP_FAILED) {
+		sec->offset = off;
+		m->offset = off;
+		m->in_file = 1;
+		return 0;
+	}
+/* No file space: keep the section in anonymous memory. */
+	if (mmap(m->addr, m->size, PROT_READ | PROT_WRITE,
+	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
+		memcpy(m->addr, saved, sizeof saved);
+	m->in_file = 0;
+	return -1;
+}
+
+/*
+ * Moves every live section to a new raw file at new_path, at the same
+ * addresses, so that pointers held by threads stay valid. With keep_counts
+ * (vitprof_set_file) the counts come along and the old file is removed;
+ * without (a fork child) the child starts from zero in its own file and the
+ * parent's file is left alone. Returns 0, or -1 when the new file could not
+ * be created (keep_counts: nothing changed; fork child: it counts into
+ * anonymous memory).
+ */
+int rt_file_move(const char *new_path, int keep_counts)
+{
+	struct vpr_file_header *old = rt_g.hdr, *hdr = NULL;
+	int fd = create_file(new_path, &hdr);
+	size_t i;
+	int lost = 0;
+
+	if (fd < 0) {
+		int err = errno;
+		if (keep_counts) {
+			errno = err;
+			return -1;
+		}
+		rt_report_once("cannot create the profile", new_path, err);
+		hdr = rt_anon_alloc(rt_g.page_size);
+		if (!hdr)
+			return -1;
+	}
+	memcpy(hdr, old, sizeof *hdr);
+	hdr->end = hdr->first_section;
+	hdr->n_sections = 0;
+	/* Moving brings anonymous sections into the file: nothing is lost
+	 * unless a section fails to move now. */
+	hdr->lost_sections = 0;
+	if (keep_counts)
+		hdr->flags |= VPR_FLAG_MOVED;
+	else
+		hdr->lost_calls = hdr->n_threads = 0;
+	for (i = 0; i < n_maps; i++) {
+		uint64_t off = hdr->end;
+		if (move_section(&maps[i], fd, off, keep_counts) == 0) {
+			hdr->end = off + maps[i].size;
+			hdr->n_sections++;
+		} else {
+			lost = 1;
+		}
+	}
+	if (lost || fd < 0)
+		hdr->lost_sections++;
+	if (keep_counts && rt_g.fd >= 0)
+		unlink(rt_g.path);
+	if (rt_g.fd >= 0)
+		close(rt_g.fd);
+	munmap(old, rt_g.page_size);
+	rt_g.hdr = hdr;
+	rt_g.fd = fd;
+	if (fd >= 0)
+		rt_strlcpy(rt_g.path, new_path, sizeof rt_g.path);
+	else
+		rt_g.path[0] = '\0';
+	return fd >= 0 ? 0 : -1;
+}
+
+/* Writes every mapping back to the disk now (vitprof_dump). */
+int rt_file_sync(void)
+{
+	size_t i;
+	int rc = 0;
+
+	if (rt_g.fd < 0)
+		return -1;
+	if (msync(rt_g.hdr, rt_g.page_size, MS_SYNC) != 0)
+		rc = -1;
+	for (i = 0; i < n_maps; i++)
+		if (maps[i].in_file && msync(maps[i].addr, maps[i].size, MS_SYNC) != 0)
+			rc = -1;
+	return rc;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rt_internal.h - declarations shared between the runtime's files.
+ *
+ * Naming: the exported ABI is __cyg_profile_func_* and vitprof_* (vitprof.h);
+ * helpers shared between rt/ files are rt_*; everything else is static. The
+ * library is built with -fvisibility=hidden, so nothing here is exported.
+ *
+ * Rules for everything reachable from a hook: no malloc, no stdio, no
+ * locks on the fast path, errno preserved, never exit or abort.
+ */
+#ifndef VITPROF_RT_INTERNAL_H
+#define VITPROF_RT_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vitprof_raw.h"
+
+#define RT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define RT_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* One shadow-stack frame (time mode). */
+struct rt_frame {
+	uintptr_t fn;
+	uintptr_t site;
+	struct vpr_edge_time *edge;  /* NULL: not timed (table moved by fork) */
+	struct vpr_edge_time *func;  /* the callee's function record, or NULL */
+	uint64_t start;              /* tick at entry */
+	uint64_t child;              /* ticks spent in instrumented callees */
+};
+
+/*
+ * A thread shard: one thread's edge table (a section of the raw file) and,
+ * in time mode, its shadow stack. Shards live in runtime memory, are never
+ * freed, and go back to a free list when their thread exits, so a program
+ * that starts a million short threads uses as many shards as it ever had
+ * threads alive at once.
+ */
+struct rt_shard {
+	struct vpr_edges *table;     /* the live table section */
+	uint64_t shard_id;
+	uint64_t grow_at;            /* grow when table->n_used reaches this */
+	struct rt_frame *stack;      /* time mode: shadow stack (anonymous) */
+	size_t depth;                /* frames in use */
+	size_t stack_cap;            /* frames mapped */
+	size_t overflow;             /* frames entered past stack_cap */
+	unsigned epoch;              /* bumped each time the table moves */
+	int in_use;
+	struct rt_shard *next_all;   /* every shard, for reset and fork */
+	struct rt_shard *next_free;
+};
+
+/* Hot-path copy of the current thread's table, in one TLS block. */
+struct rt_tls {
+	unsigned char *slots;        /* entry 0 of the live table */
+	uint64_t mask;               /* capacity - 1 */
+	unsigned shift;              /* 64 - log2(capacity) */
+	int busy;                    /* recursion guard */
+	struct rt_shard *shard;      /* NULL until the thread's first call */
+};
+
+extern RT_TLS struct rt_tls rt_tls;
+
+/* Shadow stack capacity per thread, in frames (virtual memory, NORESERVE). */
+#define RT_STACK_FRAMES (1u << 22)
+#define RT_INITIAL_CAPACITY 1024u
+
+/* Process-wide state; fields after `lock` are guarded by it. */
+struct rt_global {
+	int ready;                   /* 1 once rt_init() completed */
+	uint32_t mode;               /* VPR_MODE_* */
+	uint32_t entry_size;
+	uint32_t page_size;
+	int verbose;
+	int reported;                /* the one loss line has been printed */
+	pthread_mutex_t lock;
+	int fd;                      /* raw file, or -1 when there is none */
+	struct vpr_file_header *hdr; /* mapped header page (anonymous if no file) */
+	char path[VPR_PATH_MAX];     /* raw file path in use */
+	char pattern[VPR_PATH_MAX];  /* VITPROF_FILE as given */
+	struct rt_shard *shards;     /* every shard */
+	struct rt_shard *free_shards;
+	uint64_t next_shard_id;
+	pthread_key_t thread_key;
+};
+
+extern struct rt_global rt_g;
+
+/* rt_init.c */
+void rt_init(void);
+void rt_report_once(const char *what, const char *path, int err);
+void rt_log(const char *a, const char *b);
+
+/* rt_shard.c */
+struct rt_shard *rt_thread_attach(void);
+void *rt_edge_insert(uintptr_t site, uintptr_t fn);
+void rt_shards_after_fork(struct rt_shard *keep);
+void rt_shards_reset(void);
+void rt_shards_key_create(void);
+void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
+void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
+
+/* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
+int rt_file_open(const char *path);
+void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out);
+void rt_section_release(void *addr);
+int rt_file_move(const char *new_path, int keep_counts);
+int rt_file_sync(void);
+size_t rt_expand_path(char *out, size_t cap, const char *pattern);
+void *rt_anon_alloc(size_t size);
+
+/* rt_modules.c */
+void rt_modules_init(void);
+void rt_module_check(uintptr_t addr);
+
+/* rt_clock.c */
+void rt_clock_init(struct vpr_file_header *hdr, int timed);
+void rt_clock_mark(struct vpr_file_header *hdr);
+uint64_t rt_clock_now(void);
+extern int rt_clock_is_tsc;
+
+/* Small formatting helpers usable in hooks (no stdio). */
+size_t rt_strlcpy(char *dst, const char *src, size_t cap);
+size_t rt_u64_to_dec(char *out, uint64_t v);
+
+#endif /* VITPROF_RT_INTERNAL_H */
+
+/* ---- hot-path helpers, inlined into the hooks ---------------------------- */
+#ifndef VITPROF_RT_INLINES
+#define VITPROF_RT_INLINES
+
+extern RT_TLS int rt_tls_timed;
+
+/* Fibonacci hashing of the (site, callee) key into log2(capacity) bits. */
+static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)
+{
+	return (((uint64_t)site + ((uint64_t)fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
+}
+
+/*
+ * Finds the slot of (site, fn) in the current thread's table, inserting it
+ * when it is new. Returns NULL when the call cannot be counted. stride is a
+ * constant at each call site, so each mode gets its own specialised loop.
+ */
+static inline uint64_t *rt_slot(uintptr_t site, uintptr_t fn, size_t stride)
+{
+	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+
+	for (;;) {
+		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
+		if (RT_LIKELY(e[1] == fn && e[0] == site))
+			return e;
+		if (e[1] == 0)
+			return rt_edge_insert(site, fn);
+		i = (i + 1) & rt_tls.mask;
+	}
+}
+
+/* Closes the top frame of s at tick now, charging its edge and function. */
+static inline void rt_frame_pop(struct rt_shard *s, uint64_t now)
+{
+	struct rt_frame *f = &s->stack[--s->depth];
+	uint64_t incl = now > f->start ? now - f->start : 0;
+	uint64_t self = incl > f->child ? incl - f->child : 0;
+
+	if (f->edge) {
+		f->edge->total_ticks += incl;
+		f->edge->self_ticks += self;
+	}
+	if (f->func && f->func->count && --f->func->count == 0)
+		f->func->total_ticks += incl;
+	if (s->depth)
+		s->stack[s->depth - 1].child += incl;
+}
+#endif

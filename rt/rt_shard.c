@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rt_shard.c - per-thread shards: attaching a thread, inserting a new call
+ * edge, growing a table, and the shard-wide operations (fork, reset).
+ *
+ * A shard's table is touched by its own thread only, so counting needs no
+ * atomics and shares no cache line. The global lock is taken only here, on
+ * slow paths: a thread's first call, a table that grows, a shard released.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+RT_TLS struct rt_tls rt_tls;
+RT_TLS int rt_tls_timed;
+
+#define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
+
+static unsigned log2u64(uint64_t v)
+{
+	return 63u - (unsigned)__builtin_clzll(v);
+}
+
+/* Points the thread's hot-path copy at s's live table. */
+static void tls_load(struct rt_shard *s)
+{
+	rt_tls.slots = (unsigned char *)s->table + s->table->entries_offset;
+	rt_tls.mask = s->table->capacity - 1;
+	rt_tls.shift = 64u - log2u64(s->table->capacity);
+	rt_tls.shard = s;
+	rt_tls_timed = rt_g.mode == VPR_MODE_TIME;
+}
+
+/* Allocates an empty, not yet live table. Caller holds rt_g.lock. */
+static struct vpr_edges *table_new(uint64_t shard_id, uint32_t generation,
+                                   uint64_t capacity)
+{
+	uint64_t size;
+	struct vpr_edges *t = rt_section_alloc(VPR_SEC_EDGES,
+	        ENTRIES_OFFSET + capacity * rt_g.entry_size, &size);
+
+	if (!t)
+		return NULL;
+	t->shard_id = shard_id;
+	t->thread_id = (uint64_t)gettid();
+	t->generation = generation;
+	t->entry_size = rt_g.entry_size;
+	t->capacity = capacity;
+	t->entries_offset = ENTRIES_OFFSET;
+	return t;
+}
+
+/* Inserts a key known to be absent into table t (no growth, no checks). */
+static uint64_t *table_put(struct vpr_edges *t, uintptr_t site, uintptr_t fn)
+{
+	unsigned char *slots = (unsigned char *)t + t->entries_offset;
+	uint64_t mask = t->capacity - 1;
+	uint64_t i = rt_hash(site, fn, 64u - log2u64(t->capacity));
+
+	for (;; i = (i + 1) & mask) {
+		uint64_t *e = (uint64_t *)(slots + i * t->entry_size);
+		if (e[1] == 0) {
+			e[0] = site;
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			e[1] = fn;
+			t->n_used++;
+			return e;
+		}
+	}
+}
+
+/* Finds a key in the thread's current table; NULL when absent. */
+static uint64_t *table_find(uintptr_t site, uintptr_t fn)
+{
+	size_t stride = rt_g.entry_size;
+	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+
+	for (;; i = (i + 1) & rt_tls.mask) {
+		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
+		if (e[1] == fn && e[0] == site)
+			return e;
+		if (e[1] == 0)
+			return NULL;
+	}
+}
+
+/* Re-points every shadow-stack frame of s into its current table. */
+static void frames_resolve(struct rt_shard *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->depth; i++) {
+		struct rt_frame *f = &s->stack[i];
+		if (f->edge)
+			f->edge = (struct vpr_edge_time *)table_find(f->site, f->fn);
+		if (f->func)
+			f->func = (struct vpr_edge_time *)table_find(VPR_SITE_FUNCTION, f->fn);
+	}
+}
+
+/*
+ * Moves s's table into one four times larger (a new generation), then makes
+ * it live. Returns 0, or -1 when no memory could be had (the old table
+ * stays, and growth is retried a little later).
+ */
+static int table_grow(struct rt_shard *s)
+{
+	struct vpr_edges *old = s->table, *t;
+	unsigned char *slots = (unsigned char *)old + old->entries_offset;
+	uint64_t i, cap = old->capacity;
+
+	pthread_mutex_lock(&rt_g.lock);
+	t = table_new(s->shard_id, old->generation + 1, cap * 4);
+	pthread_mutex_unlock(&rt_g.lock);
+	if (!t) {
+		uint64_t later = old->n_used + cap / 16;
+		s->grow_at = later < cap - cap / 16 ? later : cap - cap / 16;
+		return -1;
+	}
+	for (i = 0; i < cap; i++) {
+		uint64_t *e = (uint64_t *)(slots + i * old->entry_size);
+		if (e[1])
+			memcpy(table_put(t, (uintptr_t)e[0], (uintptr_t)e[1]), e,
+			       old->entry_size);
+	}
+	t->lost_calls = old->lost_calls;
+	t->lost_frames = old->lost_frames;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t->live = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* An anonymous table (offset 0: the file is full) cannot replace the
+	 * one in the file: leave that live, stale but never double counted. */
+	if (t->sec.offset)
+		old->live = 0;
+	s->table = t;
+	s->grow_at = t->capacity / 2;
+	s->epoch++;
+	tls_load(s);
+	if (s->depth)
+		frames_resolve(s);
+	pthread_mutex_lock(&rt_g.lock);
+	rt_section_release(old);
+	pthread_mutex_unlock(&rt_g.lock);
+	rt_log("table grown for a thread, slots:", NULL);
+	return 0;
+}
+
+/*
+ * Slow path of rt_slot(): (site, fn) is not in the table. Records any
+ * module not seen yet, grows the table when it is half full, and inserts
+ * the key. Returns the new slot, or NULL (the call is lost and counted).
+ * Preserves errno.
+ */
+void *rt_edge_insert(uintptr_t site, uintptr_t fn)
+{
+	struct rt_shard *s = rt_tls.shard;
+	int saved = errno;
+	uint64_t *e;
+
+	rt_module_check(fn);
+	if (site != VPR_SITE_FUNCTION)
+		rt_module_check(site);
+	if (s->table->n_used + 1 >= s->grow_at && table_grow(s) != 0 &&
+	    s->table->n_used + 1 >= s->grow_at) {
+		s->table->lost_calls++;
+		errno = saved;
+		return NULL;
+	}
+	e = table_put(s->table, site, fn);
+	errno = saved;
+	return e;
+}
+
+static struct rt_shard *shard_new(void)
+{
+	static unsigned char *arena;
+	static size_t arena_left;
+	struct rt_shard *s;
+	size_t need = (sizeof *s + 63u) & ~(size_t)63u;
+
+	if (arena_left < need) {
+		arena = rt_anon_alloc(65536);
+		arena_left = arena ? 65536 : 0;
+		if (!arena)
+			return NULL;
+	}
+	s = (struct rt_shard *)arena;
+	arena += need;
+	arena_left -= need;
+	memset(s, 0, sizeof *s);
+	s->shard_id = ++rt_g.next_shard_id;
+	s->table = table_new(s->shard_id, 0, RT_INITIAL_CAPACITY);
+	if (!s->table)
+		return NULL;
+	s->table->live = 1;
+	s->grow_at = RT_INITIAL_CAPACITY / 2;
+	s->next_all = rt_g.shards;
+	rt_g.shards = s;
+	return s;
+}
+
+/*
+ * Gives the calling thread a shard (a released one if any, else a new one)
+ * and loads it into the thread's TLS. Starts the runtime on the first call.
+ * Returns the shard, or NULL when no memory could be had.
+ */
+struct rt_shard *rt_thread_attach(void)
+{
+	struct rt_shard *s;
+
+	rt_init();
+	pthread_mutex_lock(&rt_g.lock);
+	s = rt_g.free_shards;
+	if (s)
+		rt_g.free_shards = s->next_free;
+	else
+		s = shard_new();
+	if (s) {
+		s->in_use = 1;
+		s->table->thread_id = (uint64_t)gettid();
+		rt_g.hdr->n_threads++;
+	}
+	pthread_mutex_unlock(&rt_g.lock);
+	if (!s)
+		return NULL;
+	if (rt_g.mode == VPR_MODE_TIME && !s->stack) {
+		size_t cap = RT_STACK_FRAMES;
+		while (cap >= 1024 && !(s->stack = rt_anon_alloc(cap * sizeof *s->stack)))
+			cap /= 16;
+		s->stack_cap = s->stack ? cap : 0;
+	}
+	s->depth = 0;
+	s->overflow = 0;
+	tls_load(s);
+	pthread_setspecific(rt_g.thread_key, s);
+	return s;
+}
+
+/* Closes every open frame of s at tick now (exit, thread exit). */
+void rt_shard_close_frames(struct rt_shard *s, uint64_t now)
+{
+	s->overflow = 0;
+	while (s->depth)
+		rt_frame_pop(s, now);
+}
+
+/*
+ * Time mode, the exit of fn: pops its frame. When the top frame is not fn,
+ * frames above fn's were left by longjmp or an exception: they are closed
+ * now. An exit with no frame (entered before a reset or while the guard was
+ * up) is counted in lost_frames.
+ */
+void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
+{
+	struct rt_shard *s = rt_tls.shard;
+	size_t j;
+
+	if (RT_UNLIKELY(s->overflow)) {
+		s->overflow--;
+		s->table->lost_frames++;
+		return;
+	}
+	if (RT_LIKELY(s->depth && s->stack[s->depth - 1].fn == fn)) {
+		rt_frame_pop(s, now);
+		return;
+	}
+	for (j = s->depth; j > 0; j--)
+		if (s->stack[j - 1].fn == fn && s->stack[j - 1].site == site)
+			break;
+	if (j == 0) {
+		s->table->lost_frames++;
+		return;
+	}
+	while (s->depth >= j)
+		rt_frame_pop(s, now);
+}
+
+/* pthread key destructor: the thread exits; its shard becomes reusable. */
+static void thread_detach(void *arg)
+{
+	struct rt_shard *s = arg;
+
+	rt_tls.busy = 1;
+	if (s->stack)
+		rt_shard_close_frames(s, rt_clock_now());
+	pthread_mutex_lock(&rt_g.lock);
+	s->in_use = 0;
+	s->next_free = rt_g.free_shards;
+	rt_g.free_shards = s;
+	pthread_mutex_unlock(&rt_g.lock);
+	rt_tls.shard = NULL;
+	rt_tls.slots = NULL;
+	rt_tls.busy = 0;
+}
+
+void rt_shards_key_create(void)
+{
+	pthread_key_create(&rt_g.thread_key, thread_detach);
+}
+
+/*
+ * In a fork child, after rt_file_move(): only the forking thread exists,
+ * so every other shard is free again, and the forking thread's frames no
+ * longer point at valid slots (its table was emptied).
+ */
+void rt_shards_after_fork(struct rt_shard *keep)
+{
+	struct rt_shard *s;
+	size_t i;
+
+	rt_g.free_shards = NULL;
+	for (s = rt_g.shards; s; s = s->next_all) {
+		if (s == keep)
+			continue;
+		s->in_use = 0;
+		s->depth = 0;
+		s->overflow = 0;
+		s->next_free = rt_g.free_shards;
+		rt_g.free_shards = s;
+	}
+	rt_g.hdr->n_threads = keep ? 1 : 0;
+	if (keep) {
+		for (i = 0; i < keep->depth; i++)
+			keep->stack[i].edge = keep->stack[i].func = NULL;
+		keep->epoch++;
+	}
+}
+
+/*
+ * Zeroes every count and time of every shard. Function records keep their
+ * activation depth (count), which is state, not data.
+ */
+void rt_shards_reset(void)
+{
+	struct rt_shard *s;
+
+	for (s = rt_g.shards; s; s = s->next_all) {
+		struct vpr_edges *t = s->table;
+		unsigned char *slots = (unsigned char *)t + t->entries_offset;
+		uint64_t i;
+
+		for (i = 0; i < t->capacity; i++) {
+			uint64_t *e = (uint64_t *)(slots + i * t->entry_size);
+			if (!e[1])
+				continue;
+			if (e[0] != VPR_SITE_FUNCTION || t->entry_size == sizeof(struct vpr_edge_count))
+				e[2] = 0;
+			if (t->entry_size == sizeof(struct vpr_edge_time))
+				e[3] = e[4] = 0;
+		}
+		t->lost_calls = t->lost_frames = 0;
+	}
+}

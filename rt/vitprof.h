@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vitprof.h - the public API of vitprof's runtime (libvitprof_rt).
+ *
+ * A program built with `vitprof flags --compile` / `--link` needs none of
+ * this: the runtime starts by itself at the first instrumented call, writes
+ * the raw profile while the program runs (the counters live in a file
+ * mapping, so a crash or SIGKILL loses nothing) and closes it at exit.
+ * These calls are for programs that want more control. Each returns 0 on
+ * success and -1 on failure (with errno set), never aborts, and is safe to
+ * call before the first instrumented call.
+ *
+ * Environment, read once at start:
+ *   VITPROF_FILE     raw profile path; %p pid, %h host name, %e executable
+ *                    name, %% a percent sign. Default "%e.%p.vitraw" in the
+ *                    current directory.
+ *   VITPROF_MODE     "count" (default): exact call counts per call edge;
+ *                    "time": also inclusive and self time per edge and
+ *                    function, from a per-thread shadow stack.
+ *   VITPROF_VERBOSE  "1": one stderr line per event worth knowing (file
+ *                    created, module recorded, table grown). Losses are
+ *                    reported once even without it.
+ */
+#ifndef VITPROF_H
+#define VITPROF_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define VITPROF_API __attribute__((visibility("default"), no_instrument_function))
+#else
+#define VITPROF_API
+#endif
+
+/*
+ * Makes the raw profile complete and durable now: updates the header (clock
+ * calibration, end time), and msync()s the file. Counting goes on.
+ */
+VITPROF_API int vitprof_dump(void);
+
+/*
+ * Sets every counter (and time) of every thread to zero, e.g. after a warm-up
+ * phase. Counts that other threads make while the reset runs may survive it.
+ */
+VITPROF_API int vitprof_reset(void);
+
+/*
+ * Moves the raw profile to path (VITPROF_FILE's % patterns apply), keeping
+ * the counts so far: later counts go to the new file and the old file is
+ * removed. Call it while no other thread is making instrumented calls (e.g.
+ * at the start of main). On failure the old file stays in use.
+ */
+VITPROF_API int vitprof_set_file(const char *path);
+
+/*
+ * Writes the path of the raw profile in use into buf (size len) and returns
+ * 0, or returns -1 when there is none (not started, or the file could not
+ * be created).
+ */
+VITPROF_API int vitprof_get_file(char *buf, unsigned long len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VITPROF_H */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vitprof_raw.h - the raw profile (.vitraw) format, version 1.
+ *
+ * Shared by the runtime (rt/, the writer) and the offline tool (tools/, the
+ * reader). The runtime maps these structures straight onto the file with
+ * MAP_SHARED, so every count written before a crash or a SIGKILL is in the
+ * file. docs/raw-format.md describes the format for people; this header is
+ * the definition, and both sides must match it.
+ *
+ * Layout
+ *   offset 0            struct vpr_file_header, padded to page_size
+ *   offset page_size    sections, back to back, each page-aligned and a
+ *                       multiple of page_size long, each starting with a
+ *                       struct vpr_section.
+ *   header.end          end of the last complete section. Bytes past it
+ *                       (a section being allocated when the program died)
+ *                       are ignored.
+ *
+ * The section table is the chain of section headers: a reader starts at
+ * header.first_section and steps by each section's size until header.end,
+ * checking every section's magic, self-offset and size before it reads it.
+ * header.n_sections must equal the number of sections found.
+ *
+ * All fields are in the writer's byte order; byte_order lets a reader tell.
+ * All structures have fixed-width fields and explicit padding.
+ */
+#ifndef VITPROF_RAW_H
+#define VITPROF_RAW_H
+
+#include <stdint.h>
+
+#define VPR_MAGIC "VITPRAW"     /* 8 bytes with the terminating NUL */
+#define VPR_VERSION 1u
+#define VPR_BYTE_ORDER 0x01020304u
+
+/* header.state */
+#define VPR_STATE_RUNNING 1u    /* still running, or died without exiting */
+#define VPR_STATE_EXITED 2u     /* exit() ran the runtime's destructor */
+
+/* header.mode */
+#define VPR_MODE_COUNT 1u       /* call counts only */
+#define VPR_MODE_TIME 2u        /* call counts plus inclusive/self ticks */
+
+/* header.clock: what a tick is */
+#define VPR_CLOCK_TSC 1u        /* rdtsc; calibrated by calib_* pairs */
+#define VPR_CLOCK_MONOTONIC 2u  /* CLOCK_MONOTONIC nanoseconds */
+
+/* header.flags */
+#define VPR_FLAG_FORK_CHILD 0x1u   /* written by a fork child; ppid is the parent */
+#define VPR_FLAG_MOVED 0x2u        /* counters were moved here by vitprof_set_file() */
+
+#define VPR_PATH_MAX 1024u
+#define VPR_HOST_MAX 64u
+
+struct vpr_file_header {
+	char magic[8];              /* VPR_MAGIC, NUL-terminated */
+	uint32_t version;           /* VPR_VERSION */
+	uint32_t byte_order;        /* VPR_BYTE_ORDER as the writer stored it */
+	uint32_t header_size;       /* sizeof(struct vpr_file_header) */
+	uint32_t page_size;         /* section alignment, a power of two >= 4096 */
+	uint64_t first_section;     /* offset of the first section (= page_size) */
+	uint64_t end;               /* offset just past the last complete section */
+	uint32_t n_sections;        /* complete sections in [first_section, end) */
+	uint32_t state;             /* VPR_STATE_* */
+	uint32_t mode;              /* VPR_MODE_* */
+	uint32_t flags;             /* VPR_FLAG_* */
+	int64_t pid;
+	int64_t ppid;
+	uint64_t start_realtime_ns; /* CLOCK_REALTIME at start */
+	uint64_t end_realtime_ns;   /* CLOCK_REALTIME at exit or last dump; 0 if never */
+	uint32_t clock;             /* VPR_CLOCK_* */
+	uint32_t reserved0;
+	/* Two (tick, CLOCK_MONOTONIC ns) pairs; ns per tick =
+	 * (calib_ns1 - calib_ns0) / (calib_tick1 - calib_tick0). */
+	uint64_t calib_tick0, calib_ns0;
+	uint64_t calib_tick1, calib_ns1;
+	/* Losses not attributable to one thread (per-thread ones are in the
+	 * edge sections). */
+	uint64_t lost_calls;        /* calls seen but not counted */
+	uint64_t lost_sections;     /* sections that could not be put in the file */
+	uint64_t n_threads;         /* threads that ever recorded a call */
+	char host[VPR_HOST_MAX];    /* gethostname(), NUL-terminated */
+	char exe_path[VPR_PATH_MAX];/* /proc/self/exe at start, NUL-terminated */
+	uint64_t reserved[8];
+};
+
+#define VPR_SECTION_MAGIC 0x43455356u   /* "VSEC" little-endian */
+
+/* vpr_section.type */
+#define VPR_SEC_MODULES 1u      /* loaded objects: struct vpr_modules */
+#define VPR_SEC_EDGES 2u        /* one thread shard's call-edge table */
+
+struct vpr_section {
+	uint32_t magic;             /* VPR_SECTION_MAGIC */
+	uint32_t type;              /* VPR_SEC_* */
+	uint64_t offset;            /* this section's own file offset */
+	uint64_t size;              /* bytes, this header included; page multiple */
+	uint64_t reserved;
+};
+
+/*
+ * VPR_SEC_MODULES: records of every object that was loaded while the program
+ * ran (executable, shared libraries, dlopen()ed ones), in load order. A
+ * record is published by incrementing n_records after it is written, so a
+ * reader never sees a half-written record. When one section is full the
+ * runtime starts another; module ids keep increasing across sections.
+ */
+struct vpr_modules {
+	struct vpr_section sec;
+	uint32_t n_records;         /* complete records that follow */
+	uint32_t reserved0;
+	uint64_t used;              /* bytes of records after this header */
+};
+
+#define VPR_BUILD_ID_MAX 40u
+
+struct vpr_module_record {
+	uint32_t record_size;       /* bytes, a multiple of 8, path included */
+	uint32_t id;                /* process-wide module id, from 0 */
+	uint64_t load_bias;         /* runtime address = ELF vaddr + load_bias */
+	uint64_t lo, hi;            /* runtime range [lo, hi) of its PT_LOAD segments */
+	uint8_t build_id_len;       /* 0 when the object has no NT_GNU_BUILD_ID */
+	uint8_t build_id[VPR_BUILD_ID_MAX];
+	uint8_t reserved0;
+	uint16_t path_len;          /* strlen(path) */
+	uint32_t reserved1;
+	char path[];                /* NUL-terminated; absolute when known */
+};
+
+/*
+ * VPR_SEC_EDGES: one thread shard's open-addressing hash table of call
+ * edges, keyed by (call site, callee). site is the return address passed as
+ * call_site to __cyg_profile_func_enter (so the call instruction is at
+ * site - 1); fn is the callee's entry address. A slot with fn == 0 is empty.
+ *
+ * Growth: when a table fills, its thread copies it into a larger table with
+ * generation + 1, then sets that table's live = 1, then the old one's live =
+ * 0. For each shard_id a reader uses only the live table of the highest
+ * generation, so a table is never counted twice, even after a crash in the
+ * middle of a copy.
+ *
+ * In time mode (entry_size == sizeof(struct vpr_edge_time)) the table also
+ * holds one function record per callee, with site == VPR_SITE_FUNCTION:
+ * total_ticks is then the inclusive time of the outermost activations only
+ * (recursion counted once) and count and self_ticks are scratch, not data.
+ */
+struct vpr_edges {
+	struct vpr_section sec;
+	uint64_t shard_id;          /* stable identity of the shard, from 1 */
+	uint64_t thread_id;         /* kernel tid of the thread that created it */
+	uint32_t generation;        /* 0 for the first table of a shard */
+	uint32_t live;              /* 1: this table holds the shard's counts */
+	uint32_t entry_size;        /* sizeof(struct vpr_edge_count or _time) */
+	uint32_t reserved0;
+	uint64_t capacity;          /* slots, a power of two */
+	uint64_t n_used;            /* occupied slots */
+	uint64_t entries_offset;    /* offset of slot 0 from the section start */
+	uint64_t lost_calls;        /* calls this shard saw but could not count */
+	uint64_t lost_frames;       /* time mode: returns that could not be timed */
+	uint64_t reserved[4];
+};
+
+#define VPR_SITE_FUNCTION 1u
+
+struct vpr_edge_count {
+	uint64_t site;
+	uint64_t fn;
+	uint64_t count;
+};
+
+struct vpr_edge_time {
+	uint64_t site;
+	uint64_t fn;
+	uint64_t count;
+	uint64_t total_ticks;       /* inclusive ticks, summed over calls */
+	uint64_t self_ticks;        /* ticks not spent in instrumented callees */
+};
+
+#endif /* VITPROF_RAW_H */
