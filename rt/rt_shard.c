@@ -324,6 +324,7 @@ void rt_shards_after_fork(struct rt_shard *keep)
 	}
 	rt_g.hdr->n_threads = keep ? 1 : 0;
 	if (keep) {
+		keep->table->thread_id = (uint64_t)gettid();
 		for (i = 0; i < keep->depth; i++)
 			keep->stack[i].edge = keep->stack[i].func = NULL;
 		keep->epoch++;
