@@ -274,13 +274,21 @@ void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out)
 	return sec;
 }
 
-/* Unmaps a section that is no longer used (its file range stays). */
-void rt_section_release(void *addr)
+/*
+ * Unmaps a section that is no longer used. Its header page stays in the
+ * file (readers walk the sections through it); the rest becomes a hole, so
+ * retired table generations cost no disk space.
+ */
+void rt_section_retire(void *addr)
 {
 	size_t i;
 
 	for (i = 0; i < n_maps; i++) {
 		if (maps[i].addr == addr) {
+			if (maps[i].in_file && maps[i].size > rt_g.page_size)
+				fallocate(rt_g.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				          (off_t)(maps[i].offset + rt_g.page_size),
+				          (off_t)(maps[i].size - rt_g.page_size));
 			munmap(addr, maps[i].size);
 			maps[i] = maps[--n_maps];
 			return;

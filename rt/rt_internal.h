@@ -106,7 +106,7 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
 int rt_file_open(const char *path);
 void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out);
-void rt_section_release(void *addr);
+void rt_section_retire(void *addr);
 int rt_file_move(const char *new_path, int keep_counts);
 int rt_file_sync(void);
 size_t rt_expand_path(char *out, size_t cap, const char *pattern);

@@ -143,7 +143,7 @@ static int table_grow(struct rt_shard *s)
 	if (s->depth)
 		frames_resolve(s);
 	pthread_mutex_lock(&rt_g.lock);
-	rt_section_release(old);
+	rt_section_retire(old);
 	pthread_mutex_unlock(&rt_g.lock);
 	rt_log("table grown for a thread, slots:", NULL);
 	return 0;

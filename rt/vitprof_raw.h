@@ -138,7 +138,8 @@ struct vpr_module_record {
  * generation + 1, then sets that table's live = 1, then the old one's live =
  * 0. For each shard_id a reader uses only the live table of the highest
  * generation, so a table is never counted twice, even after a crash in the
- * middle of a copy.
+ * middle of a copy. The runtime punches a hole in a retired table past its
+ * first page (it reads as zeros): only the section header is kept.
  *
  * In time mode (entry_size == sizeof(struct vpr_edge_time)) the table also
  * holds one function record per callee, with site == VPR_SITE_FUNCTION:
