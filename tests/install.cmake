@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+# Install layout and the three ways to build against an installed vitprof.
+add_test(NAME install.consumers
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/install/install_test.sh
+          ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}
+          ${CMAKE_CURRENT_BINARY_DIR}/install-scratch)
+set_tests_properties(install.consumers PROPERTIES TIMEOUT 300 LABELS e2e)
+if(VITPROF_SANITIZE)
+  # The installed runtime is ASan-built; the consumer programs are not.
+  set_tests_properties(install.consumers PROPERTIES ENVIRONMENT
+    "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0")
+endif()

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# Runtime end-to-end tests with programs of their own (tests/rt/).
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+include(CheckLanguage)
+check_language(CXX)
+
+add_executable(rt_signal_reentry rt/signal_reentry.c)
+vitprof_instrument(rt_signal_reentry)
+set(rt_cases signal_reentry)
+if(CMAKE_CXX_COMPILER)
+  enable_language(CXX)
+  add_executable(rt_cxx_exceptions rt/cxx_exceptions.cpp)
+  target_compile_options(rt_cxx_exceptions PRIVATE -O1)
+  vitprof_instrument(rt_cxx_exceptions)
+  list(APPEND rt_cases cxx_exceptions)
+endif()
+foreach(c IN LISTS rt_cases)
+  add_test(NAME rt.${c}
+    COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/rt/check_rt.py ${c}
+            $<TARGET_FILE:rt_${c}> $<TARGET_FILE:vitprof> ${CMAKE_CURRENT_BINARY_DIR}/rt-scratch)
+  set_tests_properties(rt.${c} PROPERTIES TIMEOUT 180 LABELS e2e)
+endforeach()

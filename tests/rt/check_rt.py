@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Runtime end-to-end checks that need a program of their own.
+
+  check_rt.py CASE PROGRAM VITPROF_TOOL SCRATCH_DIR
+"""
+import json, os, subprocess, sys
+
+case, prog, tool, scratch = sys.argv[1:5]
+os.makedirs(scratch, exist_ok=True)
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def run(mode, *args):
+    raw = os.path.join(scratch, f"{case}-{mode}.vitraw")
+    if os.path.exists(raw):
+        os.unlink(raw)
+    env = dict(os.environ, VITPROF_FILE=raw, VITPROF_MODE=mode)
+    out = subprocess.run([prog, *args], env=env, capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        fail(f"{prog} exited {out.returncode}: {out.stderr}")
+    if out.stderr:
+        fail(f"runtime printed to stderr: {out.stderr!r}")
+    js = subprocess.run([tool, "export", "--format", "vitprof", "-o", "-", raw],
+                        capture_output=True, text=True)
+    if js.returncode != 0:
+        fail(f"vitprof export failed: {js.stderr}")
+    return out.stdout, json.loads(js.stdout)
+
+
+def fn(prof, name):
+    found = [f for f in prof["functions"] if f["name"] == name or f["name"].startswith(name + "(")]
+    if len(found) != 1:
+        fail(f"expected one function {name}, found {len(found)}")
+    return found[0]
+
+
+if case == "cxx_exceptions":
+    n = 1000
+    _, prof = run("time", str(n))
+    for name, calls in (("catcher", n), ("thrower", 4 * n), ("sleeper", 1), ("main", 1)):
+        got = fn(prof, name)["calls"]
+        if got != calls:
+            fail(f"{name}: {got} calls, expected {calls}")
+    thrower, sleeper, main = fn(prof, "thrower"), fn(prof, "sleeper"), fn(prof, "main")
+    if sleeper["total_ns"] < 90e6:
+        fail(f"sleeper total {sleeper['total_ns']} ns < 90 ms")
+    # thrower's frames closed at the throw, not later: far less than the sleep.
+    if thrower["total_ns"] > 50e6:
+        fail(f"thrower total {thrower['total_ns']} ns: frames left open across the catch")
+    if main["total_ns"] < sleeper["total_ns"]:
+        fail("main's total is less than its callee sleeper's")
+    for f in prof["functions"]:
+        if f.get("self_ns", 0) > f.get("total_ns", 0) and f["instrumented"]:
+            fail(f"{f['name']}: self {f['self_ns']} > total {f['total_ns']}")
+    print("ok: counts exact, exception frames closed at the catch")
+elif case == "signal_reentry":
+    for mode in ("count", "time"):
+        n = 20000000
+        out, prof = run(mode, str(n))
+        handled = int(out.split()[1])
+        work = fn(prof, "work")["calls"]
+        inh = fn(prof, "in_handler")["calls"]
+        onp = fn(prof, "on_prof")["calls"]
+        lost = prof["program"]["lost_calls"]
+        if work != n:
+            fail(f"{mode}: work {work} calls, expected {n}")
+        # A signal that lands inside a hook loses both of its calls (the
+        # instrumented handler on_prof and in_handler); any other signal
+        # counts both.
+        if onp != inh or lost % 2 or inh + lost // 2 != handled:
+            fail(f"{mode}: {handled} signals, on_prof {onp}, in_handler {inh}, lost {lost}")
+        if handled < 100:
+            fail(f"{mode}: only {handled} signals: the test did not exercise the guard")
+        print(f"ok {mode}: {n} work calls exact; {handled} signals = {inh} counted + {lost // 2} inside a hook")
+else:
+    fail("unknown case " + case)
