@@ -92,7 +92,7 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 		return;
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	if (RT_UNLIKELY(rt_tls_timed)) {
+	if (RT_UNLIKELY(rt_tls.timed)) {
 		time_enter(fn, site);
 	} else {
 		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
@@ -107,7 +107,7 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site)
 {
 	uint64_t now;
 
-	if (RT_LIKELY(!rt_tls_timed) || rt_tls.busy || !rt_tls.shard)
+	if (RT_LIKELY(!rt_tls.timed) || rt_tls.busy || !rt_tls.shard)
 		return;
 	now = rt_clock_now();
 	rt_tls.busy = 1;

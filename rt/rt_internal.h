@@ -59,6 +59,7 @@ struct rt_tls {
 	uint64_t mask;               /* capacity - 1 */
 	unsigned shift;              /* 64 - log2(capacity) */
 	int busy;                    /* recursion guard */
+	int timed;                   /* time mode */
 	struct rt_shard *shard;      /* NULL until the thread's first call */
 };
 
@@ -131,8 +132,6 @@ size_t rt_u64_to_dec(char *out, uint64_t v);
 /* ---- hot-path helpers, inlined into the hooks ---------------------------- */
 #ifndef VITPROF_RT_INLINES
 #define VITPROF_RT_INLINES
-
-extern RT_TLS int rt_tls_timed;
 
 /* Fibonacci hashing of the (site, callee) key into log2(capacity) bits. */
 static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)

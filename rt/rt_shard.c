@@ -16,7 +16,6 @@
 #include "rt_internal.h"
 
 RT_TLS struct rt_tls rt_tls;
-RT_TLS int rt_tls_timed;
 
 #define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 
@@ -32,7 +31,7 @@ static void tls_load(struct rt_shard *s)
 	rt_tls.mask = s->table->capacity - 1;
 	rt_tls.shift = 64u - log2u64(s->table->capacity);
 	rt_tls.shard = s;
-	rt_tls_timed = rt_g.mode == VPR_MODE_TIME;
+	rt_tls.timed = rt_g.mode == VPR_MODE_TIME;
 }
 
 /* Allocates an empty, not yet live table. Caller holds rt_g.lock. */
