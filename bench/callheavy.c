@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < scale; r++) {
 		for (i = 0; i < 20000; i++)              /* 20000 * 257 calls */
 			acc = run_program(code, 256, acc);
-		acc += fib(24);                          /* 75025 calls */
+		acc += fib(24);                          /* 2*fib(25)-1 = 150049 calls */
 	}
 	printf("%ld\n", acc);
 	return 0;

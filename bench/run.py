@@ -45,7 +45,7 @@ def main():
     sh(*cc, "-finstrument-functions", src, "-o", f"{w}/vitprof", f"-L{rtdir}", "-lvitprof_rt", f"-Wl,-rpath,{rtdir}")
     sh(*cc, "-finstrument-functions", src, "-o", f"{w}/libc_hooks")
     scale = str(a.scale)
-    expected = a.scale * (20000 * 257 + (2 * 46368 - 1)) + 1   # + main
+    expected = a.scale * (20000 * 257 + (2 * 75025 - 1)) + 1   # fib(24): 2*fib(25)-1; + main
     raw = f"{w}/count.vitraw"
     env = dict(os.environ, VITPROF_FILE=raw)
     subprocess.run([f"{w}/vitprof", scale], check=True, stdout=subprocess.DEVNULL, env=env)
