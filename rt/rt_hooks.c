@@ -31,12 +31,18 @@ static __attribute__((noinline, cold)) void count_lost(void)
 		__atomic_fetch_add(&rt_g.hdr->lost_calls, 1, __ATOMIC_RELAXED);
 }
 
-static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site)
+static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
+                                                uintptr_t sp)
 {
 	struct rt_shard *s = rt_tls.shard;
 	unsigned epoch = s->epoch;
 	struct vpr_edge_time *e, *f;
 	struct rt_frame *fr;
+
+	/* A call that is not deeper than the top frame: frames were left by
+	 * longjmp since. */
+	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp <= sp))
+		rt_frames_drop_dead(s, sp);
 
 	e = (struct vpr_edge_time *)rt_slot(site, fn, sizeof *e);
 	f = (struct vpr_edge_time *)rt_slot(VPR_SITE_FUNCTION, fn, sizeof *f);
@@ -56,6 +62,7 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site)
 	fr = &s->stack[s->depth++];
 	fr->fn = fn;
 	fr->site = site;
+	fr->sp = sp;
 	fr->edge = e;
 	fr->func = f;
 	fr->child = 0;
@@ -93,7 +100,7 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (RT_UNLIKELY(rt_tls.timed)) {
-		time_enter(fn, site);
+		time_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
 	} else {
 		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
 		if (RT_LIKELY(e != NULL))

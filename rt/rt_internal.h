@@ -28,6 +28,7 @@ struct rt_frame {
 	uintptr_t site;
 	struct vpr_edge_time *edge;  /* NULL: not timed (table moved by fork) */
 	struct vpr_edge_time *func;  /* the callee's function record, or NULL */
+	uintptr_t sp;                /* the enter hook's stack address */
 	uint64_t start;              /* tick at entry */
 	uint64_t child;              /* ticks spent in instrumented callees */
 };
@@ -103,6 +104,7 @@ void rt_shards_reset(void);
 void rt_shards_key_create(void);
 void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
 void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
+void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp);
 
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
 int rt_file_open(const char *path);

@@ -278,6 +278,29 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 		rt_frame_pop(s, now);
 }
 
+/*
+ * Time mode: a new call at stack address sp is not deeper than the top
+ * frame, so the frames above its nearest true ancestor (the highest frame
+ * with a higher stack address) were skipped by longjmp: they are closed
+ * now, at the moment the program left them behind at the latest. When no
+ * frame is an ancestor, the call runs on another stack (sigaltstack, a
+ * coroutine) and nothing is touched.
+ */
+void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp)
+{
+	size_t j;
+	uint64_t now;
+
+	for (j = s->depth; j > 0; j--)
+		if (s->stack[j - 1].sp > sp)
+			break;
+	if (j == 0)
+		return;
+	now = rt_clock_now();
+	while (s->depth > j)
+		rt_frame_pop(s, now);
+}
+
 /* pthread key destructor: the thread exits; its shard becomes reusable. */
 static void thread_detach(void *arg)
 {
