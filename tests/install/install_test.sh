@@ -31,7 +31,8 @@ case "$compile $link" in *"$P"*) ;; *) echo "flags do not name the prefix: $comp
 gcc $compile -O2 -c "$src/tests/example/wordfreq.c" -o "$w/wordfreq.o"
 gcc "$w/wordfreq.o" $link -o "$w/wordfreq_flags"
 check flags "$w/wordfreq_flags"
-gcc "$w/wordfreq.o" $("$P/bin/vitprof" flags --link --static) -o "$w/wordfreq_flags_static"
+# Flags named before the objects must work too (as pkg-config users write).
+gcc $("$P/bin/vitprof" flags --link --static) "$w/wordfreq.o" -o "$w/wordfreq_flags_static"
 check flags_static "$w/wordfreq_flags_static"
 
 # 2. CMake users.

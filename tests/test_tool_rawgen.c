@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tool_rawgen.c - synthetic raw profiles for the tool's tests. */
+#include "test_tool_rawgen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *at(struct rawgen *g, size_t off)
+{
+	return g->buf + off;
+}
+
+/* Appends size zero bytes (a page multiple); returns their offset. */
+static size_t append(struct rawgen *g, size_t size)
+{
+	size_t off = g->size;
+
+	if (g->size + size > g->cap) {
+		size_t ncap = g->cap ? g->cap : 4 * RG_PAGE;
+		while (ncap < g->size + size)
+			ncap *= 2;
+		g->buf = realloc(g->buf, ncap);
+		if (!g->buf)
+			abort();
+		memset(g->buf + g->cap, 0, ncap - g->cap);
+		g->cap = ncap;
+	}
+	g->size += size;
+	return off;
+}
+
+struct vpr_file_header *rg_hdr(struct rawgen *g)
+{
+	return at(g, 0);
+}
+
+void rg_begin(struct rawgen *g, uint32_t mode)
+{
+	struct vpr_file_header *h;
+
+	memset(g, 0, sizeof *g);
+	g->mode = mode;
+	append(g, RG_PAGE);
+	h = rg_hdr(g);
+	memcpy(h->magic, VPR_MAGIC, sizeof h->magic);
+	h->version = VPR_VERSION;
+	h->byte_order = VPR_BYTE_ORDER;
+	h->header_size = sizeof *h;
+	h->page_size = RG_PAGE;
+	h->first_section = RG_PAGE;
+	h->end = RG_PAGE;
+	h->state = VPR_STATE_EXITED;
+	h->mode = mode;
+	h->pid = 4242;
+	h->ppid = 1;
+	h->start_realtime_ns = 1700000000000000000ull;
+	h->end_realtime_ns = 1700000001000000000ull;
+	h->clock = VPR_CLOCK_TSC;
+	h->calib_tick0 = 1000;
+	h->calib_ns0 = 5000;
+	h->calib_tick1 = 1000 + 3000000;   /* 3 ticks per ns */
+	h->calib_ns1 = 5000 + 1000000;
+	h->n_threads = 2;
+	strcpy(h->host, "testhost");
+	strcpy(h->exe_path, "/fake/prog");
+}
+
+void rg_module(struct rawgen *g, uint32_t id, const char *path, uint64_t load_bias,
+               uint64_t lo, uint64_t hi, const uint8_t *build_id, unsigned build_id_len)
+{
+	size_t plen = strlen(path);
+	uint32_t size = (uint32_t)((sizeof(struct vpr_module_record) + plen + 1 + 7) & ~(size_t)7);
+	struct vpr_modules *m;
+	struct vpr_module_record *r;
+
+	if (!g->modules_at) {
+		g->modules_at = append(g, 4 * RG_PAGE);
+		m = at(g, g->modules_at);
+		m->sec.magic = VPR_SECTION_MAGIC;
+		m->sec.type = VPR_SEC_MODULES;
+		m->sec.offset = g->modules_at;
+		m->sec.size = 4 * RG_PAGE;
+		g->n_sections++;
+	}
+	m = at(g, g->modules_at);
+	if (sizeof *m + m->used + size > m->sec.size)
+		abort();
+	r = (struct vpr_module_record *)((unsigned char *)(m + 1) + m->used);
+	r->record_size = size;
+	r->id = id;
+	r->load_bias = load_bias;
+	r->lo = lo;
+	r->hi = hi;
+	r->build_id_len = (uint8_t)build_id_len;
+	if (build_id_len)
+		memcpy(r->build_id, build_id, build_id_len);
+	r->path_len = (uint16_t)plen;
+	memcpy(r->path, path, plen + 1);
+	m->used += size;
+	m->n_records++;
+}
+
+void rg_modules_end(struct rawgen *g)
+{
+	g->modules_at = 0;
+}
+
+size_t rg_table(struct rawgen *g, uint64_t shard_id, uint32_t generation, uint32_t live,
+                uint64_t capacity, const struct rg_slot *slots, size_t n)
+{
+	uint32_t es = g->mode == VPR_MODE_TIME ? sizeof(struct vpr_edge_time)
+	                                        : sizeof(struct vpr_edge_count);
+	uint64_t eoff = (sizeof(struct vpr_edges) + 63) & ~(uint64_t)63;
+	size_t size = (size_t)((eoff + capacity * es + RG_PAGE - 1) & ~(uint64_t)(RG_PAGE - 1));
+	size_t off = append(g, size), i;
+	struct vpr_edges *t = at(g, off);
+
+	t->sec.magic = VPR_SECTION_MAGIC;
+	t->sec.type = VPR_SEC_EDGES;
+	t->sec.offset = off;
+	t->sec.size = size;
+	t->shard_id = shard_id;
+	t->thread_id = 1000 + shard_id;
+	t->generation = generation;
+	t->live = live;
+	t->entry_size = es;
+	t->capacity = capacity;
+	t->n_used = n;
+	t->entries_offset = eoff;
+	for (i = 0; i < n; i++) {
+		uint64_t v[5] = {slots[i].site, slots[i].fn, slots[i].count,
+		                 slots[i].total_ticks, slots[i].self_ticks};
+		memcpy((unsigned char *)t + eoff + i * es, v, es);
+	}
+	g->n_sections++;
+	return off;
+}
+
+void rg_finish(struct rawgen *g)
+{
+	struct vpr_file_header *h = rg_hdr(g);
+
+	h->end = g->size;
+	h->n_sections = g->n_sections;
+}
+
+void rg_sample(struct rawgen *g, uint32_t mode)
+{
+	static const uint8_t bid[4] = {0xde, 0xad, 0xbe, 0xef};
+	struct rg_slot s1[] = {
+		{0x11005, 0x12000, 3, 300, 200},
+		{0x11010, 0x12000, 4, 400, 100},
+		{0x7000105, 0x13000, 1, 50, 50},
+		{VPR_SITE_FUNCTION, 0x12000, 0, 700, 0},
+	};
+	struct rg_slot s2[] = {
+		{0x11005, 0x12000, 10, 1000, 1000},
+	};
+
+	rg_begin(g, mode);
+	rg_module(g, 0, "/fake/prog", 0x10000, 0x10000, 0x20000, bid, sizeof bid);
+	rg_module(g, 1, "/fake/lib.so", 0x7000000, 0x7000000, 0x7010000, NULL, 0);
+	rg_modules_end(g);
+	rg_table(g, 1, 0, 1, 16, s1, mode == VPR_MODE_TIME ? 4 : 3);
+	rg_table(g, 2, 0, 1, 16, s2, 1);
+	rg_finish(g);
+}
+
+int rg_write(const struct rawgen *g, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+
+	if (!f)
+		return -1;
+	if (fwrite(g->buf, 1, g->size, f) != g->size)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+void rg_free(struct rawgen *g)
+{
+	free(g->buf);
+	memset(g, 0, sizeof *g);
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_export.c - `vitprof export --format vitprof -o OUT FILE.vitraw`:
+ * writes the profile as the .vitprof JSON document, version 1
+ * (docs/vitprof-format.md, docs/vitprof.schema.json).
+ *
+ * The document is streamed (json_write.c). A file is written under a
+ * temporary name in the same directory and renamed into place when it is
+ * complete, so OUT is never left half-written.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool_internal.h"
+
+static const char usage[] =
+	"usage: vitprof export [--format vitprof] [-o OUT] FILE.vitraw\n"
+	"  Writes the profile as a .vitprof JSON document (format version 1).\n"
+	"  -f, --format vitprof  the output format (the only one so far)\n"
+	"  -o, --output OUT      output file; '-' for standard output;\n"
+	"                        default: FILE with .vitraw replaced by .vitprof\n";
+
+static void write_program(struct json_writer *w, const struct profile *p)
+{
+	const struct raw_profile *raw = p->raw;
+
+	json_key(w, "program");
+	json_begin_object(w);
+	json_key(w, "path");
+	json_string(w, raw->exe_path);
+	json_key(w, "pid");
+	json_int(w, raw->pid);
+	json_key(w, "ppid");
+	json_int(w, raw->ppid);
+	json_key(w, "host");
+	json_string(w, raw->host);
+	json_key(w, "mode");
+	json_string(w, raw_mode_name(raw->mode));
+	json_key(w, "state");
+	json_string(w, raw_state_name(raw->state));
+	json_key(w, "fork_child");
+	json_bool(w, (raw->flags & VPR_FLAG_FORK_CHILD) != 0);
+	json_key(w, "threads");
+	json_uint(w, raw->n_threads);
+	json_key(w, "start_time_ns");
+	json_uint(w, raw->start_realtime_ns);
+	json_key(w, "end_time_ns");
+	if (raw->end_realtime_ns)
+		json_uint(w, raw->end_realtime_ns);
+	else
+		json_null(w);
+	json_key(w, "lost_calls");
+	json_uint(w, raw->lost_calls);
+	json_key(w, "lost_frames");
+	json_uint(w, raw->lost_frames);
+	json_key(w, "lost_sections");
+	json_uint(w, raw->lost_sections);
+	json_key(w, "time_unit");
+	json_string(w, "ns");
+	json_key(w, "time_available");
+	json_bool(w, p->timed);
+	json_end_object(w);
+}
+
+static void write_modules(struct json_writer *w, const struct profile *p)
+{
+	size_t i;
+
+	json_key(w, "modules");
+	json_begin_array(w);
+	for (i = 0; i < p->n_modules; i++) {
+		const struct prof_module *m = &p->modules[i];
+		json_begin_object(w);
+		json_key(w, "id");
+		json_uint(w, m->id);
+		json_key(w, "path");
+		json_string(w, m->raw->path);
+		json_key(w, "build_id");
+		json_string(w, m->build_id_hex[0] ? m->build_id_hex : NULL);
+		json_key(w, "load_bias");
+		json_uint(w, m->raw->load_bias);
+		json_key(w, "same_as");
+		if (m->canonical != m->id)
+			json_uint(w, m->canonical);
+		else
+			json_null(w);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void write_functions(struct json_writer *w, const struct profile *p)
+{
+	size_t i;
+
+	json_key(w, "functions");
+	json_begin_array(w);
+	for (i = 0; i < p->n_functions; i++) {
+		const struct prof_function *f = &p->functions[i];
+		json_begin_object(w);
+		json_key(w, "id");
+		json_uint(w, f->id);
+		json_key(w, "name");
+		json_string(w, f->name);
+		json_key(w, "linkage_name");
+		json_string(w, f->linkage_name);
+		json_key(w, "file");
+		json_string(w, f->file);
+		json_key(w, "line");
+		json_uint(w, f->line);
+		json_key(w, "module");
+		if (f->module == PROF_MODULE_UNKNOWN)
+			json_null(w);
+		else
+			json_uint(w, (uint64_t)f->module);
+		json_key(w, "address");
+		json_uint(w, f->address);
+		json_key(w, "instrumented");
+		json_bool(w, f->instrumented);
+		json_key(w, "calls");
+		json_uint(w, f->calls);
+		if (p->timed) {
+			json_key(w, "self_ns");
+			json_uint(w, f->self_ns);
+			json_key(w, "total_ns");
+			json_uint(w, f->total_ns);
+		}
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void write_edges(struct json_writer *w, const struct profile *p)
+{
+	size_t i;
+	int k;
+
+	json_key(w, "edges");
+	json_begin_array(w);
+	for (i = 0; i < p->n_edges; i++) {
+		const struct prof_edge *e = &p->edges[i];
+		json_begin_object(w);
+		json_key(w, "caller");
+		json_uint(w, e->caller);
+		json_key(w, "callee");
+		json_uint(w, e->callee);
+		json_key(w, "caller_name");
+		json_string(w, p->functions[e->caller].name);
+		json_key(w, "callee_name");
+		json_string(w, p->functions[e->callee].name);
+		json_key(w, "file");
+		json_string(w, e->file);
+		json_key(w, "line");
+		json_uint(w, e->line);
+		json_key(w, "site");
+		json_uint(w, e->site);
+		json_key(w, "count");
+		json_uint(w, e->count);
+		if (p->timed) {
+			json_key(w, "self_ns");
+			json_uint(w, e->self_ns);
+			json_key(w, "total_ns");
+			json_uint(w, e->total_ns);
+		}
+		if (e->n_frames > 1) {
+			json_key(w, "inline_frames");
+			json_begin_array(w);
+			for (k = 0; k < e->n_frames; k++) {
+				json_begin_object(w);
+				json_key(w, "function");
+				json_string(w, e->frames[k].function);
+				json_key(w, "file");
+				json_string(w, e->frames[k].file);
+				json_key(w, "line");
+				json_uint(w, e->frames[k].line);
+				json_end_object(w);
+			}
+			json_end_array(w);
+		}
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+int export_vitprof_json(FILE *out, const struct profile *p)
+{
+	struct json_writer w;
+	size_t i;
+
+	/* Top level and arrays one item per line; each item on one line. */
+	json_init(&w, out, 2);
+	json_begin_object(&w);
+	json_key(&w, "format");
+	json_string(&w, "vitprof");
+	json_key(&w, "version");
+	json_uint(&w, 1);
+	json_key(&w, "producer");
+	json_string(&w, TOOL_PRODUCER);
+	write_program(&w, p);
+	write_modules(&w, p);
+	write_functions(&w, p);
+	write_edges(&w, p);
+	json_key(&w, "hot_spots");
+	json_begin_array(&w);
+	for (i = 0; i < p->n_hot; i++)
+		json_uint(&w, p->hot[i]);
+	json_end_array(&w);
+	json_end_object(&w);
+	return json_finish(&w);
+}
+
+/* FILE.vitraw -> FILE.vitprof; anything else gets .vitprof appended. */
+static char *default_output(const char *in)
+{
+	size_t n = strlen(in);
+	char *out = malloc(n + sizeof ".vitprof");
+
+	if (!out)
+		return NULL;
+	memcpy(out, in, n + 1);
+	if (n > 7 && strcmp(in + n - 7, ".vitraw") == 0)
+		out[n - 7] = '\0';
+	strcat(out, ".vitprof");
+	return out;
+}
+
+/* Writes p to path ("-": stdout) through a temporary file. Returns 0/-1. */
+static int write_output(const char *path, const struct profile *p)
+{
+	char *tmp;
+	FILE *f;
+	int rc, err;
+
+	if (strcmp(path, "-") == 0) {
+		if (export_vitprof_json(stdout, p) != 0) {
+			tool_error("<stdout>", "write error: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		tool_oom();
+	f = fopen(tmp, "w");
+	if (!f) {
+		tool_error(path, "cannot create: %s", strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	rc = export_vitprof_json(f, p);
+	err = errno;
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		tool_error(path, "cannot write: %s", strerror(err));
+	}
+	free(tmp);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "vitprof", *output = NULL;
+	struct raw_profile raw;
+	struct profile prof;
+	char *def = NULL;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			tool_error(NULL, "export: bad option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	if (strcmp(format, "vitprof") != 0) {
+		tool_error(NULL, "export: unknown format '%s' (known: vitprof)", format);
+		return TOOL_EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		tool_error(NULL, "export: %s", argc - optind ? "one raw profile at a time"
+		                                             : "which raw profile?");
+		fputs(usage, stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	if (!output) {
+		output = def = default_output(argv[optind]);
+		if (!def)
+			tool_oom();
+	}
+	rc = tool_load_profile(argv[optind], &raw, &prof) == 0 &&
+	     write_output(output, &prof) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	profile_free(&prof);
+	raw_profile_free(&raw);
+	free(def);
+	return rc;
+}

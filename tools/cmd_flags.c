@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_flags.c - `vitprof flags --compile|--link [--static]`: prints, on one
+ * line, the compiler or linker flags that build a program with vitprof,
+ * with absolute paths, so `gcc $(vitprof flags --compile) ...` needs nothing
+ * else.
+ *
+ * Where the runtime is: an installed vitprof finds it from its own location
+ * (PREFIX/bin/vitprof -> PREFIX/lib/libvitprof_rt.so, PREFIX/include/vitprof.h);
+ * a vitprof run from its build tree uses the runtime's build directory and
+ * source directory, compiled in (VITPROF_BUILD_RT_DIR, VITPROF_SOURCE_RT_DIR).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool_internal.h"
+
+#ifndef VITPROF_INSTALL_BINDIR
+#define VITPROF_INSTALL_BINDIR "bin"
+#endif
+#ifndef VITPROF_INSTALL_LIBDIR
+#define VITPROF_INSTALL_LIBDIR "lib"
+#endif
+#ifndef VITPROF_INSTALL_INCLUDEDIR
+#define VITPROF_INSTALL_INCLUDEDIR "include"
+#endif
+
+static const char usage[] =
+	"usage: vitprof flags --compile|--link [--static]\n"
+	"  Prints one line of flags with absolute paths:\n"
+	"  --compile   compiler flags: -g -finstrument-functions -I...\n"
+	"  --link      linker flags for the shared runtime (-L, -rpath, -lvitprof_rt)\n"
+	"  --static    with --link: the static runtime, hooks exported\n"
+	"  Both --compile and --link print both, for a one-step gcc.\n";
+
+struct rt_location {
+	char libdir[PATH_MAX];        /* holds libvitprof_rt.so and .a */
+	char includedir[PATH_MAX];    /* holds vitprof.h */
+};
+
+static int file_exists(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+		return 0;
+	return access(path, R_OK) == 0;
+}
+
+/* dir joined with rel, or rel itself when it is absolute. */
+static int join(char *out, size_t cap, const char *dir, const char *rel)
+{
+	int n = rel[0] == '/' ? snprintf(out, cap, "%s", rel)
+	                      : snprintf(out, cap, "%s/%s", dir, rel);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+/*
+ * Finds an installed runtime relative to this executable: strips the
+ * install bindir's components from realpath(/proc/self/exe)'s directory.
+ * Returns 0 and fills *loc, or -1 when this is not an installed vitprof.
+ */
+static int find_installed(struct rt_location *loc)
+{
+	char exe[PATH_MAX], prefix[PATH_MAX];
+	const char *b;
+	char *slash;
+	int depth = 1;
+
+	if (!realpath("/proc/self/exe", exe))
+		return -1;
+	if (VITPROF_INSTALL_BINDIR[0] == '/')
+		return -1;
+	for (b = VITPROF_INSTALL_BINDIR; *b; b++)
+		if (*b == '/' && b[1] && b[1] != '/')
+			depth++;
+	memcpy(prefix, exe, sizeof prefix);
+	for (depth++; depth > 0; depth--) {   /* the file name, then bindir */
+		slash = strrchr(prefix, '/');
+		if (!slash)
+			return -1;
+		*slash = '\0';
+	}
+	if (!prefix[0])
+		strcpy(prefix, "/");
+	if (join(loc->libdir, sizeof loc->libdir, prefix, VITPROF_INSTALL_LIBDIR) ||
+	    join(loc->includedir, sizeof loc->includedir, prefix, VITPROF_INSTALL_INCLUDEDIR))
+		return -1;
+	if (!file_exists(loc->libdir, "libvitprof_rt.so") ||
+	    !file_exists(loc->includedir, "vitprof.h"))
+		return -1;
+	return 0;
+}
+
+static int find_runtime(struct rt_location *loc)
+{
+	if (find_installed(loc) == 0)
+		return 0;
+#if defined(VITPROF_BUILD_RT_DIR) && defined(VITPROF_SOURCE_RT_DIR)
+	if (file_exists(VITPROF_SOURCE_RT_DIR, "vitprof.h") &&
+	    strlen(VITPROF_BUILD_RT_DIR) < sizeof loc->libdir &&
+	    strlen(VITPROF_SOURCE_RT_DIR) < sizeof loc->includedir) {
+		strcpy(loc->libdir, VITPROF_BUILD_RT_DIR);
+		strcpy(loc->includedir, VITPROF_SOURCE_RT_DIR);
+		return 0;
+	}
+#endif
+	tool_error(NULL, "flags: cannot find the runtime (libvitprof_rt and vitprof.h)"
+	           " next to this vitprof or in its build tree");
+	return -1;
+}
+
+int cmd_flags(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"compile", no_argument, NULL, 'c'},
+		{"link", no_argument, NULL, 'l'},
+		{"static", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct rt_location loc;
+	int c, compile = 0, link = 0, is_static = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			compile = 1;
+			break;
+		case 'l':
+			link = 1;
+			break;
+		case 's':
+			is_static = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			tool_error(NULL, "flags: bad option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc || (!compile && !link)) {
+		tool_error(NULL, "flags: %s", optind < argc ? "unexpected argument"
+		                                            : "--compile or --link?");
+		fputs(usage, stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	if (find_runtime(&loc) != 0)
+		return TOOL_EXIT_ERROR;
+	if (compile)
+		printf("-g -finstrument-functions -I%s", loc.includedir);
+	if (compile && link)
+		putchar(' ');
+	/* Order-proof: glibc has no-op hooks of its own, so a runtime that the
+	 * linker dropped (--as-needed, or an archive named before the objects)
+	 * would silently record nothing. */
+	if (link && is_static)
+		printf("-Wl,--whole-archive %s/libvitprof_rt.a -Wl,--no-whole-archive"
+		       " -Wl,--export-dynamic-symbol=__cyg_profile_func_enter"
+		       " -Wl,--export-dynamic-symbol=__cyg_profile_func_exit"
+		       " -Wl,--build-id", loc.libdir);
+	else if (link)
+		printf("-L%s -Wl,-rpath,%s -Wl,--push-state,--no-as-needed -lvitprof_rt"
+		       " -Wl,--pop-state -Wl,--build-id", loc.libdir, loc.libdir);
+	putchar('\n');
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("<stdout>", "write error");
+		return TOOL_EXIT_ERROR;
+	}
+	return TOOL_EXIT_OK;
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_show.c - `vitprof show FILE.vitraw [-n N] [--sort calls|self|total]`:
+ * the flat profile as text, like gprof's: one line per instrumented
+ * function with its calls (and in time mode its self and total time),
+ * hottest first, then its definition's file:line.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_internal.h"
+
+#define DEFAULT_ROWS 30
+#define MAX_NAME_WIDTH 40
+
+static const char usage[] =
+	"usage: vitprof show FILE.vitraw [-n N] [--sort calls|self|total]\n"
+	"  Prints the flat profile: calls per function (and self and total time\n"
+	"  in time mode), hottest first.\n"
+	"  -n, --top N       show the first N functions (default 30, 0: all)\n"
+	"  -s, --sort KEY    calls, self or total (default: self in time mode,\n"
+	"                    calls otherwise; self and total need time mode)\n";
+
+enum sort_key { SORT_DEFAULT, SORT_CALLS, SORT_SELF, SORT_TOTAL };
+
+struct sort_ctx {
+	const struct profile *p;
+	enum sort_key key;
+};
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+/* Descending by the sort key, then by the other measures, then by id. */
+static int row_order(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *c = arg;
+	const struct prof_function *x = &c->p->functions[*(const uint32_t *)a];
+	const struct prof_function *y = &c->p->functions[*(const uint32_t *)b];
+	int r = 0;
+
+	switch (c->key) {
+	case SORT_SELF:
+		r = cmp_u64_desc(x->self_ns, y->self_ns);
+		break;
+	case SORT_TOTAL:
+		r = cmp_u64_desc(x->total_ns, y->total_ns);
+		break;
+	default:
+		break;
+	}
+	if (!r)
+		r = cmp_u64_desc(x->calls, y->calls);
+	if (!r && c->p->timed)
+		r = cmp_u64_desc(x->self_ns, y->self_ns);
+	if (!r)
+		r = x->id < y->id ? -1 : x->id > y->id;
+	return r;
+}
+
+static void print_header(const struct profile *p)
+{
+	const struct raw_profile *raw = p->raw;
+
+	printf("program %s, pid %" PRId64 "%s, %s, %s mode, %" PRIu64 " thread%s",
+	       raw->exe_path[0] ? raw->exe_path : "(unknown)", raw->pid,
+	       raw->flags & VPR_FLAG_FORK_CHILD ? " (fork child)" : "",
+	       raw_state_name(raw->state), raw_mode_name(raw->mode), raw->n_threads,
+	       raw->n_threads == 1 ? "" : "s");
+	if (raw->lost_calls)
+		printf(", lost calls %" PRIu64, raw->lost_calls);
+	putchar('\n');
+	if (raw->state == VPR_STATE_RUNNING)
+		printf("note: the program was still running or died without exiting;"
+		       " counts are those written so far\n");
+	if (raw->mode == VPR_MODE_TIME && !raw->time_available)
+		printf("note: times unavailable: %s\n", raw->time_note ? raw->time_note : "no clock");
+	if (raw->lost_frames)
+		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
+		       raw->lost_frames);
+	if (raw->lost_sections)
+		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
+		       " are missing\n", raw->lost_sections);
+}
+
+static void print_location(const struct prof_function *f)
+{
+	if (!f->file)
+		fputs("??", stdout);
+	else if (f->line)
+		printf("%s:%u", f->file, f->line);
+	else
+		fputs(f->file, stdout);
+}
+
+/* Prints the table of rows (function ids). */
+static void print_rows(const struct profile *p, const uint32_t *rows, size_t n)
+{
+	int width = (int)strlen("function");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int len = (int)strlen(p->functions[rows[i]].name);
+		if (len > width)
+			width = len > MAX_NAME_WIDTH ? MAX_NAME_WIDTH : len;
+	}
+	if (p->timed)
+		printf("%14s %11s %11s %13s  %-*s  %s\n", "calls", "self ms", "total ms",
+		       "self/call us", width, "function", "file:line");
+	else
+		printf("%14s  %-*s  %s\n", "calls", width, "function", "file:line");
+	for (i = 0; i < n; i++) {
+		const struct prof_function *f = &p->functions[rows[i]];
+		if (p->timed)
+			printf("%14" PRIu64 " %11.3f %11.3f %13.3f  %-*s  ", f->calls,
+			       (double)f->self_ns / 1e6, (double)f->total_ns / 1e6,
+			       f->calls ? (double)f->self_ns / (double)f->calls / 1e3 : 0.0,
+			       width, f->name);
+		else
+			printf("%14" PRIu64 "  %-*s  ", f->calls, width, f->name);
+		print_location(f);
+		putchar('\n');
+	}
+}
+
+/* Parses -n's argument: a decimal count. Returns 0 or -1. */
+static int parse_count(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || v > SIZE_MAX)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"top", required_argument, NULL, 'n'},
+		{"sort", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct raw_profile raw;
+	struct profile prof;
+	struct sort_ctx ctx = {NULL, SORT_DEFAULT};
+	size_t top = DEFAULT_ROWS, n = 0, i;
+	uint32_t *rows;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "n:s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_count(optarg, &top) != 0) {
+				tool_error(NULL, "show: -n wants a number of functions, not '%s'", optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 's':
+			if (strcmp(optarg, "calls") == 0)
+				ctx.key = SORT_CALLS;
+			else if (strcmp(optarg, "self") == 0)
+				ctx.key = SORT_SELF;
+			else if (strcmp(optarg, "total") == 0)
+				ctx.key = SORT_TOTAL;
+			else {
+				tool_error(NULL, "show: --sort wants calls, self or total, not '%s'",
+				           optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			tool_error(NULL, "show: bad option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		tool_error(NULL, "show: %s", argc - optind ? "one raw profile at a time"
+		                                           : "which raw profile?");
+		fputs(usage, stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {
+		profile_free(&prof);
+		raw_profile_free(&raw);
+		return TOOL_EXIT_ERROR;
+	}
+	if ((ctx.key == SORT_SELF || ctx.key == SORT_TOTAL) && !prof.timed) {
+		tool_error(argv[optind], "--sort %s needs a time-mode profile with times",
+		           ctx.key == SORT_SELF ? "self" : "total");
+		profile_free(&prof);
+		raw_profile_free(&raw);
+		return TOOL_EXIT_USAGE;
+	}
+	if (ctx.key == SORT_DEFAULT)
+		ctx.key = prof.timed ? SORT_SELF : SORT_CALLS;
+	ctx.p = &prof;
+	rows = malloc((prof.n_functions ? prof.n_functions : 1) * sizeof *rows);
+	if (!rows)
+		tool_oom();
+	for (i = 0; i < prof.n_functions; i++)
+		if (prof.functions[i].instrumented)
+			rows[n++] = (uint32_t)i;
+	qsort_r(rows, n, sizeof *rows, row_order, &ctx);
+	print_header(&prof);
+	print_rows(&prof, rows, top && top < n ? top : n);
+	if (top && top < n)
+		printf("(%zu more functions; -n 0 shows all)\n", n - top);
+	free(rows);
+	profile_free(&prof);
+	raw_profile_free(&raw);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("<stdout>", "write error");
+		return TOOL_EXIT_ERROR;
+	}
+	return TOOL_EXIT_OK;
+}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * raw_read.c - reads a raw profile (.vitraw, rt/vitprof_raw.h) into plain
+ * memory (struct raw_profile), trusting nothing in it.
+ *
+ * Every field that says where or how big something is gets checked before
+ * it is followed: the header against the file size, each section against
+ * header.end, each module record against its section's used bytes, each
+ * edge table's slots against its section. The first problem found is
+ * reported as one line naming the file, what is wrong and the file offset
+ * of the field; the reader never crashes and never returns partial data.
+ *
+ * The file is read with pread(), not mapped: a file truncated under the
+ * reader gives a short read (an error), never a SIGBUS, and only the parts
+ * that hold data are read (retired tables are holes past their first page).
+ *
+ * Edge tables: for each shard_id only the live table of the highest
+ * generation holds the shard's counts (vitprof_raw.h, "Growth"); the others
+ * are validated but not read.
+ */
+#define _GNU_SOURCE
+#include <byteswap.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tool_internal.h"
+
+#define NO_OFFSET UINT64_MAX
+#define MAX_ATTEMPTS 3             /* reads of a file that changes under us */
+#define CHUNK_SLOTS 8192u          /* edge slots read at a time */
+#define MAX_PAGE_SIZE (1u << 30)
+
+/* One edge table seen while walking the sections. */
+struct table_ref {
+	uint64_t offset;               /* section offset */
+	uint64_t shard_id;
+	uint32_t generation;
+	uint32_t live;
+	uint32_t entry_size;
+	uint64_t capacity;
+	uint64_t entries_offset;
+	uint64_t lost_calls, lost_frames;
+};
+
+struct reader {
+	const char *name;
+	int fd;                        /* -1 when reading from mem */
+	const unsigned char *mem;
+	uint64_t size;                 /* file size */
+	struct vpr_file_header h;      /* private copy, validated */
+	struct table_ref *tables;
+	size_t n_tables, cap_tables;
+	uint64_t *module_offsets;      /* record offset of each module */
+	size_t cap_offsets, cap_modules, cap_edges, cap_functions;
+	char err[1024];                /* the first problem, for the report */
+};
+
+/*
+ * Records the first problem as "WHAT at offset 0x..." (no offset when off
+ * is NO_OFFSET). Later problems are consequences and are dropped.
+ * Returns -1, so that callers can `return bad(...)`.
+ */
+static int bad(struct reader *r, uint64_t off, const char *fmt, ...) TOOL_PRINTF(3, 4);
+static int bad(struct reader *r, uint64_t off, const char *fmt, ...)
+{
+	char what[768];
+	va_list ap;
+
+	if (r->err[0])
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (off == NO_OFFSET)
+		snprintf(r->err, sizeof r->err, "%s", what);
+	else
+		snprintf(r->err, sizeof r->err, "%s at offset 0x%" PRIx64, what, off);
+	return -1;
+}
+
+/*
+ * Reads exactly len bytes at off into buf. Callers check bounds against
+ * header.end first; this is the backstop against the file itself.
+ */
+static int read_at(struct reader *r, uint64_t off, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	if (off > r->size || len > r->size - off)
+		return bad(r, off, "truncated: %zu bytes needed here, the file is %" PRIu64
+		           " bytes", len, r->size);
+	if (r->mem) {
+		memcpy(buf, r->mem + off, len);
+		return 0;
+	}
+	while (len) {
+		ssize_t n = pread(r->fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return bad(r, off, "read error: %s", strerror(errno));
+		if (n == 0)
+			return bad(r, off, "the file shrank while being read");
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Makes room for one more element in *arr (capacity *cap). Returns 0 or -1. */
+static int grow(void **arr, size_t *cap, size_t n, size_t elsize)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > SIZE_MAX / elsize)
+		return -1;
+	p = realloc(*arr, ncap * elsize);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int has_nul(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
+#define HOFF(field) ((uint64_t)offsetof(struct vpr_file_header, field))
+
+/* Reads the header into r->h and checks every field a reader relies on. */
+static int check_header(struct reader *r)
+{
+	struct vpr_file_header *h = &r->h;
+	size_t n = r->size < sizeof *h ? (size_t)r->size : sizeof *h;
+	uint64_t ps;
+
+	memset(h, 0, sizeof *h);
+	if (r->size == 0)
+		return bad(r, 0, "empty file, not a vitprof raw profile");
+	if (read_at(r, 0, h, n) != 0)
+		return -1;
+	if (r->size < sizeof h->magic || memcmp(h->magic, VPR_MAGIC, sizeof h->magic) != 0)
+		return bad(r, 0, "not a vitprof raw profile (no VITPRAW magic)");
+	if (r->size < HOFF(byte_order) + sizeof h->byte_order)
+		return bad(r, r->size, "truncated inside the header (%" PRIu64 " of %zu bytes)",
+		           r->size, sizeof *h);
+	if (h->byte_order == bswap_32(VPR_BYTE_ORDER))
+		return bad(r, HOFF(byte_order), "byte-order mark 0x%08" PRIx32 ": written on a"
+		           " machine of the other byte order, which this vitprof cannot read",
+		           h->byte_order);
+	if (h->version != VPR_VERSION)
+		return bad(r, NO_OFFSET, "raw profile version %" PRIu32 ", this vitprof reads version %u",
+		           h->version, VPR_VERSION);
+	if (h->byte_order != VPR_BYTE_ORDER)
+		return bad(r, HOFF(byte_order), "bad byte-order mark 0x%08" PRIx32 " (expected 0x%08x)",
+		           h->byte_order, VPR_BYTE_ORDER);
+	if (r->size < sizeof *h)
+		return bad(r, r->size, "truncated inside the header (%" PRIu64 " of %zu bytes)",
+		           r->size, sizeof *h);
+	if (h->header_size != sizeof *h)
+		return bad(r, HOFF(header_size), "header size %" PRIu32 ", version 1 has %zu",
+		           h->header_size, sizeof *h);
+	ps = h->page_size;
+	if (ps < 4096 || ps > MAX_PAGE_SIZE || !is_pow2(ps))
+		return bad(r, HOFF(page_size), "page size %" PRIu64 " is not a power of two"
+		           " between 4096 and %u", ps, MAX_PAGE_SIZE);
+	if (h->first_section < ps || h->first_section % ps)
+		return bad(r, HOFF(first_section), "first section offset 0x%" PRIx64
+		           " is not a nonzero multiple of the page size 0x%" PRIx64,
+		           h->first_section, ps);
+	if (h->end < h->first_section || h->end % ps)
+		return bad(r, HOFF(end), "sections end at 0x%" PRIx64 ", not a page multiple"
+		           " at or after the first section (0x%" PRIx64 ")", h->end, h->first_section);
+	if (h->end > r->size)
+		return bad(r, HOFF(end), "truncated: the header's end 0x%" PRIx64
+		           " is past the end of the file (0x%" PRIx64 " bytes)", h->end, r->size);
+	if (h->state != VPR_STATE_RUNNING && h->state != VPR_STATE_EXITED)
+		return bad(r, HOFF(state), "unknown state %" PRIu32, h->state);
+	if (h->mode != VPR_MODE_COUNT && h->mode != VPR_MODE_TIME)
+		return bad(r, HOFF(mode), "unknown mode %" PRIu32, h->mode);
+	if (h->flags & ~(uint32_t)(VPR_FLAG_FORK_CHILD | VPR_FLAG_MOVED))
+		return bad(r, HOFF(flags), "unknown flags 0x%" PRIx32, h->flags);
+	if (h->pid <= 0)
+		return bad(r, HOFF(pid), "bad process id %" PRId64, h->pid);
+	if (h->ppid < 0)
+		return bad(r, HOFF(ppid), "bad parent process id %" PRId64, h->ppid);
+	if (h->clock != VPR_CLOCK_TSC && h->clock != VPR_CLOCK_MONOTONIC)
+		return bad(r, HOFF(clock), "unknown clock %" PRIu32, h->clock);
+	if (!has_nul(h->host, sizeof h->host))
+		return bad(r, HOFF(host), "host name is not NUL-terminated");
+	if (!has_nul(h->exe_path, sizeof h->exe_path))
+		return bad(r, HOFF(exe_path), "executable path is not NUL-terminated");
+	return 0;
+}
+
+#define MOFF(field) ((uint64_t)offsetof(struct vpr_module_record, field))
+
+/*
+ * Reads the records of the modules section at off (size bytes) into
+ * rp->modules: each record must fit in the section's used bytes and hold a
+ * NUL-terminated path of its stated length.
+ */
+static int read_modules(struct reader *r, struct raw_profile *rp, uint64_t off,
+                        uint64_t size)
+{
+	struct vpr_modules m;
+	unsigned char *buf;
+	uint64_t p = 0, rec_base = off + sizeof m;
+	uint32_t i;
+	int rc = -1;
+
+	if (read_at(r, off, &m, sizeof m) != 0)
+		return -1;
+	if (m.used > size - sizeof m || m.used % 8)
+		return bad(r, off + offsetof(struct vpr_modules, used), "modules section:"
+		           " %" PRIu64 " bytes of records do not fit in its %" PRIu64 " bytes",
+		           m.used, size - sizeof m);
+	buf = malloc(m.used ? (size_t)m.used : 1);
+	if (!buf)
+		return bad(r, rec_base, "out of memory for %" PRIu64 " bytes of module records", m.used);
+	if (read_at(r, rec_base, buf, (size_t)m.used) != 0)
+		goto out;
+	for (i = 0; i < m.n_records; i++) {
+		struct vpr_module_record rec;
+		struct raw_module *mod;
+		uint64_t at = rec_base + p;
+		const char *path;
+
+		if (m.used - p < sizeof rec) {
+			bad(r, at, "module record %" PRIu32 " of %" PRIu32 " lies past the section's"
+			    " %" PRIu64 " used bytes", i + 1, m.n_records, m.used);
+			goto out;
+		}
+		memcpy(&rec, buf + p, sizeof rec);
+		if (rec.record_size < sizeof rec + 1 || rec.record_size % 8 ||
+		    rec.record_size > m.used - p) {
+			bad(r, at + MOFF(record_size), "module record size %" PRIu32 " is not a multiple"
+			    " of 8 between %zu and the %" PRIu64 " bytes left", rec.record_size,
+			    sizeof rec + 1, m.used - p);
+			goto out;
+		}
+		if (rec.path_len == 0 || (uint64_t)rec.path_len + 1 > rec.record_size - sizeof rec) {
+			bad(r, at + MOFF(path_len), "module path length %u does not fit in its"
+			    " %" PRIu32 "-byte record", (unsigned)rec.path_len, rec.record_size);
+			goto out;
+		}
+		path = (const char *)buf + p + sizeof rec;
+		if (path[rec.path_len] != '\0' || memchr(path, '\0', rec.path_len)) {
+			bad(r, at + sizeof rec, "module path is not a NUL-terminated string of"
+			    " length %u", (unsigned)rec.path_len);
+			goto out;
+		}
+		if (rec.build_id_len > VPR_BUILD_ID_MAX) {
+			bad(r, at + MOFF(build_id_len), "module build-id length %u (at most %u)",
+			    (unsigned)rec.build_id_len, VPR_BUILD_ID_MAX);
+			goto out;
+		}
+		if (rec.lo >= rec.hi) {
+			bad(r, at + MOFF(lo), "module address range [0x%" PRIx64 ", 0x%" PRIx64
+			    ") is empty", rec.lo, rec.hi);
+			goto out;
+		}
+		if (grow((void **)&rp->modules, &r->cap_modules, rp->n_modules, sizeof *rp->modules) ||
+		    grow((void **)&r->module_offsets, &r->cap_offsets, rp->n_modules,
+		         sizeof *r->module_offsets)) {
+			bad(r, at, "out of memory for module records");
+			goto out;
+		}
+		mod = &rp->modules[rp->n_modules];
+		memset(mod, 0, sizeof *mod);
+		mod->path = strdup(path);
+		if (!mod->path) {
+			bad(r, at, "out of memory for module records");
+			goto out;
+		}
+		mod->id = rec.id;
+		mod->load_bias = rec.load_bias;
+		mod->lo = rec.lo;
+		mod->hi = rec.hi;
+		mod->build_id_len = rec.build_id_len;
+		memcpy(mod->build_id, rec.build_id, rec.build_id_len);
+		r->module_offsets[rp->n_modules] = at;
+		rp->n_modules++;
+		p += rec.record_size;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+#define EOFF(field) ((uint64_t)offsetof(struct vpr_edges, field))
+
+/* Validates the header of the edge table at off (size bytes) and notes it. */
+static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
+{
+	struct vpr_edges e;
+	struct table_ref *t;
+	uint32_t want = r->h.mode == VPR_MODE_TIME ? sizeof(struct vpr_edge_time)
+	                                            : sizeof(struct vpr_edge_count);
+
+	if (read_at(r, off, &e, sizeof e) != 0)
+		return -1;
+	if (e.entry_size != want)
+		return bad(r, off + EOFF(entry_size), "edge table: entry size %" PRIu32
+		           ", a %s-mode profile has %" PRIu32, e.entry_size,
+		           raw_mode_name(r->h.mode), want);
+	if (e.shard_id == 0)
+		return bad(r, off + EOFF(shard_id), "edge table: shard id 0");
+	if (e.live > 1)
+		return bad(r, off + EOFF(live), "edge table: live flag %" PRIu32
+		           " (expected 0 or 1)", e.live);
+	if (!is_pow2(e.capacity))
+		return bad(r, off + EOFF(capacity), "edge table: capacity %" PRIu64
+		           " is not a power of two", e.capacity);
+	if (e.entries_offset < sizeof e || e.entries_offset % 8 || e.entries_offset > size)
+		return bad(r, off + EOFF(entries_offset), "edge table: entries offset 0x%" PRIx64
+		           " is not 8-aligned between the table header and the section end"
+		           " (0x%" PRIx64 ")", e.entries_offset, size);
+	if (e.capacity > (size - e.entries_offset) / e.entry_size)
+		return bad(r, off + EOFF(capacity), "edge table: %" PRIu64 " slots of %" PRIu32
+		           " bytes from offset 0x%" PRIx64 " do not fit in its %" PRIu64
+		           "-byte section", e.capacity, e.entry_size, e.entries_offset, size);
+	if (e.n_used > e.capacity)
+		return bad(r, off + EOFF(n_used), "edge table: %" PRIu64 " slots used of %" PRIu64,
+		           e.n_used, e.capacity);
+	if (grow((void **)&r->tables, &r->cap_tables, r->n_tables, sizeof *r->tables))
+		return bad(r, off, "out of memory for edge tables");
+	t = &r->tables[r->n_tables++];
+	t->offset = off;
+	t->shard_id = e.shard_id;
+	t->generation = e.generation;
+	t->live = e.live;
+	t->entry_size = e.entry_size;
+	t->capacity = e.capacity;
+	t->entries_offset = e.entries_offset;
+	t->lost_calls = e.lost_calls;
+	t->lost_frames = e.lost_frames;
+	return 0;
+}
+
+#define SOFF(field) ((uint64_t)offsetof(struct vpr_section, field))
+
+/* Walks the section chain from first_section to end, validating each. */
+static int walk_sections(struct reader *r, struct raw_profile *rp)
+{
+	const struct vpr_file_header *h = &r->h;
+	uint64_t off = h->first_section, count = 0;
+
+	while (off < h->end) {
+		struct vpr_section s;
+
+		if (read_at(r, off, &s, sizeof s) != 0)
+			return -1;
+		if (s.magic != VPR_SECTION_MAGIC)
+			return bad(r, off + SOFF(magic), "section %" PRIu64 ": bad magic 0x%08" PRIx32
+			           " (expected 0x%08x, \"VSEC\")", count, s.magic, VPR_SECTION_MAGIC);
+		if (s.offset != off)
+			return bad(r, off + SOFF(offset), "section %" PRIu64 ": says it is at 0x%" PRIx64,
+			           count, s.offset);
+		if (s.size < h->page_size || s.size % h->page_size)
+			return bad(r, off + SOFF(size), "section %" PRIu64 ": size 0x%" PRIx64
+			           " is not a nonzero multiple of the page size 0x%" PRIx32,
+			           count, s.size, h->page_size);
+		if (s.size > h->end - off)
+			return bad(r, off + SOFF(size), "section %" PRIu64 ": size 0x%" PRIx64
+			           " runs past the end of the sections (0x%" PRIx64 ")",
+			           count, s.size, h->end);
+		switch (s.type) {
+		case VPR_SEC_MODULES:
+			if (read_modules(r, rp, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_EDGES:
+			if (read_table_header(r, off, s.size) != 0)
+				return -1;
+			break;
+		default:
+			return bad(r, off + SOFF(type), "section %" PRIu64 ": unknown type %" PRIu32,
+			           count, s.type);
+		}
+		count++;
+		off += s.size;
+	}
+	if (count != h->n_sections)
+		return bad(r, HOFF(n_sections), "the header counts %" PRIu32 " sections,"
+		           " the file has %" PRIu64, h->n_sections, count);
+	rp->n_sections = (uint32_t)count;
+	return 0;
+}
+
+/* Shard ascending, live first, generation descending. */
+static int table_order(const void *a, const void *b)
+{
+	const struct table_ref *x = a, *y = b;
+
+	if (x->shard_id != y->shard_id)
+		return x->shard_id < y->shard_id ? -1 : 1;
+	if (x->live != y->live)
+		return x->live > y->live ? -1 : 1;
+	if (x->generation != y->generation)
+		return x->generation > y->generation ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Reads every occupied slot of table t into rp->edges / rp->functions. */
+static int read_table_slots(struct reader *r, struct raw_profile *rp,
+                            const struct table_ref *t)
+{
+	size_t es = t->entry_size;
+	uint64_t chunk = t->capacity < CHUNK_SLOTS ? t->capacity : CHUNK_SLOTS;
+	unsigned char *buf = malloc((size_t)chunk * es);
+	uint64_t i, base = t->offset + t->entries_offset;
+	int rc = -1;
+
+	if (!buf)
+		return bad(r, base, "out of memory for an edge table");
+	for (i = 0; i < t->capacity;) {
+		uint64_t n = t->capacity - i < chunk ? t->capacity - i : chunk, j;
+
+		if (read_at(r, base + i * es, buf, (size_t)(n * es)) != 0)
+			goto out;
+		for (j = 0; j < n; j++) {
+			uint64_t v[5] = {0, 0, 0, 0, 0};
+
+			memcpy(v, buf + j * es, es);
+			if (v[1] == 0)
+				continue;          /* empty slot */
+			if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
+				struct raw_function *f;
+				if (grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
+				         sizeof *f)) {
+					bad(r, base + (i + j) * es, "out of memory for function records");
+					goto out;
+				}
+				f = &rp->functions[rp->n_functions++];
+				f->fn = v[1];
+				f->total_ticks = v[3];
+			} else if (v[0] == VPR_SITE_FUNCTION) {
+				bad(r, base + (i + j) * es, "function record (site %u) in a count-mode"
+				    " edge table", VPR_SITE_FUNCTION);
+				goto out;
+			} else {
+				struct raw_edge *e;
+				if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
+					bad(r, base + (i + j) * es, "out of memory for call edges");
+					goto out;
+				}
+				e = &rp->edges[rp->n_edges++];
+				e->site = v[0];
+				e->fn = v[1];
+				e->count = v[2];
+				e->total_ticks = v[3];
+				e->self_ticks = v[4];
+			}
+		}
+		i += n;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * Selects, per shard, the live table of the highest generation, reads it,
+ * and sums the losses. Two live tables of one shard and generation are
+ * corruption. A selected table that stopped being live while it was read
+ * (the program grew it) makes the read fail, so that it is retried.
+ */
+static int read_edges(struct reader *r, struct raw_profile *rp)
+{
+	size_t i;
+
+	if (r->n_tables)
+		qsort(r->tables, r->n_tables, sizeof *r->tables, table_order);
+	rp->n_tables = (uint32_t)r->n_tables;
+	for (i = 0; i < r->n_tables; i++) {
+		const struct table_ref *t = &r->tables[i];
+		uint32_t live;
+
+		if (!t->live || (i > 0 && r->tables[i - 1].shard_id == t->shard_id))
+			continue;          /* not live, or not the shard's newest */
+		if (i + 1 < r->n_tables && r->tables[i + 1].shard_id == t->shard_id &&
+		    r->tables[i + 1].live && r->tables[i + 1].generation == t->generation)
+			return bad(r, r->tables[i + 1].offset + EOFF(live), "two live edge tables"
+			           " of shard %" PRIu64 " with generation %" PRIu32 " (the other at"
+			           " 0x%" PRIx64 ")", t->shard_id, t->generation, t->offset);
+		if (read_table_slots(r, rp, t) != 0)
+			return -1;
+		if (read_at(r, t->offset + EOFF(live), &live, sizeof live) != 0)
+			return -1;
+		if (live != 1)
+			return bad(r, t->offset + EOFF(live), "edge table retired while being read");
+		rp->n_shards++;
+		rp->lost_calls += t->lost_calls;
+		rp->lost_frames += t->lost_frames;
+	}
+	return 0;
+}
+
+/* Module ids must be unique; sorts rp->modules by id. */
+static int sort_modules(struct reader *r, struct raw_profile *rp)
+{
+	size_t i, j;
+
+	/* Insertion sort carrying the offsets along (a few hundred at most). */
+	for (i = 1; i < rp->n_modules; i++) {
+		struct raw_module m = rp->modules[i];
+		uint64_t o = r->module_offsets[i];
+		for (j = i; j > 0 && rp->modules[j - 1].id > m.id; j--) {
+			rp->modules[j] = rp->modules[j - 1];
+			r->module_offsets[j] = r->module_offsets[j - 1];
+		}
+		rp->modules[j] = m;
+		r->module_offsets[j] = o;
+	}
+	for (i = 1; i < rp->n_modules; i++)
+		if (rp->modules[i].id == rp->modules[i - 1].id)
+			return bad(r, r->module_offsets[i] + MOFF(id), "two module records with"
+			           " id %" PRIu32 " (the other at 0x%" PRIx64 ")",
+			           rp->modules[i].id, r->module_offsets[i - 1]);
+	return 0;
+}
+
+/* Decides whether ticks can be turned into nanoseconds, and how. */
+static void set_time(struct raw_profile *rp, const struct vpr_file_header *h)
+{
+	unsigned __int128 dt, dn;
+
+	rp->time_available = 0;
+	rp->time_note = NULL;
+	if (h->mode != VPR_MODE_TIME)
+		return;
+	if (h->clock == VPR_CLOCK_MONOTONIC) {
+		rp->calib_dtick = rp->calib_dns = 1;   /* a tick is a nanosecond */
+		rp->time_available = 1;
+		return;
+	}
+	if (h->calib_tick1 <= h->calib_tick0 || h->calib_ns1 <= h->calib_ns0) {
+		rp->time_note = "the clock was not calibrated (calib_tick1 <= calib_tick0)";
+		return;
+	}
+	dt = h->calib_tick1 - h->calib_tick0;
+	dn = h->calib_ns1 - h->calib_ns0;
+	/* A believable tick rate: between 1 MHz and 1 THz. */
+	if (dn * 1000 < dt || dn > dt * 1000) {
+		rp->time_note = "the clock calibration is implausible";
+		return;
+	}
+	rp->calib_dtick = (uint64_t)dt;
+	rp->calib_dns = (uint64_t)dn;
+	rp->time_available = 1;
+}
+
+/* Frees what one parse attempt put in rp, keeping rp->file. */
+static void clear_profile(struct raw_profile *rp)
+{
+	char *file = rp->file;
+	size_t i;
+
+	for (i = 0; i < rp->n_modules; i++)
+		free(rp->modules[i].path);
+	free(rp->modules);
+	free(rp->edges);
+	free(rp->functions);
+	memset(rp, 0, sizeof *rp);
+	rp->file = file;
+}
+
+/* One complete read of the file into rp. Returns 0 or -1 (r->err set). */
+static int parse(struct reader *r, struct raw_profile *rp)
+{
+	const struct vpr_file_header *h = &r->h;
+
+	if (check_header(r) != 0)
+		return -1;
+	rp->state = h->state;
+	rp->mode = h->mode;
+	rp->flags = h->flags;
+	rp->clock = h->clock;
+	rp->pid = h->pid;
+	rp->ppid = h->ppid;
+	rp->start_realtime_ns = h->start_realtime_ns;
+	rp->end_realtime_ns = h->end_realtime_ns;
+	rp->n_threads = h->n_threads;
+	rp->lost_calls = h->lost_calls;
+	rp->lost_sections = h->lost_sections;
+	memcpy(rp->host, h->host, sizeof rp->host);
+	memcpy(rp->exe_path, h->exe_path, sizeof rp->exe_path);
+	set_time(rp, h);
+	if (walk_sections(r, rp) != 0 || sort_modules(r, rp) != 0 || read_edges(r, rp) != 0)
+		return -1;
+	return 0;
+}
+
+static void reader_reset(struct reader *r)
+{
+	free(r->tables);
+	free(r->module_offsets);
+	r->tables = NULL;
+	r->module_offsets = NULL;
+	r->n_tables = r->cap_tables = 0;
+	r->cap_offsets = r->cap_modules = r->cap_edges = r->cap_functions = 0;
+	r->err[0] = '\0';
+}
+
+static int init_out(struct raw_profile *out, const char *name)
+{
+	memset(out, 0, sizeof *out);
+	out->file = strdup(name);
+	if (!out->file) {
+		tool_error(name, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int raw_profile_read_mem(const void *data, size_t size, const char *name,
+                         struct raw_profile *out)
+{
+	struct reader r;
+	int rc;
+
+	if (init_out(out, name) != 0)
+		return -1;
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.fd = -1;
+	r.mem = data;
+	r.size = size;
+	rc = parse(&r, out);
+	if (rc != 0) {
+		clear_profile(out);
+		tool_error(name, "%s", r.err);
+	}
+	reader_reset(&r);
+	return rc;
+}
+
+int raw_profile_read(const char *path, struct raw_profile *out)
+{
+	struct reader r;
+	struct stat st;
+	int rc = -1, attempt;
+
+	if (init_out(out, path) != 0)
+		return -1;
+	memset(&r, 0, sizeof r);
+	r.name = path;
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0) {
+		tool_error(path, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	for (attempt = 1;; attempt++) {
+		struct vpr_file_header again;
+
+		if (fstat(r.fd, &st) != 0) {
+			bad(&r, NO_OFFSET, "cannot stat: %s", strerror(errno));
+			break;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			bad(&r, NO_OFFSET, "not a regular file");
+			break;
+		}
+		r.size = (uint64_t)st.st_size;
+		rc = parse(&r, out);
+		if (rc == 0 || attempt == MAX_ATTEMPTS || r.h.state != VPR_STATE_RUNNING)
+			break;
+		/* A running program may have changed the file under us: read it
+		 * again if its header moved on, else the error stands. */
+		if (pread(r.fd, &again, sizeof again, 0) != (ssize_t)sizeof again ||
+		    memcmp(&again, &r.h, sizeof again) == 0)
+			break;
+		clear_profile(out);
+		reader_reset(&r);
+	}
+	if (rc != 0) {
+		clear_profile(out);
+		tool_error(path, "%s", r.err);
+	}
+	reader_reset(&r);
+	close(r.fd);
+	return rc;
+}
+
+void raw_profile_free(struct raw_profile *rp)
+{
+	if (!rp)
+		return;
+	clear_profile(rp);
+	free(rp->file);
+	rp->file = NULL;
+}
+
+uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks)
+{
+	unsigned __int128 ns;
+
+	if (!rp->time_available || rp->calib_dtick == 0)
+		return 0;
+	ns = (unsigned __int128)ticks * rp->calib_dns / rp->calib_dtick;
+	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+}
+
+const char *raw_mode_name(uint32_t mode)
+{
+	return mode == VPR_MODE_TIME ? "time" : "count";
+}
+
+const char *raw_state_name(uint32_t state)
+{
+	return state == VPR_STATE_EXITED ? "exited" : "running";
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tool_error.c - the one way the tool reports: one line on stderr,
+ * "vitprof: FILE: MESSAGE", so that scripts and people see which file is
+ * wrong and why. The last line is kept for the unit tests.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tool_internal.h"
+
+static char last[2048];
+static int muted;
+
+static void report(const char *file, const char *kind, const char *fmt, va_list ap)
+{
+	char msg[1536];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (file)
+		snprintf(last, sizeof last, "%s: %s%s", file, kind, msg);
+	else
+		snprintf(last, sizeof last, "%s%s", kind, msg);
+	if (!muted) {
+		fflush(stdout);
+		fprintf(stderr, "vitprof: %s\n", last);
+	}
+}
+
+void tool_error(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(file, "", fmt, ap);
+	va_end(ap);
+}
+
+void tool_warn(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(file, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+const char *tool_last_error(void)
+{
+	return last;
+}
+
+void tool_error_mute(int mute)
+{
+	muted = mute;
+}
+
+void tool_oom(void)
+{
+	tool_error(NULL, "out of memory");
+	exit(TOOL_EXIT_ERROR);
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tool_internal.h - declarations shared between the files of the offline
+ * tool `vitprof` (tools/). One concern per file:
+ *
+ *   tool_error.c   the one way errors and warnings are printed
+ *   raw_read.c     .vitraw reader: validates everything, returns plain data
+ *   profile.c      symbolized, aggregated profile (functions, call edges)
+ *   json_write.c   streaming JSON writer
+ *   cmd_show.c     `vitprof show`    (flat profile as text)
+ *   cmd_export.c   `vitprof export`  (the .vitprof JSON document)
+ *   cmd_flags.c    `vitprof flags`   (compiler and linker flags)
+ *   vitprof.c      main(): dispatch, help, --version
+ *
+ * Everything here is built into the static library vitprof_tool, which the
+ * unit tests link; only vitprof.c (main) is not. Functions return 0 on
+ * success and -1 on failure, after reporting the failure with tool_error().
+ */
+#ifndef VITPROF_TOOL_INTERNAL_H
+#define VITPROF_TOOL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "symbolizer.h"
+#include "vitprof_raw.h"
+
+#define TOOL_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+#ifndef VITPROF_VERSION
+#define VITPROF_VERSION "0.0.0"
+#endif
+#define TOOL_PRODUCER "vitprof " VITPROF_VERSION
+
+/* Exit codes of every subcommand. */
+#define TOOL_EXIT_OK 0
+#define TOOL_EXIT_ERROR 1    /* bad input file, missing binary, write error */
+#define TOOL_EXIT_USAGE 2    /* bad command line */
+
+/* ---- tool_error.c ------------------------------------------------------- */
+
+/*
+ * Prints one line "vitprof: FILE: MESSAGE" (or "vitprof: MESSAGE" when file
+ * is NULL) to stderr, and keeps it for tool_last_error(). The message must
+ * not end with a newline.
+ */
+void tool_error(const char *file, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* Same, as "vitprof: FILE: warning: MESSAGE". */
+void tool_warn(const char *file, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* The last line tool_error() or tool_warn() produced (without "vitprof: "
+ * and without the newline); "" when there was none. For tests. */
+const char *tool_last_error(void);
+
+/* mute != 0: keep messages for tool_last_error() but print nothing (tests
+ * that provoke thousands of errors). */
+void tool_error_mute(int mute);
+
+/* Out of memory in a hash table (uthash): reports and exits 1. */
+void tool_oom(void) __attribute__((noreturn));
+
+/* ---- raw_read.c: the raw profile, validated ------------------------------ */
+
+struct raw_module {
+	uint32_t id;                /* process-wide module id, from 0 */
+	uint64_t load_bias;         /* runtime address = ELF vaddr + load_bias */
+	uint64_t lo, hi;            /* runtime range [lo, hi) */
+	uint8_t build_id_len;       /* 0: the object had no build-id */
+	uint8_t build_id[VPR_BUILD_ID_MAX];
+	char *path;                 /* owned, NUL-terminated */
+};
+
+/* One call edge of one thread shard (runtime addresses, as recorded). */
+struct raw_edge {
+	uint64_t site;              /* return address in the caller */
+	uint64_t fn;                /* callee entry address */
+	uint64_t count;
+	uint64_t total_ticks;       /* time mode; 0 in count mode */
+	uint64_t self_ticks;        /* time mode; 0 in count mode */
+};
+
+/* Time mode: one function record of one shard. */
+struct raw_function {
+	uint64_t fn;                /* entry address */
+	uint64_t total_ticks;       /* inclusive ticks of outermost activations */
+};
+
+struct raw_profile {
+	char *file;                 /* path it was read from (owned) */
+	uint32_t state;             /* VPR_STATE_* */
+	uint32_t mode;              /* VPR_MODE_* */
+	uint32_t flags;             /* VPR_FLAG_* */
+	uint32_t clock;             /* VPR_CLOCK_* */
+	int64_t pid, ppid;
+	uint64_t start_realtime_ns, end_realtime_ns;
+	uint64_t n_threads;
+	uint64_t lost_calls;        /* header + every selected table */
+	uint64_t lost_frames;       /* every selected table (time mode) */
+	uint64_t lost_sections;
+	char host[VPR_HOST_MAX];
+	char exe_path[VPR_PATH_MAX];
+	/* Tick conversion: ns = ticks * calib_dns / calib_dtick. */
+	int time_available;         /* time mode with a usable clock */
+	const char *time_note;      /* why time is unavailable (static string) */
+	uint64_t calib_dtick, calib_dns;
+	uint32_t n_sections;
+	uint32_t n_tables;          /* edge tables in the file, live or not */
+	uint32_t n_shards;          /* shards with a live table (= tables read) */
+	struct raw_module *modules; /* sorted by id, ids unique */
+	size_t n_modules;
+	struct raw_edge *edges;     /* every occupied edge slot, shard by shard */
+	size_t n_edges;
+	struct raw_function *functions; /* time mode function records */
+	size_t n_functions;
+};
+
+/*
+ * Reads and validates the raw profile at path into *out (which the caller
+ * frees with raw_profile_free(), also after a failure). Every offset, size
+ * and count is checked before it is followed; the first problem is reported
+ * as one line "vitprof: PATH: <what> at offset 0x..." and -1 is returned. A
+ * file still being written (state running) is re-read when it changed while
+ * being read. Returns 0 or -1.
+ */
+int raw_profile_read(const char *path, struct raw_profile *out);
+
+/* Same on a file image in memory (tests); name is used in messages. */
+int raw_profile_read_mem(const void *data, size_t size, const char *name,
+                         struct raw_profile *out);
+
+void raw_profile_free(struct raw_profile *rp);
+
+/* ticks to nanoseconds (exact 128-bit arithmetic, saturating); 0 when the
+ * profile has no usable time. */
+uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks);
+
+/* "count" / "time", "running" / "exited". */
+const char *raw_mode_name(uint32_t mode);
+const char *raw_state_name(uint32_t state);
+
+/* ---- profile.c: symbolized and aggregated --------------------------------- */
+
+/* The symbolizer calls profile_build() makes; tests substitute their own. */
+struct prof_symbolizer {
+	struct sym_module *(*open)(const char *path, const uint8_t *build_id,
+	                           size_t build_id_len, enum sym_status *status,
+	                           char *err, size_t errlen);
+	void (*close)(struct sym_module *m);
+	int (*lookup_function)(struct sym_module *m, uint64_t vaddr,
+	                       struct sym_function *out);
+	int (*lookup_location)(struct sym_module *m, uint64_t vaddr,
+	                       struct sym_frame *frames, int max_frames);
+};
+
+/* The real one (symbolizer.h). */
+extern const struct prof_symbolizer prof_symbolizer_default;
+
+#define PROF_MAX_FRAMES 8
+#define PROF_MODULE_UNKNOWN (-1)
+
+struct prof_module {
+	uint32_t id;                /* raw module id */
+	uint32_t canonical;         /* id of the first record with the same
+	                               path and build-id (same object) */
+	const struct raw_module *raw;
+	char build_id_hex[2 * VPR_BUILD_ID_MAX + 1];
+	const char *basename;       /* file name part of raw->path */
+	struct sym_module *sym;     /* open symbolizer module, or NULL */
+	int tried;                  /* sym_module_open() was called (canonical only) */
+};
+
+struct prof_function {
+	uint32_t id;                /* index in profile.functions */
+	int64_t module;             /* canonical module id, PROF_MODULE_UNKNOWN */
+	uint64_t address;           /* ELF vaddr of the entry (runtime address
+	                               when the module is unknown) */
+	const char *name;
+	const char *linkage_name;
+	const char *file;           /* NULL when unknown */
+	unsigned line;              /* 0 when unknown */
+	int instrumented;           /* it appeared as a callee in the raw file */
+	uint64_t calls;             /* sum of the counts of edges into it */
+	uint64_t self_ticks, total_ticks;
+	uint64_t self_ns, total_ns; /* time mode with time available */
+};
+
+struct prof_frame {
+	const char *function;       /* NULL when unknown */
+	const char *file;           /* NULL when unknown */
+	unsigned line;              /* 0 when unknown */
+};
+
+struct prof_edge {
+	uint32_t caller, callee;    /* function ids */
+	uint64_t site;              /* ELF vaddr of the return address in the
+	                               caller's module (runtime if unknown) */
+	const char *file;           /* call site, innermost frame; NULL unknown */
+	unsigned line;
+	const struct prof_frame *frames; /* inline chain, innermost first, when */
+	int n_frames;               /* the call site is in inlined code (>1) */
+	uint64_t count;
+	uint64_t self_ticks, total_ticks;
+	uint64_t self_ns, total_ns;
+};
+
+struct prof_string;
+
+struct profile {
+	const struct raw_profile *raw;
+	int timed;                  /* time mode and time available */
+	struct prof_module *modules;        /* same order as raw->modules */
+	size_t n_modules;
+	struct prof_function *functions;    /* sorted by (module, address); */
+	size_t n_functions;                 /* functions[i].id == i */
+	struct prof_edge *edges;            /* sorted by (caller, callee, site) */
+	size_t n_edges;
+	uint32_t *hot;              /* up to PROF_HOT function ids, hottest first */
+	size_t n_hot;
+	/* private */
+	const struct prof_symbolizer *sym;
+	struct prof_string *strings;
+	void *site_infos;
+};
+
+#define PROF_HOT 20
+
+/*
+ * Builds the symbolized profile of raw (which must outlive it) into *p:
+ * each runtime address is mapped to its module, each module is opened once
+ * with sym (NULL: the real symbolizer), and edges are summed over threads by
+ * (caller function, callee function, call site). The executable (module 0)
+ * missing or not the binary that ran is an error; a missing shared library
+ * is a warning (once) and its addresses are named "lib.so+0xOFFSET".
+ * Returns 0, or -1 after reporting; free *p with profile_free() either way.
+ */
+int profile_build(struct profile *p, const struct raw_profile *raw,
+                  const struct prof_symbolizer *sym);
+void profile_free(struct profile *p);
+
+/* ---- json_write.c ------------------------------------------------------- */
+
+#define JSON_MAX_DEPTH 32
+
+struct json_writer {
+	FILE *out;
+	int depth;                  /* open containers */
+	int pretty_depth;           /* containers deeper than this are one line */
+	int error;                  /* a nesting error or a write error */
+	unsigned char has_items[JSON_MAX_DEPTH];
+	unsigned char is_object[JSON_MAX_DEPTH];
+	int after_key;              /* a key was written, its value is due */
+};
+
+/* pretty_depth: members of containers opened at depth < pretty_depth go on
+ * their own lines (indented by tabs); 0 writes everything on one line. */
+void json_init(struct json_writer *w, FILE *out, int pretty_depth);
+void json_begin_object(struct json_writer *w);
+void json_end_object(struct json_writer *w);
+void json_begin_array(struct json_writer *w);
+void json_end_array(struct json_writer *w);
+void json_key(struct json_writer *w, const char *key);
+void json_string(struct json_writer *w, const char *s);   /* NULL: null */
+void json_uint(struct json_writer *w, uint64_t v);
+void json_int(struct json_writer *w, int64_t v);
+void json_bool(struct json_writer *w, int v);
+void json_null(struct json_writer *w);
+/* Ends the document (a newline). Returns 0, or -1 when a container was left
+ * open, a value was misplaced, or writing failed. */
+int json_finish(struct json_writer *w);
+
+/* Writes s as a JSON string literal, quotes included. */
+void json_write_escaped(FILE *out, const char *s);
+
+/* ---- the subcommands ----------------------------------------------------- */
+
+/* Each takes the arguments after the subcommand name (argv[0] is the name)
+ * and returns an exit code (TOOL_EXIT_*). */
+int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_flags(int argc, char **argv);
+
+/* cmd_export.c: writes the .vitprof JSON document of p. Returns 0 or -1
+ * (write error, not reported). */
+int export_vitprof_json(FILE *out, const struct profile *p);
+
+/* Reads path and builds its profile with the real symbolizer (both freed by
+ * the caller either way). Returns 0 or -1 after reporting. */
+int tool_load_profile(const char *path, struct raw_profile *raw,
+                      struct profile *prof);
+
+#endif /* VITPROF_TOOL_INTERNAL_H */
