@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * elf_module.c - opening a module: the file, its ELF headers, the build-id
+ * check, then the indexes (symbol tables, DWARF); closing it.
+ */
+#include "symbolizer_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_BUILD_ID 256
+
+/* Writes the one-line reason "<path>: <fmt...>" into err (if any). */
+static void set_err(char *err, size_t errlen, const char *path,
+                    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	if (!err || errlen == 0)
+		return;
+	n = snprintf(err, errlen, "%s: ", path);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	for (p = err; *p; p++) /* one line, whatever libraries said */
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+/* Lowercase hex of id into buf (which holds at least 2 * len + 1). */
+static void hex(char *buf, const uint8_t *id, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		buf[2 * i] = digits[id[i] >> 4];
+		buf[2 * i + 1] = digits[id[i] & 15];
+	}
+	buf[2 * len] = '\0';
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	const struct sym_text *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+/*
+ * Records where the object's code is: its allocated executable sections,
+ * or its executable PT_LOAD segments when it has no section headers.
+ * Returns 0, or -1 on OOM.
+ */
+static int index_text(struct sym_module *m, Elf *elf)
+{
+	size_t cap = 0, nph, i, n;
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    (sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) !=
+		            (SHF_ALLOC | SHF_EXECINSTR) ||
+		    sh.sh_size == 0 || sh.sh_addr + sh.sh_size <= sh.sh_addr)
+			continue;
+		if (sym_grow((void **)&m->text, &cap, m->ntext + 1, sizeof *m->text) < 0)
+			return -1;
+		m->text[m->ntext++] = (struct sym_text){sh.sh_addr, sh.sh_addr + sh.sh_size};
+	}
+	if (m->ntext == 0 && elf_getphdrnum(elf, &nph) == 0) {
+		for (i = 0; i < nph; i++) {
+			GElf_Phdr ph;
+			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+			    !(ph.p_flags & PF_X) || ph.p_memsz == 0 ||
+			    ph.p_vaddr + ph.p_memsz <= ph.p_vaddr)
+				continue;
+			if (sym_grow((void **)&m->text, &cap, m->ntext + 1,
+			             sizeof *m->text) < 0)
+				return -1;
+			m->text[m->ntext++] =
+			        (struct sym_text){ph.p_vaddr, ph.p_vaddr + ph.p_memsz};
+		}
+	}
+	qsort(m->text, m->ntext, sizeof *m->text, cmp_text);
+	/* Merge overlapping regions so that they are disjoint. */
+	for (i = 0, n = 0; i < m->ntext; i++) {
+		if (n && m->text[i].lo <= m->text[n - 1].hi) {
+			if (m->text[i].hi > m->text[n - 1].hi)
+				m->text[n - 1].hi = m->text[i].hi;
+		} else {
+			m->text[n++] = m->text[i];
+		}
+	}
+	m->ntext = n;
+	return 0;
+}
+
+int sym_text_contains(const struct sym_module *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->ntext;
+
+	if (m->ntext == 0)
+		return 1;
+	while (lo < hi) { /* first region with lo > addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->text[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && addr < m->text[lo - 1].hi;
+}
+
+/*
+ * Checks the object's build-id against the expected one. Returns 0 when it
+ * matches (or none is expected), else -1 with status and err set.
+ */
+static int check_build_id(Elf *elf, const char *path, const uint8_t *want,
+                          size_t want_len, enum sym_status *st, char *err,
+                          size_t errlen)
+{
+	uint8_t have[MAX_BUILD_ID];
+	char hw[2 * MAX_BUILD_ID + 1], hh[2 * MAX_BUILD_ID + 1];
+	int n;
+
+	if (want_len == 0)
+		return 0;
+	n = sym_elf_build_id(elf, have, sizeof have);
+	hex(hw, want, want_len < MAX_BUILD_ID ? want_len : MAX_BUILD_ID);
+	*st = SYM_ERR_BUILD_ID;
+	if (n < 0) {
+		set_err(err, errlen, path,
+		        "unreadable build-id note, cannot match the profiled "
+		        "binary's %s", hw);
+		return -1;
+	}
+	if (n == 0) {
+		set_err(err, errlen, path,
+		        "has no build-id, cannot match the profiled binary's %s "
+		        "(the file on disk is not the one that ran)", hw);
+		return -1;
+	}
+	if ((size_t)n != want_len || memcmp(have, want, want_len) != 0) {
+		hex(hh, have, (size_t)n);
+		set_err(err, errlen, path,
+		        "build-id %s does not match the profiled binary's %s "
+		        "(the file on disk was rebuilt since the run)", hh, hw);
+		return -1;
+	}
+	*st = SYM_OK;
+	return 0;
+}
+
+struct sym_module *sym_module_open(const char *path, const uint8_t *build_id,
+                                   size_t build_id_len, enum sym_status *status,
+                                   char *err, size_t errlen)
+{
+	struct sym_module *m = NULL;
+	enum sym_status st = SYM_OK, dummy;
+	char why[512];
+	Elf *elf = NULL;
+	GElf_Ehdr eh;
+	int fd, dwarf_ok;
+
+	if (!status)
+		status = &dummy;
+	if (err && errlen)
+		err[0] = '\0';
+	if (!path) {
+		*status = SYM_ERR_OPEN;
+		set_err(err, errlen, "(null)", "no path given");
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*status = SYM_ERR_OPEN;
+		set_err(err, errlen, path, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		st = SYM_ERR_NOT_ELF;
+		set_err(err, errlen, path, "not an ELF object%s%s",
+		        elf ? "" : ": ", elf ? "" : elf_errmsg(-1));
+		goto fail;
+	}
+	if (!gelf_getehdr(elf, &eh)) {
+		st = SYM_ERR_NOT_ELF;
+		set_err(err, errlen, path, "corrupt ELF header: %s", elf_errmsg(-1));
+		goto fail;
+	}
+	if (check_build_id(elf, path, build_id, build_id_len, &st, err, errlen) < 0)
+		goto fail;
+
+	m = calloc(1, sizeof *m);
+	if (!m || !(m->path = strdup(path)) || index_text(m, elf) < 0 ||
+	    sym_symtab_index(m, elf) < 0) {
+		st = SYM_ERR_OPEN;
+		set_err(err, errlen, path, "out of memory while indexing");
+		goto fail;
+	}
+	dwarf_ok = sym_dwarf_precheck(elf, why, sizeof why) == 0;
+	elf_end(elf);
+	elf = NULL;
+
+	if (!dwarf_ok || sym_dwarf_index(m, fd, why, sizeof why) < 0) {
+		st = SYM_ERR_DWARF;
+		set_err(err, errlen, path,
+		        "unreadable DWARF (%s), using symbol table names only", why);
+	}
+	close(fd);
+	sym_strpool_seal(&m->strings);
+	*status = st;
+	return m;
+
+fail:
+	*status = st;
+	elf_end(elf);
+	close(fd);
+	sym_module_close(m);
+	return NULL;
+}
+
+void sym_module_close(struct sym_module *m)
+{
+	if (!m)
+		return;
+	sym_spans_free(&m->dwarf_spans);
+	sym_spans_free(&m->symtab_spans);
+	free(m->funcs);
+	free(m->scopes);
+	free(m->lines);
+	free(m->text);
+	sym_strpool_free(&m->strings);
+	free(m->path);
+	free(m);
+}
+
+int sym_module_has_dwarf(const struct sym_module *m)
+{
+	return m && m->has_dwarf;
+}
