@@ -39,9 +39,10 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 	struct vpr_edge_time *e, *f;
 	struct rt_frame *fr;
 
-	/* A call that is not deeper than the top frame: frames were left by
-	 * longjmp since. */
-	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp <= sp))
+	/* A call shallower than the top frame: frames were left by longjmp
+	 * since. (An equal address is no proof: inlined bodies run their hooks
+	 * from the frame of the function they were inlined into.) */
+	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp < sp))
 		rt_frames_drop_dead(s, sp);
 
 	e = (struct vpr_edge_time *)rt_slot(site, fn, sizeof *e);

@@ -279,9 +279,10 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 }
 
 /*
- * Time mode: a new call at stack address sp is not deeper than the top
- * frame, so the frames above its nearest true ancestor (the highest frame
- * with a higher stack address) were skipped by longjmp: they are closed
+ * Time mode: a new call at stack address sp is shallower than the top
+ * frame, so the frames above its nearest possible ancestor (the highest
+ * frame at the same or a higher stack address: inlined bodies share their
+ * host's frame) were skipped by longjmp: they are closed
  * now, at the moment the program left them behind at the latest. When no
  * frame is an ancestor, the call runs on another stack (sigaltstack, a
  * coroutine) and nothing is touched.
@@ -292,7 +293,7 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp)
 	uint64_t now;
 
 	for (j = s->depth; j > 0; j--)
-		if (s->stack[j - 1].sp > sp)
+		if (s->stack[j - 1].sp >= sp)
 			break;
 	if (j == 0)
 		return;

@@ -76,5 +76,17 @@ elif case == "signal_reentry":
         if handled < 100:
             fail(f"{mode}: only {handled} signals: the test did not exercise the guard")
         print(f"ok {mode}: {n} work calls exact; {handled} signals = {inh} counted + {lost // 2} inside a hook")
+elif case == "inlined_time":
+    # wordfreq at -O2: hash() is inlined into add_word(), itself inlined into
+    # main, so their hooks run from one physical frame. Time mode must keep
+    # every frame and count exactly what count mode counts.
+    _, counted = run("count", "50000")
+    _, timed = run("time", "50000")
+    calls = lambda p: sorted((f["name"], f["calls"]) for f in p["functions"])
+    if calls(counted) != calls(timed):
+        fail(f"count mode {calls(counted)} != time mode {calls(timed)}")
+    if timed["program"]["lost_frames"] != 0:
+        fail(f"{timed['program']['lost_frames']} returns could not be timed")
+    print(f"ok: {sum(c for _, c in calls(timed))} calls, same in both modes, no frame lost")
 else:
     fail("unknown case " + case)
