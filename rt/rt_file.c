@@ -129,21 +129,58 @@ size_t rt_expand_path(char *out, size_t cap, const char *pattern)
 }
 
 /*
- * Creates path exclusively (never through a symlink, mode 0600), replacing
- * a regular file left there by an earlier run, and reserves and maps its
- * header page. Returns the fd and sets *hdr_out, or returns -1 with errno.
+ * 1 if path holds a raw profile written by this very process: an earlier
+ * image of it, before an exec (the pid survives exec, so "%p" expands the
+ * same). Such a file is never replaced.
  */
-static int create_file(const char *path, struct vpr_file_header **hdr_out)
+static int written_by_this_process(const char *path)
 {
-	int fd, err, tries;
+	struct vpr_file_header h;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = pread(fd, &h, sizeof h, 0);
+	close(fd);
+	return n == (ssize_t)sizeof h && memcmp(h.magic, VPR_MAGIC, sizeof h.magic) == 0 &&
+	       h.pid == (int64_t)getpid();
+}
+
+/* Opens path exclusively, never through a symlink, mode 0600. */
+static int create_exclusive(const char *path)
+{
+	return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+/*
+ * Creates path (or, when an earlier image of this process left its profile
+ * there, path.1, path.2, ...; the name used is written back into path,
+ * which has VPR_PATH_MAX bytes), replacing any other file an earlier run
+ * left at that name, and reserves and maps its header page. Returns the fd
+ * and sets *hdr_out, or returns -1 with errno.
+ */
+static int create_file(char *path, struct vpr_file_header **hdr_out)
+{
+	int fd, err, k;
 	void *p;
 
-	for (tries = 0;; tries++) {
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST || tries > 0)
-			break;
+	fd = create_exclusive(path);
+	if (fd < 0 && errno == EEXIST && written_by_this_process(path)) {
+		size_t n = strlen(path);
+		for (k = 1; k < 100 && fd < 0 && errno == EEXIST; k++) {
+			char num[24];
+			size_t len = rt_u64_to_dec(num, (uint64_t)k);
+			if (n + 1 + len >= VPR_PATH_MAX)
+				break;
+			path[n] = '.';
+			memcpy(path + n + 1, num, len + 1);
+			fd = create_exclusive(path);
+		}
+	} else if (fd < 0 && errno == EEXIST) {
 		if (unlink(path) != 0)
 			return -1;
+		fd = create_exclusive(path);
 	}
 	if (fd < 0)
 		return -1;
@@ -172,10 +209,14 @@ static int create_file(const char *path, struct vpr_file_header **hdr_out)
  * header page and no file: counting goes on, nothing is written, and the
  * failure is reported once. Returns 0 or -1.
  */
-int rt_file_open(const char *path)
+int rt_file_open(const char *path_in)
 {
 	struct vpr_file_header *hdr = NULL;
-	int fd = create_file(path, &hdr);
+	char path[VPR_PATH_MAX];
+	int fd;
+
+	rt_strlcpy(path, path_in, sizeof path);
+	fd = create_file(path, &hdr);
 
 	if (fd < 0) {
 		int err = errno;
@@ -344,12 +385,15 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
  * be created (keep_counts: nothing changed; fork child: it counts into
  * anonymous memory).
  */
-int rt_file_move(const char *new_path, int keep_counts)
+int rt_file_move(const char *new_path_in, int keep_counts)
 {
 	struct vpr_file_header *old = rt_g.hdr, *hdr = NULL;
-	int fd = create_file(new_path, &hdr);
+	char new_path[VPR_PATH_MAX];
 	size_t i;
-	int lost = 0;
+	int lost = 0, fd;
+
+	rt_strlcpy(new_path, new_path_in, sizeof new_path);
+	fd = create_file(new_path, &hdr);
 
 	if (fd < 0) {
 		int err = errno;

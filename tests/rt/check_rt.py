@@ -76,6 +76,29 @@ elif case == "signal_reentry":
         if handled < 100:
             fail(f"{mode}: only {handled} signals: the test did not exercise the guard")
         print(f"ok {mode}: {n} work calls exact; {handled} signals = {inh} counted + {lost // 2} inside a hook")
+elif case == "exec_chain":
+    import glob
+    for f in glob.glob(os.path.join(scratch, "exec-*.vitraw*")):
+        os.unlink(f)
+    env = dict(os.environ, VITPROF_FILE=os.path.join(scratch, "exec-%p.vitraw"))
+    out = subprocess.run([prog], env=env, capture_output=True, text=True, timeout=60)
+    if out.returncode != 0 or out.stderr:
+        fail(f"exit {out.returncode}, stderr {out.stderr!r}")
+    files = sorted(glob.glob(os.path.join(scratch, "exec-*.vitraw*")), key=lambda f: (len(f), f))
+    if len(files) != 3:
+        fail(f"expected 3 profiles (one per image), found {files}")
+    for gen, f in enumerate(files):
+        js = subprocess.run([tool, "export", "--format", "vitprof", "-o", "-", f],
+                            capture_output=True, text=True)
+        if js.returncode != 0:
+            fail(f"{f}: {js.stderr}")
+        prof = json.loads(js.stdout)
+        if fn(prof, "work")["calls"] != 10 + gen or fn(prof, "main")["calls"] != 1:
+            fail(f"{f}: work {fn(prof, 'work')['calls']}, expected {10 + gen}")
+        want = "exited" if gen == 2 else "running"
+        if prof["program"]["state"] != want:
+            fail(f"{f}: state {prof['program']['state']}, expected {want}")
+    print("ok: three images, three exact profiles:", [os.path.basename(f) for f in files])
 elif case == "inlined_time":
     # wordfreq at -O2: hash() is inlined into add_word(), itself inlined into
     # main, so their hooks run from one physical frame. Time mode must keep
