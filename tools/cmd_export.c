@@ -30,39 +30,25 @@ static void write_program(struct json_writer *w, const struct profile *p)
 
 	json_key(w, "program");
 	json_begin_object(w);
-	json_key(w, "path");
-	json_string(w, raw->exe_path);
-	json_key(w, "pid");
-	json_int(w, raw->pid);
-	json_key(w, "ppid");
-	json_int(w, raw->ppid);
-	json_key(w, "host");
-	json_string(w, raw->host);
-	json_key(w, "mode");
-	json_string(w, raw_mode_name(raw->mode));
-	json_key(w, "state");
-	json_string(w, raw_state_name(raw->state));
-	json_key(w, "fork_child");
-	json_bool(w, (raw->flags & VPR_FLAG_FORK_CHILD) != 0);
-	json_key(w, "threads");
-	json_uint(w, raw->n_threads);
-	json_key(w, "start_time_ns");
-	json_uint(w, raw->start_realtime_ns);
+	json_kv_string(w, "path", raw->exe_path);
+	json_kv_int(w, "pid", raw->pid);
+	json_kv_int(w, "ppid", raw->ppid);
+	json_kv_string(w, "host", raw->host);
+	json_kv_string(w, "mode", raw_mode_name(raw->mode));
+	json_kv_string(w, "state", raw_state_name(raw->state));
+	json_kv_bool(w, "fork_child", (raw->flags & VPR_FLAG_FORK_CHILD) != 0);
+	json_kv_uint(w, "threads", raw->n_threads);
+	json_kv_uint(w, "start_time_ns", raw->start_realtime_ns);
 	json_key(w, "end_time_ns");
 	if (raw->end_realtime_ns)
 		json_uint(w, raw->end_realtime_ns);
 	else
 		json_null(w);
-	json_key(w, "lost_calls");
-	json_uint(w, raw->lost_calls);
-	json_key(w, "lost_frames");
-	json_uint(w, raw->lost_frames);
-	json_key(w, "lost_sections");
-	json_uint(w, raw->lost_sections);
-	json_key(w, "time_unit");
-	json_string(w, "ns");
-	json_key(w, "time_available");
-	json_bool(w, p->timed);
+	json_kv_uint(w, "lost_calls", raw->lost_calls);
+	json_kv_uint(w, "lost_frames", raw->lost_frames);
+	json_kv_uint(w, "lost_sections", raw->lost_sections);
+	json_kv_string(w, "time_unit", "ns");
+	json_kv_bool(w, "time_available", p->timed);
 	json_end_object(w);
 }
 
@@ -75,14 +61,10 @@ static void write_modules(struct json_writer *w, const struct profile *p)
 	for (i = 0; i < p->n_modules; i++) {
 		const struct prof_module *m = &p->modules[i];
 		json_begin_object(w);
-		json_key(w, "id");
-		json_uint(w, m->id);
-		json_key(w, "path");
-		json_string(w, m->raw->path);
-		json_key(w, "build_id");
-		json_string(w, m->build_id_hex[0] ? m->build_id_hex : NULL);
-		json_key(w, "load_bias");
-		json_uint(w, m->raw->load_bias);
+		json_kv_uint(w, "id", m->id);
+		json_kv_string(w, "path", m->raw->path);
+		json_kv_string(w, "build_id", m->build_id_hex[0] ? m->build_id_hex : NULL);
+		json_kv_uint(w, "load_bias", m->raw->load_bias);
 		json_key(w, "same_as");
 		if (m->canonical != m->id)
 			json_uint(w, m->canonical);
@@ -102,32 +84,22 @@ static void write_functions(struct json_writer *w, const struct profile *p)
 	for (i = 0; i < p->n_functions; i++) {
 		const struct prof_function *f = &p->functions[i];
 		json_begin_object(w);
-		json_key(w, "id");
-		json_uint(w, f->id);
-		json_key(w, "name");
-		json_string(w, f->name);
-		json_key(w, "linkage_name");
-		json_string(w, f->linkage_name);
-		json_key(w, "file");
-		json_string(w, f->file);
-		json_key(w, "line");
-		json_uint(w, f->line);
+		json_kv_uint(w, "id", f->id);
+		json_kv_string(w, "name", f->name);
+		json_kv_string(w, "linkage_name", f->linkage_name);
+		json_kv_string(w, "file", f->file);
+		json_kv_uint(w, "line", f->line);
 		json_key(w, "module");
 		if (f->module == PROF_MODULE_UNKNOWN)
 			json_null(w);
 		else
 			json_uint(w, (uint64_t)f->module);
-		json_key(w, "address");
-		json_uint(w, f->address);
-		json_key(w, "instrumented");
-		json_bool(w, f->instrumented);
-		json_key(w, "calls");
-		json_uint(w, f->calls);
+		json_kv_uint(w, "address", f->address);
+		json_kv_bool(w, "instrumented", f->instrumented);
+		json_kv_uint(w, "calls", f->calls);
 		if (p->timed) {
-			json_key(w, "self_ns");
-			json_uint(w, f->self_ns);
-			json_key(w, "total_ns");
-			json_uint(w, f->total_ns);
+			json_kv_uint(w, "self_ns", f->self_ns);
+			json_kv_uint(w, "total_ns", f->total_ns);
 		}
 		json_end_object(w);
 	}
@@ -144,39 +116,26 @@ static void write_edges(struct json_writer *w, const struct profile *p)
 	for (i = 0; i < p->n_edges; i++) {
 		const struct prof_edge *e = &p->edges[i];
 		json_begin_object(w);
-		json_key(w, "caller");
-		json_uint(w, e->caller);
-		json_key(w, "callee");
-		json_uint(w, e->callee);
-		json_key(w, "caller_name");
-		json_string(w, p->functions[e->caller].name);
-		json_key(w, "callee_name");
-		json_string(w, p->functions[e->callee].name);
-		json_key(w, "file");
-		json_string(w, e->file);
-		json_key(w, "line");
-		json_uint(w, e->line);
-		json_key(w, "site");
-		json_uint(w, e->site);
-		json_key(w, "count");
-		json_uint(w, e->count);
+		json_kv_uint(w, "caller", e->caller);
+		json_kv_uint(w, "callee", e->callee);
+		json_kv_string(w, "caller_name", p->functions[e->caller].name);
+		json_kv_string(w, "callee_name", p->functions[e->callee].name);
+		json_kv_string(w, "file", e->file);
+		json_kv_uint(w, "line", e->line);
+		json_kv_uint(w, "site", e->site);
+		json_kv_uint(w, "count", e->count);
 		if (p->timed) {
-			json_key(w, "self_ns");
-			json_uint(w, e->self_ns);
-			json_key(w, "total_ns");
-			json_uint(w, e->total_ns);
+			json_kv_uint(w, "self_ns", e->self_ns);
+			json_kv_uint(w, "total_ns", e->total_ns);
 		}
 		if (e->n_frames > 1) {
 			json_key(w, "inline_frames");
 			json_begin_array(w);
 			for (k = 0; k < e->n_frames; k++) {
 				json_begin_object(w);
-				json_key(w, "function");
-				json_string(w, e->frames[k].function);
-				json_key(w, "file");
-				json_string(w, e->frames[k].file);
-				json_key(w, "line");
-				json_uint(w, e->frames[k].line);
+				json_kv_string(w, "function", e->frames[k].function);
+				json_kv_string(w, "file", e->frames[k].file);
+				json_kv_uint(w, "line", e->frames[k].line);
 				json_end_object(w);
 			}
 			json_end_array(w);

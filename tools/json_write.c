@@ -258,3 +258,27 @@ int json_finish(struct json_writer *w)
 		w->error = 1;
 	return w->error ? -1 : 0;
 }
+
+void json_kv_string(struct json_writer *w, const char *key, const char *s)
+{
+	json_key(w, key);
+	json_string(w, s);
+}
+
+void json_kv_uint(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_uint(w, v);
+}
+
+void json_kv_int(struct json_writer *w, const char *key, int64_t v)
+{
+	json_key(w, key);
+	json_int(w, v);
+}
+
+void json_kv_bool(struct json_writer *w, const char *key, int v)
+{
+	json_key(w, key);
+	json_bool(w, v);
+}

@@ -266,6 +266,11 @@ void json_uint(struct json_writer *w, uint64_t v);
 void json_int(struct json_writer *w, int64_t v);
 void json_bool(struct json_writer *w, int v);
 void json_null(struct json_writer *w);
+/* An object member: json_key then the value. */
+void json_kv_string(struct json_writer *w, const char *key, const char *s);
+void json_kv_uint(struct json_writer *w, const char *key, uint64_t v);
+void json_kv_int(struct json_writer *w, const char *key, int64_t v);
+void json_kv_bool(struct json_writer *w, const char *key, int v);
 /* Ends the document (a newline). Returns 0, or -1 when a container was left
  * open, a value was misplaced, or writing failed. */
 int json_finish(struct json_writer *w);
