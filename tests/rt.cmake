@@ -25,3 +25,13 @@ foreach(c IN LISTS rt_cases)
             $<TARGET_FILE:rt_${c}> $<TARGET_FILE:vitprof> ${CMAKE_CURRENT_BINARY_DIR}/rt-scratch)
   set_tests_properties(rt.${c} PROPERTIES TIMEOUT 180 LABELS e2e)
 endforeach()
+add_test(NAME rt.rebuilt_binary
+  COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/rt/check_rt.py rebuilt_binary
+          ${CMAKE_CURRENT_SOURCE_DIR}/example/wordfreq.c $<TARGET_FILE:vitprof>
+          ${CMAKE_CURRENT_BINARY_DIR}/rt-scratch)
+set_tests_properties(rt.rebuilt_binary PROPERTIES TIMEOUT 120 LABELS e2e)
+if(VITPROF_SANITIZE)
+  # It links with the runtime `vitprof flags` names, ASan-built there.
+  set_tests_properties(rt.rebuilt_binary PROPERTIES ENVIRONMENT
+    "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0")
+endif()

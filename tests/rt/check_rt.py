@@ -99,6 +99,31 @@ elif case == "exec_chain":
         if prof["program"]["state"] != want:
             fail(f"{f}: state {prof['program']['state']}, expected {want}")
     print("ok: three images, three exact profiles:", [os.path.basename(f) for f in files])
+elif case == "rebuilt_binary":
+    # Here PROGRAM is a C source: build it with `vitprof flags`, run it, then
+    # rebuild the binary differently at the same path. The tool must refuse
+    # the profile with one line naming the binary and the build-id problem.
+    src, exe = prog, os.path.join(scratch, "rebuilt")
+    flags = lambda *a: subprocess.run([tool, "flags", *a], check=True, capture_output=True,
+                                      text=True).stdout.split()
+    def build(*extra):
+        subprocess.run(["gcc", *flags("--compile"), *extra, src, "-o", exe, *flags("--link")],
+                       check=True)
+    build("-O0")
+    raw = os.path.join(scratch, "rebuilt.vitraw")
+    subprocess.run([exe, "1000"], check=True, capture_output=True,
+                   env=dict(os.environ, VITPROF_FILE=raw))
+    ok = subprocess.run([tool, "show", raw], capture_output=True, text=True)
+    if ok.returncode != 0:
+        fail(f"show before the rebuild failed: {ok.stderr}")
+    build("-O2", "-DREBUILT=1")
+    bad = subprocess.run([tool, "show", raw], capture_output=True, text=True)
+    lines = bad.stderr.strip().splitlines()
+    if bad.returncode != 1 or len(lines) != 1 or exe not in lines[0] or "build-id" not in lines[0]:
+        fail(f"after the rebuild: exit {bad.returncode}, stderr {bad.stderr!r}")
+    if bad.stdout:
+        fail(f"after the rebuild, output anyway: {bad.stdout[:200]!r}")
+    print("ok:", lines[0])
 elif case == "inlined_time":
     # wordfreq at -O2: hash() is inlined into add_word(), itself inlined into
     # main, so their hooks run from one physical frame. Time mode must keep
