@@ -191,20 +191,39 @@ static int visit(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 	}
 }
 
-/* Visits every child of die, freeing each DIE once its subtree is done. */
+/* *off = the offset of die, which must lie past after. Returns 0 / -1. */
+static int next_offset(struct dw_ctx *c, Dwarf_Die die, Dwarf_Off after,
+                       Dwarf_Off *off)
+{
+	if (dwarf_dieoffset(die, off, &c->err) != DW_DLV_OK)
+		return dw_fail(c, "reading a DIE offset");
+	if (*off <= after)
+		return dw_fail(c, "DIE tree loops back (corrupt DW_AT_sibling)");
+	return 0;
+}
+
+/*
+ * Visits every child of die, freeing each DIE once its subtree is done.
+ * Children come after their parent and each sibling after the previous
+ * one, so the walk ends even when corrupt sibling links point backwards.
+ */
 static int walk_children(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
                          uint32_t scope, unsigned depth)
 {
 	Dwarf_Die child = NULL, next = NULL;
+	Dwarf_Off off = 0;
 	int rc;
 
 	if (depth > MAX_DEPTH)
 		return 0;
+	if (dwarf_dieoffset(die, &off, &c->err) != DW_DLV_OK)
+		return dw_fail(c, "reading a DIE offset");
 	rc = dwarf_child(die, &child, &c->err);
 	if (rc == DW_DLV_ERROR)
 		return dw_fail(c, "reading a DIE's children");
 	while (rc == DW_DLV_OK) {
-		if (visit(c, child, cu, scope, depth) < 0) {
+		if (next_offset(c, child, off, &off) < 0 ||
+		    visit(c, child, cu, scope, depth) < 0) {
 			dwarf_dealloc_die(child);
 			return -1;
 		}

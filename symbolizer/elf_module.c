@@ -93,6 +93,8 @@ static int index_text(struct sym_module *m, Elf *elf)
 			        (struct sym_text){ph.p_vaddr, ph.p_vaddr + ph.p_memsz};
 		}
 	}
+	if (m->ntext == 0)
+		return 0;
 	qsort(m->text, m->ntext, sizeof *m->text, cmp_text);
 	/* Merge overlapping regions so that they are disjoint. */
 	for (i = 0, n = 0; i < m->ntext; i++) {
