@@ -100,6 +100,25 @@ VP_TEST(hooks, exact_counts_and_growth)
 	CU_ASSERT_EQUAL(rt_tls.shard->table->live, 1);
 }
 
+VP_TEST(hooks, million_edges_with_defaults)
+{
+	unsigned f, k;
+
+	start("million", "count");
+	/* 100k functions, each called from 10 sites: 1M distinct edges, all
+	 * with the default configuration. */
+	for (f = 0; f < 100000; f++)
+		for (k = 0; k < 10; k++)
+			__cyg_profile_func_enter(fn_addr(f), site_addr(f + 3 * k));
+	__cyg_profile_func_enter(fn_addr(99999), site_addr(99999 + 27));
+	CU_ASSERT_EQUAL(rt_tls.shard->table->n_used, 1000000);
+	CU_ASSERT_EQUAL(rt_tls.shard->table->lost_calls, 0);
+	CU_ASSERT_EQUAL(rt_g.hdr->lost_sections, 0);
+	CU_ASSERT_EQUAL(count_of(site_addr(0), fn_addr(0)), 1);
+	CU_ASSERT_EQUAL(count_of(site_addr(99999 + 27), fn_addr(99999)), 2);
+	unlink(scratch);
+}
+
 VP_TEST(hooks, guard_counts_reentry_as_lost)
 {
 	start("guard", "count");
