@@ -90,6 +90,8 @@ struct vpr_file_header {
 /* vpr_section.type */
 #define VPR_SEC_MODULES 1u      /* loaded objects: struct vpr_modules */
 #define VPR_SEC_EDGES 2u        /* one thread shard's call-edge table */
+#define VPR_SEC_ARCS 3u         /* gcov arc counters of one loaded object */
+#define VPR_SEC_GCOV 4u         /* records of gcov objects (struct vpr_gcov_object) */
 
 struct vpr_section {
 	uint32_t magic;             /* VPR_SECTION_MAGIC */
@@ -176,6 +178,69 @@ struct vpr_edge_time {
 	uint64_t count;
 	uint64_t total_ticks;       /* inclusive ticks, summed over calls */
 	uint64_t self_ticks;        /* ticks not spent in instrumented callees */
+};
+
+/*
+ * gcov arc counters (-fprofile-arcs code linked with vitprof's runtime).
+ *
+ * VPR_SEC_ARCS: one range of counter memory. The section's first page holds
+ * struct vpr_arcs; the counters are data_size bytes at data_offset (a page
+ * multiple) from the section start, as int64 values in the writer's byte
+ * order. base is the runtime address that data byte 0 stands for.
+ *
+ *   VPR_ARCS_IN_PLACE: the program was linked with vitprof's linker-script
+ *     fragment, which gathers every counter array of the object (executable
+ *     or shared library) into one page-aligned section. The runtime mapped
+ *     the data pages of this section over it (MAP_FIXED|MAP_SHARED): the
+ *     compiled code increments the file directly, and a SIGKILL loses
+ *     nothing. One ARCS section per loaded object.
+ *   VPR_ARCS_COPY: no fragment (compiled with -fprofile-arcs by hand). The
+ *     counters are copied here at exit, at __gcov_dump()/vitprof_dump() and
+ *     before exec; n_copies says how often. A process killed before the
+ *     first copy leaves n_copies == 0: its counts are unknown, not zero.
+ *     One ARCS section per gcov object (compilation unit).
+ *
+ * VPR_SEC_GCOV: the same header as VPR_SEC_MODULES (struct vpr_modules:
+ * n_records published after each record is complete, used bytes), followed
+ * by struct vpr_gcov_object records, one per gcov_info the program
+ * registered with __gcov_init, in registration order.
+ */
+#define VPR_ARCS_IN_PLACE 1u
+#define VPR_ARCS_COPY 2u
+
+struct vpr_arcs {
+	struct vpr_section sec;
+	uint32_t arcs_id;           /* process-wide id of this counter range, from 1 */
+	uint32_t mode;              /* VPR_ARCS_* */
+	uint64_t base;              /* runtime address of data byte 0 */
+	uint64_t data_offset;       /* from the section start; page multiple */
+	uint64_t data_size;         /* bytes of counters; a multiple of 8 */
+	uint64_t n_copies;          /* VPR_ARCS_COPY: completed copies */
+	uint64_t reserved[3];
+};
+
+struct vpr_gcov_function {
+	uint32_t ident;             /* gcov_fn_info.ident */
+	uint32_t lineno_checksum;
+	uint32_t cfg_checksum;
+	uint32_t n_arcs;            /* arc counters (GCOV_COUNTER_ARCS) */
+	uint64_t arcs_offset;       /* byte offset of the first one in the data
+	                               of the ARCS section arcs_id; 8-aligned */
+};
+
+struct vpr_gcov_object {
+	uint32_t record_size;       /* bytes, a multiple of 8, everything included */
+	uint32_t arcs_id;           /* the ARCS section holding its counters */
+	uint32_t version;           /* gcov_info.version, e.g. 0x4232322a "B22*" */
+	uint32_t stamp;             /* gcov_info.stamp: equals the .gcno's */
+	uint32_t checksum;          /* gcov_info.checksum (GCC >= 12), else 0 */
+	uint32_t n_functions;
+	uint32_t counter_mask;      /* bit t: counter kind t is present (merge[t]) */
+	uint16_t filename_len;      /* strlen(filename) */
+	uint16_t reserved0;
+	/* then n_functions struct vpr_gcov_function, in gcov_info order, then
+	 * the .gcda path the compiler recorded (gcov_info.filename),
+	 * NUL-terminated, zero-padded to a multiple of 8 */
 };
 
 #endif /* VITPROF_RAW_H */

@@ -239,6 +239,161 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym);
 void profile_free(struct profile *p);
 
+/* ---- gcno_read.c, gcda_read.c: GCC's coverage files --------------------------
+ *
+ * Readers for the .gcno notes (the compiler's flow graphs) and the .gcda
+ * counters libgcov writes, for GCC 10 to 14 (the layout is chosen from the
+ * version word; ../shared/reference/gcc12-gcov.md). Like raw_read.c they
+ * trust nothing: every length is checked against the bytes left, and the
+ * first problem is reported as one line "vitprof: PATH: WHAT at offset
+ * 0x..." before -1 is returned. Byte-swapped files are read too.
+ */
+
+#define GCOV_ARC_ON_TREE 1u        /* not instrumented: count is solved */
+#define GCOV_ARC_FAKE 2u           /* call that may not return / setjmp */
+#define GCOV_ARC_FALLTHROUGH 4u
+
+/* GCC's version word: 'B','2','2','*' is 12.2. Returns the major (10..14),
+ * or 0 when the word is not a version this reader knows. */
+unsigned gcov_version_major(uint32_t version);
+
+struct gcno_arc {
+	uint32_t src, dst;          /* block indices */
+	uint32_t flags;             /* GCOV_ARC_* */
+};
+
+/* One (file, line) a block's code comes from, in .gcno order. */
+struct gcno_location {
+	const char *file;           /* owned by the gcno_file's string pool */
+	uint32_t line;
+};
+
+struct gcno_block {
+	struct gcno_location *locs; /* into gcno_function.locs */
+	uint32_t n_locs;
+};
+
+struct gcno_function {
+	uint32_t ident, lineno_checksum, cfg_checksum;
+	const char *name;           /* assembler (mangled) name */
+	int artificial;
+	const char *source;         /* file of the definition */
+	uint32_t start_line, start_column, end_line, end_column;
+	uint32_t n_blocks;          /* block 0 is ENTRY, block 1 EXIT */
+	struct gcno_block *blocks;
+	struct gcno_arc *arcs;      /* every ARCS record, in file order */
+	size_t n_arcs;
+	uint32_t n_counters;        /* arcs without GCOV_ARC_ON_TREE */
+	struct gcno_location *locs; /* all blocks' locations */
+	size_t n_locs;
+};
+
+struct gcno_file {
+	char *path;                 /* as given to gcno_read (owned) */
+	uint32_t version, stamp, checksum;
+	const char *cwd;            /* compilation directory (GCC >= 9) */
+	struct gcno_function *functions;
+	size_t n_functions;
+	void *pool;                 /* private: strings */
+};
+
+int gcno_read(const char *path, struct gcno_file *out);
+int gcno_read_mem(const void *data, size_t size, const char *name,
+                  struct gcno_file *out);
+void gcno_free(struct gcno_file *g);
+
+/* The arc counters of one function, wherever they came from (a .gcda, or a
+ * raw profile's ARCS section). */
+struct gcov_counters {
+	uint32_t ident, lineno_checksum, cfg_checksum;
+	uint32_t n_arcs;
+	uint64_t *arcs;             /* owned by whoever built the array */
+};
+
+struct gcda_file {
+	char *path;
+	uint32_t version, stamp, checksum;
+	uint32_t runs, sum_max;     /* OBJECT_SUMMARY; has_summary says if seen */
+	int has_summary;
+	struct gcov_counters *functions;   /* in file order */
+	size_t n_functions;
+};
+
+int gcda_read(const char *path, struct gcda_file *out);
+int gcda_read_mem(const void *data, size_t size, const char *name,
+                  struct gcda_file *out);
+void gcda_free(struct gcda_file *d);
+
+/* ---- cov_solve.c, cov_loops.c: arc counts, lines, branches, loops ------------
+ *
+ * What gcov computes from one object's .gcno and counters, done as gcov 12
+ * does it (flow solving, line counts with its cycle rule, branch lists in
+ * its arc order), plus natural loops from dominators, which gcov lacks.
+ * Several objects are added to one report; lines shared by objects (headers)
+ * are summed, as `gcov` does when given several files.
+ */
+
+struct cov_branch {
+	uint64_t count;
+	int fallthrough;            /* the arc is the fall-through one */
+	int is_throw;               /* exception edge */
+};
+
+struct cov_line {
+	const char *file;           /* as the .gcno spells it */
+	uint32_t line;
+	uint64_t count;             /* gcov's line count */
+	int unexecuted_block;       /* some block of the line never ran */
+	struct cov_branch *branches;/* gcov --json-format's "branches", in order */
+	size_t n_branches;
+};
+
+struct cov_function {
+	const char *name;           /* assembler name */
+	const char *file;
+	uint32_t start_line, end_line;
+	uint64_t entry_count;       /* count of block 0 (ENTRY) */
+	uint64_t exit_count;        /* count of block 1 (EXIT): returns */
+	uint32_t blocks, blocks_executed;
+};
+
+struct cov_loop {
+	const char *function;       /* assembler name of the function */
+	const char *file;           /* the header block's line */
+	uint32_t line;
+	uint64_t entries;           /* arcs into the header from outside */
+	uint64_t iterations;        /* sum of back-edge counts */
+	uint32_t depth;             /* 1: outermost */
+};
+
+struct cov_report {
+	struct cov_line *lines;     /* sorted by (file, line), unique */
+	size_t n_lines;
+	struct cov_function *functions;   /* in the order added */
+	size_t n_functions;
+	struct cov_loop *loops;     /* sorted by (file, line) */
+	size_t n_loops;
+	void *priv;                 /* private: accumulation state, strings */
+};
+
+void cov_report_init(struct cov_report *r);
+
+/*
+ * Adds one object: g its .gcno, counters[] its functions' counters (any
+ * order; matched to g's functions by ident). A function of g without
+ * counters is an error, as are counters whose checksums or number of arcs
+ * differ from g's (the object was rebuilt): reported as one line naming
+ * gcno_path and the function, -1 returned and the report left unchanged. A
+ * flow graph that cannot be solved or that solves to a negative count is
+ * an error too. Strings in the report stay valid until cov_report_free().
+ */
+int cov_report_add(struct cov_report *r, const struct gcno_file *g,
+                   const struct gcov_counters *counters, size_t n_counters);
+
+/* Sorts and finalizes lines and loops; call once after the last add. */
+void cov_report_finish(struct cov_report *r);
+void cov_report_free(struct cov_report *r);
+
 /* ---- json_write.c ------------------------------------------------------- */
 
 #define JSON_MAX_DEPTH 32
