@@ -23,11 +23,20 @@
 
 #include "rt_internal.h"
 
+/*
+ * One mapped section. A section may also have an alias: part of it mapped a
+ * second time at an address the runtime does not choose (the gcov counter
+ * section of a loaded object, VPR_ARCS_IN_PLACE), which must follow the
+ * section whenever it moves to another file.
+ */
 struct rt_mapping {
 	void *addr;
 	uint64_t size;
 	uint64_t offset;   /* file offset; meaningless when !in_file */
 	int in_file;
+	void *alias;       /* NULL, or where [alias_off, +alias_size) is mapped too */
+	uint64_t alias_off;
+	uint64_t alias_size;
 };
 
 static struct rt_mapping *maps;
@@ -247,7 +256,7 @@ static int register_mapping(void *addr, uint64_t size, uint64_t offset, int in_f
 		maps = m;
 		cap_maps = ncap;
 	}
-	maps[n_maps++] = (struct rt_mapping){addr, size, offset, in_file};
+	maps[n_maps++] = (struct rt_mapping){addr, size, offset, in_file, NULL, 0, 0};
 	return 0;
 }
 
@@ -338,14 +347,36 @@ void rt_section_retire(void *addr)
 }
 
 /*
+ * Maps the alias of m (if any) onto file range off + alias_off of fd, or,
+ * when that fails or there is no file, onto anonymous memory holding
+ * `keep` (a fork child: zeros, so it never counts into the parent's file).
+ */
+static void move_alias(struct rt_mapping *m, int fd, uint64_t off, int keep_counts)
+{
+	if (!m->alias)
+		return;
+	if (m->in_file && fd >= 0 &&
+	    mmap(m->alias, m->alias_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	         fd, (off_t)(off + m->alias_off)) != MAP_FAILED)
+		return;
+	if (keep_counts)
+		return;   /* still maps the old file: counts go on there, lost to us */
+	mmap(m->alias, m->alias_size, PROT_READ | PROT_WRITE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+/*
  * Re-homes one mapped section into the new file at offset off, at the same
  * address. keep_counts copies the whole section; otherwise only what a fork
- * child inherits: the section header (and modules, which are still loaded).
+ * child inherits: the section header of counter sections (edges, arcs), so
+ * the child starts from zero, and the whole of the others (modules, gcov
+ * records: the objects are still loaded).
  */
 static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_counts)
 {
 	struct vpr_section *sec = m->addr;
-	unsigned char saved[sizeof(struct vpr_edges)];
+	unsigned char saved[sizeof(struct vpr_edges) > sizeof(struct vpr_arcs)
+	                    ? sizeof(struct vpr_edges) : sizeof(struct vpr_arcs)];
 	const void *src = m->addr;
 	size_t len = (size_t)m->size;
 
@@ -358,6 +389,11 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 		e->lost_frames = 0;
 		src = saved;
 		len = sizeof saved;
+	} else if (!keep_counts && sec->type == VPR_SEC_ARCS) {
+		struct vpr_arcs *a = (struct vpr_arcs *)saved;
+		a->n_copies = 0;
+		src = saved;
+		len = sizeof saved;
 	}
 	if (fd >= 0 && posix_fallocate(fd, (off_t)off, (off_t)m->size) == 0 &&
 	    pwrite(fd, src, len, (off_t)off) == (ssize_t)len &&
@@ -366,6 +402,7 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 		sec->offset = off;
 		m->offset = off;
 		m->in_file = 1;
+		move_alias(m, fd, off, keep_counts);
 		return 0;
 	}
 /* No file space: keep the section in anonymous memory. */
@@ -373,6 +410,7 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
 		memcpy(m->addr, saved, sizeof saved);
 	m->in_file = 0;
+	move_alias(m, -1, off, keep_counts);
 	return -1;
 }
 
@@ -455,4 +493,86 @@ int rt_file_sync(void)
 		if (maps[i].in_file && msync(maps[i].addr, maps[i].size, MS_SYNC) != 0)
 			rc = -1;
 	return rc;
+}
+
+/*
+ * Copies n bytes (a multiple of 8) word by word, without the sanitizers:
+ * the source may be a whole counter section, whose gaps between the
+ * counter arrays are redzones to AddressSanitizer.
+ */
+__attribute__((no_sanitize("address")))
+void rt_copy_words(void *dst, const void *src, size_t n)
+{
+	volatile uint64_t *d = dst;
+	const volatile uint64_t *s = src;
+	size_t i;
+
+	for (i = 0; i < n / sizeof(uint64_t); i++)
+		d[i] = s[i];
+}
+
+static struct rt_mapping *mapping_of(const void *sec)
+{
+	size_t i;
+
+	for (i = 0; i < n_maps; i++)
+		if (maps[i].addr == sec)
+			return &maps[i];
+	return NULL;
+}
+
+/*
+ * Maps bytes [off, off + size) of section sec a second time, at addr
+ * (MAP_FIXED|MAP_SHARED, replacing what was there), and keeps that alias
+ * following the section when it moves (fork, vitprof_set_file). off, size
+ * and addr are page multiples. Only a section in the file can be aliased.
+ * Returns 0, or -1 with errno and the memory at addr unchanged in content:
+ * when the kernel had already dropped the old pages, anonymous memory is
+ * put back holding what the section holds.
+ */
+int rt_section_alias(void *sec, void *addr, uint64_t off, uint64_t size)
+{
+	struct rt_mapping *m = mapping_of(sec);
+
+	if (!m || !m->in_file || m->alias || off + size > m->size) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	         rt_g.fd, (off_t)(m->offset + off)) == MAP_FAILED) {
+		int err = errno;
+		void *p = mmap(addr, size, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == addr)
+			rt_copy_words(addr, (unsigned char *)sec + off, size);
+		else if (p != MAP_FAILED)
+			munmap(p, size);
+		errno = err;
+		return -1;
+	}
+	m->alias = addr;
+	m->alias_off = off;
+	m->alias_size = size;
+	return 0;
+}
+
+/*
+ * Forgets the alias of sec without unmapping it: its memory belongs to an
+ * object that is being unloaded (dlclose unmaps it) or to an exiting
+ * process. The section itself stays mapped and in the file.
+ */
+void rt_section_unalias(void *sec)
+{
+	struct rt_mapping *m = mapping_of(sec);
+
+	if (m)
+		m->alias = NULL;
+}
+
+/* 1 if sec is a section mapped from the raw file (not anonymous memory). */
+int rt_section_in_file(const void *sec)
+{
+	struct rt_mapping *m = mapping_of(sec);
+
+	return m && m->in_file;
 }

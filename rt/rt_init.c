@@ -113,6 +113,7 @@ static void header_init(struct vpr_file_header *h)
 static void atfork_prepare(void)
 {
 	pthread_mutex_lock(&rt_g.lock);
+	rt_gcov_validate();      /* no alias of an unloaded library may move */
 }
 
 static void atfork_parent(void)
@@ -141,6 +142,7 @@ static void atfork_child(void)
 		}
 	}
 	rt_file_move(path, 0);
+	rt_gcov_after_fork_child();
 	h = rt_g.hdr;
 	h->pid = getpid();
 	h->ppid = getppid();
@@ -210,6 +212,7 @@ __attribute__((destructor)) static void rt_fini(void)
 	if (rt_tls.shard && rt_tls.shard->stack)
 		rt_shard_close_frames(rt_tls.shard, rt_clock_now());
 	pthread_mutex_lock(&rt_g.lock);
+	rt_gcov_flush();
 	rt_clock_mark(rt_g.hdr);
 	rt_g.hdr->state = VPR_STATE_EXITED;
 	pthread_mutex_unlock(&rt_g.lock);
@@ -240,6 +243,7 @@ int vitprof_dump(void)
 	int rc;
 
 	RT_API_BEGIN();
+	rt_gcov_flush();
 	rt_clock_mark(rt_g.hdr);
 	rc = rt_file_sync();
 	if (rc != 0 && rt_g.fd < 0)
@@ -252,6 +256,7 @@ int vitprof_reset(void)
 {
 	RT_API_BEGIN();
 	rt_shards_reset();
+	rt_gcov_reset();
 	rt_g.hdr->lost_calls = 0;
 	RT_API_END(0);
 	return 0;
@@ -272,9 +277,12 @@ int vitprof_set_file(const char *path)
 			errno = ENAMETOOLONG;
 		} else if (strcmp(expanded, rt_g.path) == 0 && rt_g.fd >= 0) {
 			rc = 0;
-		} else if (rt_file_move(expanded, 1) == 0) {
-			rt_strlcpy(rt_g.pattern, path, sizeof rt_g.pattern);
-			rc = 0;
+		} else {
+			rt_gcov_validate();
+			if (rt_file_move(expanded, 1) == 0) {
+				rt_strlcpy(rt_g.pattern, path, sizeof rt_g.pattern);
+				rc = 0;
+			}
 		}
 		RT_API_END(rc);
 	}

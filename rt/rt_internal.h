@@ -2,7 +2,8 @@
 /*
  * rt_internal.h - declarations shared between the runtime's files.
  *
- * Naming: the exported ABI is __cyg_profile_func_* and vitprof_* (vitprof.h);
+ * Naming: the exported ABI is __cyg_profile_func_* and vitprof_* (vitprof.h),
+ * and libgcov's __gcov_* entry points (rt_gcov.c);
  * helpers shared between rt/ files are rt_*; everything else is static. The
  * library is built with -fvisibility=hidden, so nothing here is exported.
  *
@@ -114,6 +115,16 @@ int rt_file_move(const char *new_path, int keep_counts);
 int rt_file_sync(void);
 size_t rt_expand_path(char *out, size_t cap, const char *pattern);
 void *rt_anon_alloc(size_t size);
+int rt_section_alias(void *sec, void *addr, uint64_t off, uint64_t size);
+void rt_section_unalias(void *sec);
+int rt_section_in_file(const void *sec);
+void rt_copy_words(void *dst, const void *src, size_t n);
+
+/* rt_gcov.c: gcov arc counters (-fprofile-arcs code). Callers hold rt_g.lock. */
+void rt_gcov_flush(void);
+void rt_gcov_reset(void);
+void rt_gcov_validate(void);
+void rt_gcov_after_fork_child(void);
 
 /* rt_modules.c */
 void rt_modules_init(void);

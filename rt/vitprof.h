@@ -6,6 +6,9 @@
  * this: the runtime starts by itself at the first instrumented call, writes
  * the raw profile while the program runs (the counters live in a file
  * mapping, so a crash or SIGKILL loses nothing) and closes it at exit.
+ * -fprofile-arcs code needs none of it either: the runtime also provides
+ * libgcov's entry points (__gcov_init, __gcov_dump, __gcov_reset, ...; see
+ * docs/runtime.md) and records the arc counters in the same file.
  * These calls are for programs that want more control. Each returns 0 on
  * success and -1 on failure (with errno set), never aborts, and is safe to
  * call before the first instrumented call.
@@ -35,14 +38,17 @@ extern "C" {
 #endif
 
 /*
- * Makes the raw profile complete and durable now: updates the header (clock
- * calibration, end time), and msync()s the file. Counting goes on.
+ * Makes the raw profile complete and durable now: copies the gcov arc
+ * counters kept in copy mode into the file (in-place ones are always
+ * there), updates the header (clock calibration, end time), and msync()s
+ * the file. Counting goes on.
  */
 VITPROF_API int vitprof_dump(void);
 
 /*
  * Sets every counter (and time) of every thread to zero, e.g. after a warm-up
- * phase. Counts that other threads make while the reset runs may survive it.
+ * phase, and every gcov arc counter (-fprofile-arcs code). Counts that other
+ * threads make while the reset runs may survive it.
  */
 VITPROF_API int vitprof_reset(void);
 

@@ -103,3 +103,19 @@ vitprof_e2e_test(deep_recursion check_deeprec.py PROGRAM e2e_deeprec TIMEOUT 900
 vitprof_e2e_test(callgrind check_callgrind.py PROGRAM e2e_cgprog TIMEOUT 900)
 vitprof_e2e_test(exit_paths check_exitpaths.py PROGRAM e2e_exitpaths)
 vitprof_e2e_test(unwritable check_unwritable.py PROGRAM e2e_unwritable)
+
+# Arc counters (-fprofile-arcs): branchy.c compiled once, linked with
+# libgcov (ground truth for gcov --json-format) and with vitprof's runtime
+# and linker-script fragment (counters mapped in place).
+add_library(e2e_branchy_obj OBJECT ${E2E_PROGRAMS}/branchy.c)
+target_compile_options(e2e_branchy_obj PRIVATE -g -O0 -finstrument-functions
+  -fprofile-arcs -ftest-coverage -fdata-sections)
+add_executable(e2e_branchy $<TARGET_OBJECTS:e2e_branchy_obj>)
+target_link_libraries(e2e_branchy PRIVATE vitprof_rt)
+target_link_options(e2e_branchy PRIVATE -Wl,-T,${PROJECT_SOURCE_DIR}/rt/vitprof_arcs.ld)
+add_executable(e2e_branchy_gcov $<TARGET_OBJECTS:e2e_branchy_obj>)
+target_link_options(e2e_branchy_gcov PRIVATE -fprofile-arcs)
+set_target_properties(e2e_branchy e2e_branchy_gcov PROPERTIES
+  RUNTIME_OUTPUT_DIRECTORY ${E2E_BIN})
+vitprof_e2e_test(arcs check_arcs.py PROGRAM e2e_branchy
+  ARGS --gcov-prog $<TARGET_FILE:e2e_branchy_gcov>)

@@ -654,3 +654,206 @@ VP_TEST(rawfile, read_from_file)
 	raw_profile_free(&rp);
 	rg_free(&g);
 }
+
+/* ---- arc counters: ARCS and GCOV sections -------------------------------- */
+
+/* Offsets, in g, of the n-th section of type (from 0). */
+static size_t section_at(struct rawgen *g, uint32_t type, int nth)
+{
+	size_t off = RG_PAGE;
+
+	while (off < g->size) {
+		struct vpr_section *s = (struct vpr_section *)(g->buf + off);
+		if (s->type == type && nth-- == 0)
+			return off;
+		off += s->size;
+	}
+	CU_FAIL("section not found");
+	return 0;
+}
+
+static struct vpr_arcs *arcs_sec(struct rawgen *g, int nth)
+{
+	return (struct vpr_arcs *)(g->buf + section_at(g, VPR_SEC_ARCS, nth));
+}
+
+static struct vpr_gcov_object *gcov_rec(struct rawgen *g, int nth)
+{
+	struct vpr_modules *m = (struct vpr_modules *)(g->buf + section_at(g, VPR_SEC_GCOV, 0));
+	unsigned char *p = (unsigned char *)(m + 1);
+
+	while (nth-- > 0)
+		p += ((struct vpr_gcov_object *)p)->record_size;
+	return (struct vpr_gcov_object *)p;
+}
+
+static struct vpr_gcov_function *gcov_fn(struct rawgen *g, int rec, int nth)
+{
+	return (struct vpr_gcov_function *)(gcov_rec(g, rec) + 1) + nth;
+}
+
+VP_TEST(rawfile, gcov_exact)
+{
+	struct rawgen g;
+	struct raw_profile rp;
+
+	rg_sample_gcov(&g);
+	if (expect_ok(&g, &rp) == 0) {
+		const struct raw_gcov_object *a = &rp.gcov[0], *b = &rp.gcov[1];
+		CU_ASSERT_EQUAL(rp.n_gcov, 2);
+		CU_ASSERT_EQUAL(rp.n_arcs_in_place, 1);
+		CU_ASSERT_EQUAL(rp.n_arcs_copy, 1);
+		CU_ASSERT_EQUAL(rp.n_edges, 4);
+		CU_ASSERT_STRING_EQUAL(a->gcda_path, "/o/a.gcda");
+		CU_ASSERT(a->version == 0x4232322a && a->stamp == 0xabcd && a->checksum == 0x1234);
+		CU_ASSERT(a->arcs_mode == VPR_ARCS_IN_PLACE && a->counts_known);
+		CU_ASSERT_EQUAL_FATAL(a->n_functions, 2);
+		CU_ASSERT(a->functions[0].ident == 100 && a->functions[0].lineno_checksum == 200 &&
+		          a->functions[0].cfg_checksum == 300 && a->functions[1].ident == 101);
+		CU_ASSERT(a->functions[0].n_arcs == 4 && a->functions[0].arcs[0] == 10 &&
+		          a->functions[0].arcs[3] == 13);
+		CU_ASSERT(a->functions[1].n_arcs == 2 && a->functions[1].arcs[0] == 14 &&
+		          a->functions[1].arcs[1] == 15);
+		CU_ASSERT_STRING_EQUAL(b->gcda_path, "/o/b.gcda");
+		CU_ASSERT(b->arcs_mode == VPR_ARCS_COPY && b->counts_known);
+		CU_ASSERT(b->n_functions == 1 && b->functions[0].arcs[0] == 7 &&
+		          b->functions[0].arcs[1] == 9);
+	}
+	raw_profile_free(&rp);
+	/* copy mode never copied: counts unknown, not zero */
+	arcs_sec(&g, 1)->n_copies = 0;
+	if (expect_ok(&g, &rp) == 0)
+		CU_ASSERT(rp.gcov[1].counts_known == 0 && rp.gcov[0].counts_known == 1);
+	raw_profile_free(&rp);
+	rg_free(&g);
+}
+
+VP_TEST(rawfile, bad_arcs_sections)
+{
+	struct rawgen g;
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 0)->arcs_id = 0;
+	expect_error(&g, "arcs section: id 0", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 1)->arcs_id = 1;
+	expect_error(&g, "two arcs sections with id 1", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 0)->mode = 7;
+	expect_error(&g, "arcs section: unknown mode 7", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 0)->data_offset = 3 * RG_PAGE;
+	expect_error(&g, "data offset 0x3000", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 0)->data_size = RG_PAGE + 8;
+	expect_error(&g, "bytes of counters", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	arcs_sec(&g, 0)->data_size = 12;
+	expect_error(&g, "bytes of counters", 0);
+	rg_free(&g);
+}
+
+VP_TEST(rawfile, bad_gcov_records)
+{
+	struct rawgen g;
+
+	rg_sample_gcov(&g);
+	gcov_rec(&g, 0)->arcs_id = 9;
+	expect_error(&g, "gcov record for '/o/a.gcda': no arcs section with id 9", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_rec(&g, 0)->n_functions = 0x40000000;
+	expect_error(&g, "functions and a", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_rec(&g, 1)->filename_len = 3;
+	expect_error(&g, "the .gcda path is not a NUL-terminated string of length 3", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_rec(&g, 0)->record_size = 12;
+	expect_error(&g, "gcov record size 12", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_rec(&g, 0)->record_size += 8 * 1000;
+	expect_error(&g, "gcov record size", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_fn(&g, 0, 1)->arcs_offset = 36;      /* 4 counters + 8 would do; unaligned */
+	expect_error(&g, "function 1: 2 counters at data offset 0x24", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_fn(&g, 0, 1)->arcs_offset = 40;      /* runs 8 bytes past the 48 */
+	expect_error(&g, "do not fit in the 48 bytes of arcs section 1", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	gcov_fn(&g, 0, 0)->n_arcs = 0x80000000u;  /* 16 GiB of counters */
+	expect_error(&g, "do not fit", 0);
+	rg_free(&g);
+
+	rg_sample_gcov(&g);
+	{
+		struct vpr_modules *m = (struct vpr_modules *)(g.buf +
+		                        section_at(&g, VPR_SEC_GCOV, 0));
+		m->n_records = 3;
+		expect_error(&g, "gcov record 3 of 3 lies past", 0);
+		m->n_records = 2;
+		m->used = 2 * RG_PAGE;
+		expect_error(&g, "gcov section:", 0);
+	}
+	rg_free(&g);
+}
+
+/* Truncation, single-byte damage and noise never crash the gcov reader. */
+VP_TEST(rawfile, gcov_damage_never_crashes)
+{
+	struct rawgen g;
+	size_t len, i, refused = 0;
+
+	rg_sample_gcov(&g);
+	for (len = 0; len < g.size; len += 8) {
+		struct raw_profile rp;
+		unsigned char *copy = malloc(len ? len : 1);
+
+		memcpy(copy, g.buf, len);
+		tool_error_mute(1);
+		CU_ASSERT_EQUAL(raw_profile_read_mem(copy, len, "t.vitraw", &rp), -1);
+		tool_error_mute(0);
+		CU_ASSERT_EQUAL(rp.n_gcov, 0);
+		raw_profile_free(&rp);
+		free(copy);
+	}
+	for (i = section_at(&g, VPR_SEC_ARCS, 0); i < g.size; i++) {
+		struct raw_profile rp;
+
+		g.buf[i] ^= 0xff;
+		tool_error_mute(1);
+		if (parse(&g, &rp) != 0) {
+			refused++;
+			CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "t.vitraw: "));
+		} else {
+			CU_ASSERT(rp.n_gcov == 2);
+		}
+		tool_error_mute(0);
+		raw_profile_free(&rp);
+		g.buf[i] ^= 0xff;
+	}
+	CU_ASSERT(refused > 50);
+	rg_free(&g);
+}

@@ -143,7 +143,7 @@ self)
   grep -q "mk_leaf" out.txt && ! grep -q "mk_work" out.txt || fail "show -n 1"
   expect 0 "" "$vitprof" export --format vitprof -o p.vitprof p.vitraw
   check_doc p.vitprof '
-assert doc["format"] == "vitprof" and doc["version"] == 1
+assert doc["format"] == "vitprof" and doc["version"] == 2
 assert doc["program"]["mode"] == "count" and doc["program"]["threads"] == 2
 assert doc["program"]["path"].endswith("test_tool_mkraw")
 assert fn("mk_leaf")["calls"] == 22 and fn("mk_leaf")["instrumented"]

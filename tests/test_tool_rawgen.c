@@ -137,6 +137,99 @@ size_t rg_table(struct rawgen *g, uint64_t shard_id, uint32_t generation, uint32
 	return off;
 }
 
+size_t rg_arcs(struct rawgen *g, uint32_t arcs_id, uint32_t mode, uint64_t base,
+               const uint64_t *values, size_t n, uint64_t n_copies)
+{
+	size_t data = (n * 8 + RG_PAGE - 1) & ~(size_t)(RG_PAGE - 1);
+	size_t off = append(g, RG_PAGE + (data ? data : RG_PAGE));
+	struct vpr_arcs *a = at(g, off);
+
+	a->sec.magic = VPR_SECTION_MAGIC;
+	a->sec.type = VPR_SEC_ARCS;
+	a->sec.offset = off;
+	a->sec.size = g->size - off;
+	a->arcs_id = arcs_id;
+	a->mode = mode;
+	a->base = base;
+	a->data_offset = RG_PAGE;
+	a->data_size = n * 8;
+	a->n_copies = n_copies;
+	memcpy((unsigned char *)a + RG_PAGE, values, n * 8);
+	g->n_sections++;
+	return off;
+}
+
+void rg_gcov_object(struct rawgen *g, uint32_t arcs_id, uint32_t version, uint32_t stamp,
+                    const char *gcda, size_t n, const uint32_t *n_arcs,
+                    const uint64_t *arcs_offset)
+{
+	size_t flen = strlen(gcda), i;
+	uint32_t size = (uint32_t)((sizeof(struct vpr_gcov_object) +
+	                            n * sizeof(struct vpr_gcov_function) + flen + 1 + 7) & ~(size_t)7);
+	struct vpr_modules *m;
+	struct vpr_gcov_object *o;
+	struct vpr_gcov_function *f;
+
+	if (!g->gcov_at) {
+		g->gcov_at = append(g, 2 * RG_PAGE);
+		m = at(g, g->gcov_at);
+		m->sec.magic = VPR_SECTION_MAGIC;
+		m->sec.type = VPR_SEC_GCOV;
+		m->sec.offset = g->gcov_at;
+		m->sec.size = 2 * RG_PAGE;
+		g->n_sections++;
+	}
+	m = at(g, g->gcov_at);
+	if (sizeof *m + m->used + size > m->sec.size)
+		abort();
+	o = (struct vpr_gcov_object *)((unsigned char *)(m + 1) + m->used);
+	o->record_size = size;
+	o->arcs_id = arcs_id;
+	o->version = version;
+	o->stamp = stamp;
+	o->checksum = 0x1234;
+	o->n_functions = (uint32_t)n;
+	o->counter_mask = 1;
+	o->filename_len = (uint16_t)flen;
+	f = (struct vpr_gcov_function *)(o + 1);
+	for (i = 0; i < n; i++) {
+		f[i].ident = (uint32_t)(100 + i);
+		f[i].lineno_checksum = (uint32_t)(200 + i);
+		f[i].cfg_checksum = (uint32_t)(300 + i);
+		f[i].n_arcs = n_arcs[i];
+		f[i].arcs_offset = arcs_offset[i];
+	}
+	memcpy(f + n, gcda, flen + 1);
+	m->used += size;
+	m->n_records++;
+}
+
+void rg_gcov_end(struct rawgen *g)
+{
+	g->gcov_at = 0;
+}
+
+void rg_sample_gcov(struct rawgen *g)
+{
+	static const uint64_t in_place[6] = {10, 11, 12, 13, 14, 15};
+	static const uint64_t copied[2] = {7, 9};
+	static const uint32_t a_arcs[2] = {4, 2}, b_arcs[1] = {2};
+	static const uint64_t a_off[2] = {0, 32}, b_off[1] = {0};
+	struct vpr_file_header *h;
+	size_t end;
+
+	rg_sample(g, VPR_MODE_COUNT);
+	h = rg_hdr(g);
+	end = h->end;
+	g->size = end;
+	rg_arcs(g, 1, VPR_ARCS_IN_PLACE, 0x601000, in_place, 6, 0);
+	rg_arcs(g, 2, VPR_ARCS_COPY, 0, copied, 2, 1);
+	rg_gcov_object(g, 1, 0x4232322a, 0xabcd, "/o/a.gcda", 2, a_arcs, a_off);
+	rg_gcov_object(g, 2, 0x4232322a, 0xbcde, "/o/b.gcda", 1, b_arcs, b_off);
+	rg_gcov_end(g);
+	rg_finish(g);
+}
+
 void rg_finish(struct rawgen *g)
 {
 	struct vpr_file_header *h = rg_hdr(g);

@@ -33,6 +33,7 @@ struct rawgen {
 	uint32_t mode;
 	uint32_t n_sections;
 	size_t modules_at;         /* open modules section, 0 if none */
+	size_t gcov_at;            /* open gcov section, 0 if none */
 	uint32_t next_module_id;
 };
 
@@ -53,6 +54,25 @@ void rg_modules_end(struct rawgen *g);
  * slots[0..n) in its first slots. Returns the section's offset. */
 size_t rg_table(struct rawgen *g, uint64_t shard_id, uint32_t generation, uint32_t live,
                 uint64_t capacity, const struct rg_slot *slots, size_t n);
+
+/* Adds an ARCS section whose data holds values[0..n) (a page of header,
+ * then the data pages). Returns the section's offset. */
+size_t rg_arcs(struct rawgen *g, uint32_t arcs_id, uint32_t mode, uint64_t base,
+               const uint64_t *values, size_t n, uint64_t n_copies);
+
+/* Adds one gcov object record to the open gcov section (opening one):
+ * n functions, the i-th with n_arcs[i] counters at arcs_offset[i]. */
+void rg_gcov_object(struct rawgen *g, uint32_t arcs_id, uint32_t version, uint32_t stamp,
+                    const char *gcda, size_t n, const uint32_t *n_arcs,
+                    const uint64_t *arcs_offset);
+/* Closes the open gcov section. */
+void rg_gcov_end(struct rawgen *g);
+
+/* rg_sample(g, VPR_MODE_COUNT) plus an in-place ARCS section (id 1, 6
+ * counters 10..15) and a copy-mode one (id 2, 2 counters 7, 9), and one
+ * gcov object for each: "/o/a.gcda" (functions of 4 and 2 counters) and
+ * "/o/b.gcda" (one function of 2 counters). */
+void rg_sample_gcov(struct rawgen *g);
 
 /* Sets header.end and n_sections. */
 void rg_finish(struct rawgen *g);

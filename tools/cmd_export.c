@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_export.c - `vitprof export --format vitprof -o OUT FILE.vitraw`:
- * writes the profile as the .vitprof JSON document, version 1
- * (docs/vitprof-format.md, docs/vitprof.schema.json).
+ * writes the profile as the .vitprof JSON document, version 2
+ * (docs/vitprof-format.md, docs/vitprof.schema.json): call counts, call
+ * edges and times from the hooks; line counts, branch outcomes, loops and
+ * entry counts from the arc counters, when the program had them.
  *
  * The document is streamed (json_write.c). A file is written under a
  * temporary name in the same directory and renamed into place when it is
@@ -18,11 +20,14 @@
 #include "tool_internal.h"
 
 static const char usage[] =
-	"usage: vitprof export [--format vitprof] [-o OUT] FILE.vitraw\n"
-	"  Writes the profile as a .vitprof JSON document (format version 1).\n"
+	"usage: vitprof export [--format vitprof] [-o OUT] [--gcno-dir DIR] FILE.vitraw\n"
+	"  Writes the profile as a .vitprof JSON document (format version 2).\n"
 	"  -f, --format vitprof  the output format (the only one so far)\n"
 	"  -o, --output OUT      output file; '-' for standard output;\n"
-	"                        default: FILE with .vitraw replaced by .vitprof\n";
+	"                        default: FILE with .vitraw replaced by .vitprof\n"
+	"  --gcno-dir DIR        look for the .gcno notes files under DIR\n"
+	"                        (default: beside each object's recorded .gcda path)\n"
+	"  --no-coverage         leave out lines, branches and loops\n";
 
 static void write_program(struct json_writer *w, const struct profile *p)
 {
@@ -75,7 +80,8 @@ static void write_modules(struct json_writer *w, const struct profile *p)
 	json_end_array(w);
 }
 
-static void write_functions(struct json_writer *w, const struct profile *p)
+static void write_functions(struct json_writer *w, const struct profile *p,
+                            struct coverage *cov)
 {
 	size_t i;
 
@@ -100,6 +106,11 @@ static void write_functions(struct json_writer *w, const struct profile *p)
 		if (p->timed) {
 			json_kv_uint(w, "self_ns", f->self_ns);
 			json_kv_uint(w, "total_ns", f->total_ns);
+		}
+		if (cov) {
+			long k = coverage_find_function(cov, f->linkage_name, f->file, f->line);
+			if (k >= 0)
+				json_kv_uint(w, "entry_count", cov->report.functions[k].entry_count);
 		}
 		json_end_object(w);
 	}
@@ -145,7 +156,139 @@ static void write_edges(struct json_writer *w, const struct profile *p)
 	json_end_array(w);
 }
 
-int export_vitprof_json(FILE *out, const struct profile *p)
+static const char *arcs_mode_name(uint32_t mode)
+{
+	return mode == VPR_ARCS_IN_PLACE ? "in-place" : "copy";
+}
+
+static void write_gcov_objects(struct json_writer *w, const struct coverage *cov)
+{
+	size_t i;
+
+	json_key(w, "gcov_objects");
+	json_begin_array(w);
+	for (i = 0; i < cov->n_objects; i++) {
+		const struct cov_object *o = &cov->objects[i];
+		json_begin_object(w);
+		json_kv_string(w, "gcda", o->raw->gcda_path);
+		json_kv_string(w, "gcno", o->gcno_path);
+		json_kv_string(w, "mode", arcs_mode_name(o->raw->arcs_mode));
+		json_kv_uint(w, "stamp", o->raw->stamp);
+		json_kv_uint(w, "functions", o->raw->n_functions);
+		json_kv_bool(w, "counted", o->used);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+/* Every function of the arc-counted objects; `function` joins functions[]. */
+static void write_gcov_functions(struct json_writer *w, const struct profile *p,
+                                 struct coverage *cov)
+{
+	const struct cov_report *r = &cov->report;
+	long *join = calloc(r->n_functions ? r->n_functions : 1, sizeof *join);
+	size_t i;
+
+	if (!join)
+		tool_oom();
+	for (i = 0; i < r->n_functions; i++)
+		join[i] = -1;
+	for (i = 0; i < p->n_functions; i++) {
+		const struct prof_function *f = &p->functions[i];
+		long k = coverage_find_function(cov, f->linkage_name, f->file, f->line);
+		if (k >= 0 && join[k] < 0)
+			join[k] = (long)i;
+	}
+	json_key(w, "gcov_functions");
+	json_begin_array(w);
+	for (i = 0; i < r->n_functions; i++) {
+		const struct cov_function *f = &r->functions[i];
+		json_begin_object(w);
+		json_kv_string(w, "name", f->name);
+		json_kv_string(w, "file", f->file);
+		json_kv_uint(w, "line", f->start_line);
+		json_kv_uint(w, "end_line", f->end_line);
+		json_kv_uint(w, "entry_count", f->entry_count);
+		json_kv_uint(w, "returns", f->exit_count);
+		json_kv_uint(w, "blocks", f->blocks);
+		json_kv_uint(w, "blocks_executed", f->blocks_executed);
+		json_key(w, "function");
+		if (join[i] >= 0)
+			json_uint(w, (uint64_t)join[i]);
+		else
+			json_null(w);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	free(join);
+}
+
+static void write_lines(struct json_writer *w, const struct cov_report *r)
+{
+	size_t i;
+
+	json_key(w, "lines");
+	json_begin_array(w);
+	for (i = 0; i < r->n_lines; i++) {
+		json_begin_object(w);
+		json_kv_string(w, "file", r->lines[i].file);
+		json_kv_uint(w, "line", r->lines[i].line);
+		json_kv_uint(w, "count", r->lines[i].count);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void write_branches(struct json_writer *w, const struct cov_report *r)
+{
+	size_t i, k;
+
+	json_key(w, "branches");
+	json_begin_array(w);
+	for (i = 0; i < r->n_lines; i++) {
+		const struct cov_line *l = &r->lines[i];
+		if (!l->n_branches)
+			continue;
+		json_begin_object(w);
+		json_kv_string(w, "file", l->file);
+		json_kv_uint(w, "line", l->line);
+		json_key(w, "outcomes");
+		json_begin_array(w);
+		for (k = 0; k < l->n_branches; k++) {
+			json_begin_object(w);
+			json_kv_uint(w, "count", l->branches[k].count);
+			json_kv_bool(w, "fallthrough", l->branches[k].fallthrough);
+			if (l->branches[k].is_throw)
+				json_kv_bool(w, "throw", 1);
+			json_end_object(w);
+		}
+		json_end_array(w);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+static void write_loops(struct json_writer *w, const struct cov_report *r)
+{
+	size_t i;
+
+	json_key(w, "loops");
+	json_begin_array(w);
+	for (i = 0; i < r->n_loops; i++) {
+		const struct cov_loop *l = &r->loops[i];
+		json_begin_object(w);
+		json_kv_string(w, "function", l->function);
+		json_kv_string(w, "file", l->file);
+		json_kv_uint(w, "line", l->line);
+		json_kv_uint(w, "depth", l->depth);
+		json_kv_uint(w, "entries", l->entries);
+		json_kv_uint(w, "iterations", l->iterations);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
+int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov)
 {
 	struct json_writer w;
 	size_t i;
@@ -156,18 +299,25 @@ int export_vitprof_json(FILE *out, const struct profile *p)
 	json_key(&w, "format");
 	json_string(&w, "vitprof");
 	json_key(&w, "version");
-	json_uint(&w, 1);
+	json_uint(&w, 2);
 	json_key(&w, "producer");
 	json_string(&w, TOOL_PRODUCER);
 	write_program(&w, p);
 	write_modules(&w, p);
-	write_functions(&w, p);
+	write_functions(&w, p, cov && cov->n_used ? cov : NULL);
 	write_edges(&w, p);
 	json_key(&w, "hot_spots");
 	json_begin_array(&w);
 	for (i = 0; i < p->n_hot; i++)
 		json_uint(&w, p->hot[i]);
 	json_end_array(&w);
+	if (cov && cov->n_objects) {
+		write_gcov_objects(&w, cov);
+		write_gcov_functions(&w, p, cov);
+		write_lines(&w, &cov->report);
+		write_branches(&w, &cov->report);
+		write_loops(&w, &cov->report);
+	}
 	json_end_object(&w);
 	return json_finish(&w);
 }
@@ -188,14 +338,14 @@ static char *default_output(const char *in)
 }
 
 /* Writes p to path ("-": stdout) through a temporary file. Returns 0/-1. */
-static int write_output(const char *path, const struct profile *p)
+static int write_output(const char *path, const struct profile *p, struct coverage *cov)
 {
 	char *tmp;
 	FILE *f;
 	int rc, err;
 
 	if (strcmp(path, "-") == 0) {
-		if (export_vitprof_json(stdout, p) != 0) {
+		if (export_vitprof_json(stdout, p, cov) != 0) {
 			tool_error("<stdout>", "write error: %s", strerror(errno));
 			return -1;
 		}
@@ -210,7 +360,7 @@ static int write_output(const char *path, const struct profile *p)
 		return -1;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	rc = export_vitprof_json(f, p);
+	rc = export_vitprof_json(f, p, cov);
 	err = errno;
 	if (fclose(f) != 0 && rc == 0) {
 		rc = -1;
@@ -233,14 +383,17 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
+		{"gcno-dir", required_argument, NULL, 'g'},
+		{"no-coverage", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "vitprof", *output = NULL;
+	const char *format = "vitprof", *output = NULL, *gcno_dir = NULL;
 	struct raw_profile raw;
 	struct profile prof;
+	struct coverage cov;
 	char *def = NULL;
-	int c, rc;
+	int c, rc, no_coverage = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -251,6 +404,12 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'g':
+			gcno_dir = optarg;
+			break;
+		case 'N':
+			no_coverage = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -276,8 +435,12 @@ int cmd_export(int argc, char **argv)
 		if (!def)
 			tool_oom();
 	}
+	memset(&cov, 0, sizeof cov);
 	rc = tool_load_profile(argv[optind], &raw, &prof) == 0 &&
-	     write_output(output, &prof) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	     (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
+	     write_output(output, &prof, no_coverage ? NULL : &cov) == 0
+	     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	coverage_free(&cov);
 	profile_free(&prof);
 	raw_profile_free(&raw);
 	free(def);

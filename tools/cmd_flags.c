@@ -5,10 +5,21 @@
  * with absolute paths, so `gcc $(vitprof flags --compile) ...` needs nothing
  * else.
  *
+ * Compile: -g -finstrument-functions (call counts) and -fprofile-arcs
+ * -ftest-coverage -fdata-sections (gcov arc counters, each array in a
+ * section of its own). Link: the runtime, which also replaces libgcov, and
+ * the linker-script fragment vitprof_arcs.ld that gathers the counter
+ * arrays into one page-aligned section the runtime maps into the raw file.
+ * The link flags never include -fprofile-arcs or --coverage: with them the
+ * driver links libgcov too. (A one-step `gcc $(vitprof flags --compile
+ * --link)` does get -lgcov from the driver, but pulls nothing from it: the
+ * runtime defines every __gcov_* symbol the objects need.)
+ *
  * Where the runtime is: an installed vitprof finds it from its own location
- * (PREFIX/bin/vitprof -> PREFIX/lib/libvitprof_rt.so, PREFIX/include/vitprof.h);
- * a vitprof run from its build tree uses the runtime's build directory and
- * source directory, compiled in (VITPROF_BUILD_RT_DIR, VITPROF_SOURCE_RT_DIR).
+ * (PREFIX/bin/vitprof -> PREFIX/lib/libvitprof_rt.so, PREFIX/include/vitprof.h,
+ * PREFIX/lib/vitprof/vitprof_arcs.ld); a vitprof run from its build tree uses
+ * the runtime's build directory and source directory, compiled in
+ * (VITPROF_BUILD_RT_DIR, VITPROF_SOURCE_RT_DIR).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -32,14 +43,17 @@
 static const char usage[] =
 	"usage: vitprof flags --compile|--link [--static]\n"
 	"  Prints one line of flags with absolute paths:\n"
-	"  --compile   compiler flags: -g -finstrument-functions -I...\n"
+	"  --compile   compiler flags: -g -finstrument-functions -fprofile-arcs\n"
+	"              -ftest-coverage -fdata-sections -I...\n"
 	"  --link      linker flags for the shared runtime (-L, -rpath, -lvitprof_rt)\n"
+	"              and the gcov counter fragment (-Wl,-T,.../vitprof_arcs.ld)\n"
 	"  --static    with --link: the static runtime, hooks exported\n"
 	"  Both --compile and --link print both, for a one-step gcc.\n";
 
 struct rt_location {
 	char libdir[PATH_MAX];        /* holds libvitprof_rt.so and .a */
 	char includedir[PATH_MAX];    /* holds vitprof.h */
+	char ldscript[PATH_MAX];      /* vitprof_arcs.ld */
 };
 
 static int file_exists(const char *dir, const char *name)
@@ -91,7 +105,10 @@ static int find_installed(struct rt_location *loc)
 	    join(loc->includedir, sizeof loc->includedir, prefix, VITPROF_INSTALL_INCLUDEDIR))
 		return -1;
 	if (!file_exists(loc->libdir, "libvitprof_rt.so") ||
-	    !file_exists(loc->includedir, "vitprof.h"))
+	    !file_exists(loc->includedir, "vitprof.h") ||
+	    !file_exists(loc->libdir, "vitprof/vitprof_arcs.ld") ||
+	    (size_t)snprintf(loc->ldscript, sizeof loc->ldscript, "%s/vitprof/vitprof_arcs.ld",
+	                     loc->libdir) >= sizeof loc->ldscript)
 		return -1;
 	return 0;
 }
@@ -102,14 +119,17 @@ static int find_runtime(struct rt_location *loc)
 		return 0;
 #if defined(VITPROF_BUILD_RT_DIR) && defined(VITPROF_SOURCE_RT_DIR)
 	if (file_exists(VITPROF_SOURCE_RT_DIR, "vitprof.h") &&
+	    file_exists(VITPROF_SOURCE_RT_DIR, "vitprof_arcs.ld") &&
 	    strlen(VITPROF_BUILD_RT_DIR) < sizeof loc->libdir &&
-	    strlen(VITPROF_SOURCE_RT_DIR) < sizeof loc->includedir) {
+	    strlen(VITPROF_SOURCE_RT_DIR) < sizeof loc->includedir &&
+	    (size_t)snprintf(loc->ldscript, sizeof loc->ldscript, "%s/vitprof_arcs.ld",
+	                     VITPROF_SOURCE_RT_DIR) < sizeof loc->ldscript) {
 		strcpy(loc->libdir, VITPROF_BUILD_RT_DIR);
 		strcpy(loc->includedir, VITPROF_SOURCE_RT_DIR);
 		return 0;
 	}
 #endif
-	tool_error(NULL, "flags: cannot find the runtime (libvitprof_rt and vitprof.h)"
+	tool_error(NULL, "flags: cannot find the runtime (libvitprof_rt, vitprof.h, vitprof_arcs.ld)"
 	           " next to this vitprof or in its build tree");
 	return -1;
 }
@@ -157,20 +177,33 @@ int cmd_flags(int argc, char **argv)
 	if (find_runtime(&loc) != 0)
 		return TOOL_EXIT_ERROR;
 	if (compile)
-		printf("-g -finstrument-functions -I%s", loc.includedir);
+		printf("-g -finstrument-functions -fprofile-arcs -ftest-coverage -fdata-sections"
+		       " -I%s", loc.includedir);
 	if (compile && link)
 		putchar(' ');
 	/* Order-proof: glibc has no-op hooks of its own, so a runtime that the
 	 * linker dropped (--as-needed, or an archive named before the objects)
 	 * would silently record nothing. */
-	if (link && is_static)
-		printf("-Wl,--whole-archive %s/libvitprof_rt.a -Wl,--no-whole-archive"
-		       " -Wl,--export-dynamic-symbol=__cyg_profile_func_enter"
-		       " -Wl,--export-dynamic-symbol=__cyg_profile_func_exit"
-		       " -Wl,--build-id", loc.libdir);
-	else if (link)
+	if (link && is_static) {
+		/* Exported: dlopen()ed instrumented libraries resolve to them. */
+		static const char *const exports[] = {
+			"__cyg_profile_func_enter", "__cyg_profile_func_exit",
+			"__gcov_init", "__gcov_exit", "__gcov_merge_add", "__gcov_dump",
+			"__gcov_reset", "__gcov_fork", "__gcov_execl", "__gcov_execlp",
+			"__gcov_execle", "__gcov_execv", "__gcov_execvp", "__gcov_execve",
+		};
+		size_t i;
+
+		printf("-Wl,--whole-archive %s/libvitprof_rt.a -Wl,--no-whole-archive",
+		       loc.libdir);
+		for (i = 0; i < sizeof exports / sizeof exports[0]; i++)
+			printf(" -Wl,--export-dynamic-symbol=%s", exports[i]);
+		printf(" -Wl,--build-id -Wl,-T,%s", loc.ldscript);
+	} else if (link) {
 		printf("-L%s -Wl,-rpath,%s -Wl,--push-state,--no-as-needed -lvitprof_rt"
-		       " -Wl,--pop-state -Wl,--build-id", loc.libdir, loc.libdir);
+		       " -Wl,--pop-state -Wl,--build-id -Wl,-T,%s", loc.libdir, loc.libdir,
+		       loc.ldscript);
+	}
 	putchar('\n');
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		tool_error("<stdout>", "write error");

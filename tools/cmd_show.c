@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_show.c - `vitprof show FILE.vitraw [-n N] [--sort calls|self|total]`:
- * the flat profile as text, like gprof's: one line per instrumented
- * function with its calls (and in time mode its self and total time),
- * hottest first, then its definition's file:line.
+ * cmd_show.c - `vitprof show FILE.vitraw [-n N] [--sort calls|self|total]
+ * [--branches] [--loops]`: the flat profile as text, like gprof's: one line
+ * per instrumented function with its calls (and in time mode its self and
+ * total time), hottest first, then its definition's file:line. With
+ * --branches or --loops, the hottest branches or loops instead
+ * (show_coverage.c), from the arc counters.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -18,11 +20,16 @@
 
 static const char usage[] =
 	"usage: vitprof show FILE.vitraw [-n N] [--sort calls|self|total]\n"
+	"                    [--branches] [--loops] [--gcno-dir DIR]\n"
 	"  Prints the flat profile: calls per function (and self and total time\n"
 	"  in time mode), hottest first.\n"
-	"  -n, --top N       show the first N functions (default 30, 0: all)\n"
+	"  -n, --top N       show the first N rows (default 30, 0: all)\n"
 	"  -s, --sort KEY    calls, self or total (default: self in time mode,\n"
-	"                    calls otherwise; self and total need time mode)\n";
+	"                    calls otherwise; self and total need time mode)\n"
+	"  -b, --branches    the hottest branches and their bias instead\n"
+	"  -l, --loops       the hottest loops and their trips per entry instead\n"
+	"  --gcno-dir DIR    where the .gcno files are (default: beside each\n"
+	"                    object's recorded .gcda path)\n";
 
 enum sort_key { SORT_DEFAULT, SORT_CALLS, SORT_SELF, SORT_TOTAL };
 
@@ -86,6 +93,14 @@ static void print_header(const struct profile *p)
 	if (raw->lost_sections)
 		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
 		       " are missing\n", raw->lost_sections);
+	if (raw->n_gcov) {
+		size_t i, in_place = 0;
+		for (i = 0; i < raw->n_gcov; i++)
+			in_place += raw->gcov[i].arcs_mode == VPR_ARCS_IN_PLACE;
+		printf("arc counters: %zu object%s (%zu mapped in place, %zu copied at exit);"
+		       " see --branches and --loops\n", raw->n_gcov, raw->n_gcov == 1 ? "" : "s",
+		       in_place, raw->n_gcov - in_place);
+	}
 }
 
 static void print_location(const struct prof_function *f)
@@ -143,11 +158,52 @@ static int parse_count(const char *s, size_t *out)
 	return 0;
 }
 
+/* --branches / --loops: the header, then the requested reports. Frees raw
+ * and prof. Returns the exit code. */
+static int show_coverage_reports(struct raw_profile *raw, struct profile *prof,
+                                 const char *gcno_dir, int branches, int loops,
+                                 size_t top)
+{
+	struct coverage cov;
+	int rc = TOOL_EXIT_ERROR;
+
+	if (!raw->n_gcov) {
+		tool_error(raw->file, "no arc counters in this profile: build with the flags"
+		           " of `vitprof flags` (-fprofile-arcs -ftest-coverage) for branches"
+		           " and loops");
+		goto out;
+	}
+	if (coverage_build(&cov, raw, gcno_dir) != 0) {
+		coverage_free(&cov);
+		goto out;
+	}
+	print_header(prof);
+	if (branches)
+		show_branches(&cov.report, top);
+	if (branches && loops)
+		putchar('\n');
+	if (loops)
+		show_loops(&cov.report, top);
+	coverage_free(&cov);
+	rc = TOOL_EXIT_OK;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("<stdout>", "write error");
+		rc = TOOL_EXIT_ERROR;
+	}
+out:
+	profile_free(prof);
+	raw_profile_free(raw);
+	return rc;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"top", required_argument, NULL, 'n'},
 		{"sort", required_argument, NULL, 's'},
+		{"branches", no_argument, NULL, 'b'},
+		{"loops", no_argument, NULL, 'l'},
+		{"gcno-dir", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -156,11 +212,12 @@ int cmd_show(int argc, char **argv)
 	struct sort_ctx ctx = {NULL, SORT_DEFAULT};
 	size_t top = DEFAULT_ROWS, n = 0, i;
 	uint32_t *rows;
-	int c;
+	int c, branches = 0, loops = 0;
+	const char *gcno_dir = NULL;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:blh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_count(optarg, &top) != 0) {
@@ -180,6 +237,15 @@ int cmd_show(int argc, char **argv)
 				           optarg);
 				return TOOL_EXIT_USAGE;
 			}
+			break;
+		case 'b':
+			branches = 1;
+			break;
+		case 'l':
+			loops = 1;
+			break;
+		case 'g':
+			gcno_dir = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -201,6 +267,8 @@ int cmd_show(int argc, char **argv)
 		raw_profile_free(&raw);
 		return TOOL_EXIT_ERROR;
 	}
+	if (branches || loops)
+		return show_coverage_reports(&raw, &prof, gcno_dir, branches, loops, top);
 	if ((ctx.key == SORT_SELF || ctx.key == SORT_TOTAL) && !prof.timed) {
 		tool_error(argv[optind], "--sort %s needs a time-mode profile with times",
 		           ctx.key == SORT_SELF ? "self" : "total");

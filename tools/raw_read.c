@@ -49,6 +49,19 @@ struct table_ref {
 	uint64_t lost_calls, lost_frames;
 };
 
+/* One ARCS section seen while walking the sections. */
+struct arcs_ref {
+	uint64_t offset;               /* section offset */
+	uint32_t arcs_id, mode;
+	uint64_t data_offset, data_size, n_copies;
+};
+
+/* One gcov object record, read once every ARCS section is known. */
+struct gcov_ref {
+	uint64_t offset;               /* file offset of the record */
+	uint32_t size;                 /* record_size, already checked */
+};
+
 struct reader {
 	const char *name;
 	int fd;                        /* -1 when reading from mem */
@@ -59,6 +72,10 @@ struct reader {
 	size_t n_tables, cap_tables;
 	uint64_t *module_offsets;      /* record offset of each module */
 	size_t cap_offsets, cap_modules, cap_edges, cap_functions;
+	struct arcs_ref *arcs;         /* ARCS sections seen */
+	size_t n_arcs, cap_arcs;
+	struct gcov_ref *gcov;         /* gcov object records seen */
+	size_t n_gcov_refs, cap_gcov_refs, cap_gcov;
 	char err[1024];                /* the first problem, for the report */
 };
 
@@ -358,6 +375,210 @@ static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
 	return 0;
 }
 
+#define AOFF(field) ((uint64_t)offsetof(struct vpr_arcs, field))
+
+/* Validates the header of the ARCS section at off (size bytes), notes it. */
+static int read_arcs_header(struct reader *r, struct raw_profile *rp, uint64_t off,
+                            uint64_t size)
+{
+	struct vpr_arcs a;
+	struct arcs_ref *t;
+	size_t i;
+
+	if (read_at(r, off, &a, sizeof a) != 0)
+		return -1;
+	if (a.arcs_id == 0)
+		return bad(r, off + AOFF(arcs_id), "arcs section: id 0");
+	if (a.mode != VPR_ARCS_IN_PLACE && a.mode != VPR_ARCS_COPY)
+		return bad(r, off + AOFF(mode), "arcs section: unknown mode %" PRIu32, a.mode);
+	if (a.data_offset < sizeof a || a.data_offset % 8 || a.data_offset > size)
+		return bad(r, off + AOFF(data_offset), "arcs section: data offset 0x%" PRIx64
+		           " is not 8-aligned between the header and the section end (0x%" PRIx64 ")",
+		           a.data_offset, size);
+	if (a.data_size % 8 || a.data_size > size - a.data_offset)
+		return bad(r, off + AOFF(data_size), "arcs section: %" PRIu64 " bytes of counters"
+		           " at 0x%" PRIx64 " do not fit in its %" PRIu64 "-byte section",
+		           a.data_size, a.data_offset, size);
+	for (i = 0; i < r->n_arcs; i++)
+		if (r->arcs[i].arcs_id == a.arcs_id)
+			return bad(r, off + AOFF(arcs_id), "two arcs sections with id %" PRIu32
+			           " (the other at 0x%" PRIx64 ")", a.arcs_id, r->arcs[i].offset);
+	if (grow((void **)&r->arcs, &r->cap_arcs, r->n_arcs, sizeof *r->arcs))
+		return bad(r, off, "out of memory for arcs sections");
+	t = &r->arcs[r->n_arcs++];
+	t->offset = off;
+	t->arcs_id = a.arcs_id;
+	t->mode = a.mode;
+	t->data_offset = a.data_offset;
+	t->data_size = a.data_size;
+	t->n_copies = a.n_copies;
+	if (a.mode == VPR_ARCS_IN_PLACE)
+		rp->n_arcs_in_place++;
+	else
+		rp->n_arcs_copy++;
+	return 0;
+}
+
+#define GOFF(field) ((uint64_t)offsetof(struct vpr_gcov_object, field))
+
+/* Notes the records of the gcov section at off (size bytes), checking that
+ * each lies inside the section's used bytes; they are read later. */
+static int scan_gcov_records(struct reader *r, uint64_t off, uint64_t size)
+{
+	struct vpr_modules m;
+	uint64_t p = 0, rec_base = off + sizeof m;
+	uint32_t i;
+
+	if (read_at(r, off, &m, sizeof m) != 0)
+		return -1;
+	if (m.used > size - sizeof m || m.used % 8)
+		return bad(r, off + offsetof(struct vpr_modules, used), "gcov section:"
+		           " %" PRIu64 " bytes of records do not fit in its %" PRIu64 " bytes",
+		           m.used, size - sizeof m);
+	for (i = 0; i < m.n_records; i++) {
+		uint32_t rs;
+
+		if (m.used - p < sizeof(struct vpr_gcov_object))
+			return bad(r, rec_base + p, "gcov record %" PRIu32 " of %" PRIu32 " lies past"
+			           " the section's %" PRIu64 " used bytes", i + 1, m.n_records, m.used);
+		if (read_at(r, rec_base + p + GOFF(record_size), &rs, sizeof rs) != 0)
+			return -1;
+		if (rs < sizeof(struct vpr_gcov_object) + 8 || rs % 8 || rs > m.used - p)
+			return bad(r, rec_base + p, "gcov record size %" PRIu32 " is not a multiple"
+			           " of 8 between %zu and the %" PRIu64 " bytes left", rs,
+			           sizeof(struct vpr_gcov_object) + 8, m.used - p);
+		if (grow((void **)&r->gcov, &r->cap_gcov_refs, r->n_gcov_refs, sizeof *r->gcov))
+			return bad(r, rec_base + p, "out of memory for gcov records");
+		r->gcov[r->n_gcov_refs].offset = rec_base + p;
+		r->gcov[r->n_gcov_refs].size = rs;
+		r->n_gcov_refs++;
+		p += rs;
+	}
+	return 0;
+}
+
+static void free_gcov_object(struct raw_gcov_object *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_functions; i++)
+		free(o->functions[i].arcs);
+	free(o->functions);
+	free(o->gcda_path);
+	memset(o, 0, sizeof *o);
+}
+
+#define GFOFF(field) ((uint64_t)offsetof(struct vpr_gcov_function, field))
+
+/*
+ * Reads one gcov object record (checked to lie in its section) and the arc
+ * counters of each of its functions from the ARCS section it names.
+ */
+static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
+                            struct raw_gcov_object *o)
+{
+	struct vpr_gcov_object rec;
+	const struct arcs_ref *a = NULL;
+	unsigned char *buf;
+	uint64_t fn_bytes;
+	const char *name;
+	size_t i;
+	int rc = -1;
+
+	memset(o, 0, sizeof *o);
+	buf = malloc(g->size);
+	if (!buf)
+		return bad(r, g->offset, "out of memory for a gcov record");
+	if (read_at(r, g->offset, buf, g->size) != 0)
+		goto out;
+	memcpy(&rec, buf, sizeof rec);
+	fn_bytes = (uint64_t)rec.n_functions * sizeof(struct vpr_gcov_function);
+	if (fn_bytes + sizeof rec + rec.filename_len + 1 > g->size) {
+		bad(r, g->offset + GOFF(n_functions), "gcov record: %" PRIu32 " functions and a"
+		    " %u-byte file name do not fit in its %" PRIu32 " bytes", rec.n_functions,
+		    (unsigned)rec.filename_len, g->size);
+		goto out;
+	}
+	name = (const char *)buf + sizeof rec + fn_bytes;
+	if (rec.filename_len == 0 || name[rec.filename_len] != '\0' ||
+	    memchr(name, '\0', rec.filename_len)) {
+		bad(r, g->offset + sizeof rec + fn_bytes, "gcov record: the .gcda path is not"
+		    " a NUL-terminated string of length %u", (unsigned)rec.filename_len);
+		goto out;
+	}
+	for (i = 0; i < r->n_arcs; i++)
+		if (r->arcs[i].arcs_id == rec.arcs_id)
+			a = &r->arcs[i];
+	if (!a) {
+		bad(r, g->offset + GOFF(arcs_id), "gcov record for '%s': no arcs section with"
+		    " id %" PRIu32, name, rec.arcs_id);
+		goto out;
+	}
+	o->gcda_path = strdup(name);
+	o->functions = calloc(rec.n_functions ? rec.n_functions : 1, sizeof *o->functions);
+	if (!o->gcda_path || !o->functions) {
+		bad(r, g->offset, "out of memory for a gcov record");
+		goto out;
+	}
+	o->version = rec.version;
+	o->stamp = rec.stamp;
+	o->checksum = rec.checksum;
+	o->counter_mask = rec.counter_mask;
+	o->arcs_mode = a->mode;
+	o->counts_known = a->mode == VPR_ARCS_IN_PLACE || a->n_copies > 0;
+	for (i = 0; i < rec.n_functions; i++) {
+		struct vpr_gcov_function f;
+		struct gcov_counters *c = &o->functions[i];
+		uint64_t at = g->offset + sizeof rec + i * sizeof f, bytes;
+
+		memcpy(&f, buf + sizeof rec + i * sizeof f, sizeof f);
+		bytes = (uint64_t)f.n_arcs * 8;
+		if (f.arcs_offset % 8 || f.arcs_offset > a->data_size ||
+		    bytes > a->data_size - f.arcs_offset) {
+			bad(r, at + GFOFF(arcs_offset), "gcov record for '%s', function %zu:"
+			    " %" PRIu32 " counters at data offset 0x%" PRIx64 " do not fit in the"
+			    " %" PRIu64 " bytes of arcs section %" PRIu32, name, i, f.n_arcs,
+			    f.arcs_offset, a->data_size, a->arcs_id);
+			goto out;
+		}
+		c->ident = f.ident;
+		c->lineno_checksum = f.lineno_checksum;
+		c->cfg_checksum = f.cfg_checksum;
+		c->n_arcs = f.n_arcs;
+		c->arcs = malloc(bytes ? (size_t)bytes : 1);
+		if (!c->arcs) {
+			bad(r, at, "out of memory for arc counters");
+			goto out;
+		}
+		o->n_functions = i + 1;
+		if (read_at(r, a->offset + a->data_offset + f.arcs_offset, c->arcs,
+		            (size_t)bytes) != 0)
+			goto out;
+	}
+	o->n_functions = rec.n_functions;
+	rc = 0;
+out:
+	free(buf);
+	if (rc != 0)
+		free_gcov_object(o);
+	return rc;
+}
+
+/* Reads every gcov object noted while walking the sections. */
+static int read_gcov(struct reader *r, struct raw_profile *rp)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_gcov_refs; i++) {
+		if (grow((void **)&rp->gcov, &r->cap_gcov, rp->n_gcov, sizeof *rp->gcov))
+			return bad(r, r->gcov[i].offset, "out of memory for gcov records");
+		if (read_gcov_object(r, &r->gcov[i], &rp->gcov[rp->n_gcov]) != 0)
+			return -1;
+		rp->n_gcov++;
+	}
+	return 0;
+}
+
 #define SOFF(field) ((uint64_t)offsetof(struct vpr_section, field))
 
 /* Walks the section chain from first_section to end, validating each. */
@@ -392,6 +613,14 @@ static int walk_sections(struct reader *r, struct raw_profile *rp)
 			break;
 		case VPR_SEC_EDGES:
 			if (read_table_header(r, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_ARCS:
+			if (read_arcs_header(r, rp, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_GCOV:
+			if (scan_gcov_records(r, off, s.size) != 0)
 				return -1;
 			break;
 		default:
@@ -583,6 +812,9 @@ static void clear_profile(struct raw_profile *rp)
 	free(rp->modules);
 	free(rp->edges);
 	free(rp->functions);
+	for (i = 0; i < rp->n_gcov; i++)
+		free_gcov_object(&rp->gcov[i]);
+	free(rp->gcov);
 	memset(rp, 0, sizeof *rp);
 	rp->file = file;
 }
@@ -608,7 +840,8 @@ static int parse(struct reader *r, struct raw_profile *rp)
 	memcpy(rp->host, h->host, sizeof rp->host);
 	memcpy(rp->exe_path, h->exe_path, sizeof rp->exe_path);
 	set_time(rp, h);
-	if (walk_sections(r, rp) != 0 || sort_modules(r, rp) != 0 || read_edges(r, rp) != 0)
+	if (walk_sections(r, rp) != 0 || sort_modules(r, rp) != 0 || read_edges(r, rp) != 0 ||
+	    read_gcov(r, rp) != 0)
 		return -1;
 	return 0;
 }
@@ -617,9 +850,14 @@ static void reader_reset(struct reader *r)
 {
 	free(r->tables);
 	free(r->module_offsets);
+	free(r->arcs);
+	free(r->gcov);
 	r->tables = NULL;
 	r->module_offsets = NULL;
+	r->arcs = NULL;
+	r->gcov = NULL;
 	r->n_tables = r->cap_tables = 0;
+	r->n_arcs = r->cap_arcs = r->n_gcov_refs = r->cap_gcov_refs = r->cap_gcov = 0;
 	r->cap_offsets = r->cap_modules = r->cap_edges = r->cap_functions = 0;
 	r->err[0] = '\0';
 }

@@ -61,6 +61,14 @@ void tool_error_mute(int mute);
 /* Out of memory in a hash table (uthash): reports and exits 1. */
 void tool_oom(void) __attribute__((noreturn));
 
+/* The arc counters of one function, wherever they came from (a .gcda, or a
+ * raw profile's ARCS section). */
+struct gcov_counters {
+	uint32_t ident, lineno_checksum, cfg_checksum;
+	uint32_t n_arcs;
+	uint64_t *arcs;             /* owned by whoever built the array */
+};
+
 /* ---- raw_read.c: the raw profile, validated ------------------------------ */
 
 struct raw_module {
@@ -85,6 +93,18 @@ struct raw_edge {
 struct raw_function {
 	uint64_t fn;                /* entry address */
 	uint64_t total_ticks;       /* inclusive ticks of outermost activations */
+};
+
+/* One gcov object (compilation unit built with -fprofile-arcs) and its
+ * arc counters, as the runtime recorded them. */
+struct raw_gcov_object {
+	char *gcda_path;            /* gcov_info.filename (owned) */
+	uint32_t version, stamp, checksum;
+	uint32_t counter_mask;      /* bit t: counter kind t present */
+	uint32_t arcs_mode;         /* VPR_ARCS_IN_PLACE or VPR_ARCS_COPY */
+	int counts_known;           /* 0: copy mode, never copied (killed) */
+	struct gcov_counters *functions;   /* gcov_info order; arcs owned */
+	size_t n_functions;
 };
 
 struct raw_profile {
@@ -114,6 +134,10 @@ struct raw_profile {
 	size_t n_edges;
 	struct raw_function *functions; /* time mode function records */
 	size_t n_functions;
+	struct raw_gcov_object *gcov;   /* -fprofile-arcs objects, in order */
+	size_t n_gcov;
+	uint32_t n_arcs_in_place;       /* ARCS sections of each mode */
+	uint32_t n_arcs_copy;
 };
 
 /*
@@ -302,13 +326,11 @@ int gcno_read_mem(const void *data, size_t size, const char *name,
                   struct gcno_file *out);
 void gcno_free(struct gcno_file *g);
 
-/* The arc counters of one function, wherever they came from (a .gcda, or a
- * raw profile's ARCS section). */
-struct gcov_counters {
-	uint32_t ident, lineno_checksum, cfg_checksum;
-	uint32_t n_arcs;
-	uint64_t *arcs;             /* owned by whoever built the array */
-};
+/* The whole file at path in a malloc'd buffer (*data, freed by the caller;
+ * *size bytes). Returns 0, or -1 after reporting. (gcno_read.c) */
+int gcov_file_load(const char *path, unsigned char **data, size_t *size);
+
+/* struct gcov_counters is declared above, with the raw profile. */
 
 struct gcda_file {
 	char *path;
@@ -390,9 +412,64 @@ void cov_report_init(struct cov_report *r);
 int cov_report_add(struct cov_report *r, const struct gcno_file *g,
                    const struct gcov_counters *counters, size_t n_counters);
 
+/* For cov_loops.c (cov_solve.c keeps the report's private state): */
+/* The report's copy of s, valid until cov_report_free(); NULL for NULL. */
+const char *cov_report_intern(struct cov_report *r, const char *s);
+/* A new zeroed entry at the end of r->loops. */
+struct cov_loop *cov_report_new_loop(struct cov_report *r);
+/* Adds the natural loops of fn, whose arcs (fn->arcs order) have the solved
+ * counts arc_counts[], to r->loops. (cov_loops.c) */
+void cov_loops_add(struct cov_report *r, const struct gcno_function *fn,
+                   const uint64_t *arc_counts);
+
 /* Sorts and finalizes lines and loops; call once after the last add. */
 void cov_report_finish(struct cov_report *r);
 void cov_report_free(struct cov_report *r);
+
+/* ---- coverage.c: a raw profile's arc counters as lines, branches, loops -- */
+
+struct cov_object {
+	const struct raw_gcov_object *raw;
+	char *gcno_path;            /* the .gcno looked for (owned) */
+	struct gcno_file *gcno;     /* read, or NULL (owned) */
+	int used;                   /* 1: in the report */
+};
+
+struct coverage {
+	struct cov_report report;
+	struct cov_object *objects; /* same order as raw->gcov */
+	size_t n_objects;
+	size_t n_used;              /* objects in the report */
+	/* private */
+	int initialized;            /* report was initialized */
+	struct { char *rel, *cwd, *abs; } *paths;
+	size_t n_paths, cap_paths;
+	uint32_t *by_name;
+};
+
+/*
+ * Builds the coverage of raw into *c: for each gcov object, its .gcno
+ * (beside the recorded .gcda path, or found under gcno_dir when not NULL)
+ * is read, checked against the run (version, stamp, then each function's
+ * checksums) and solved. Objects whose counts are unknown (copy mode,
+ * killed before the first copy) are skipped with a warning. Returns 0, or
+ * -1 after reporting (missing or mismatched .gcno); free *c with
+ * coverage_free() either way.
+ */
+int coverage_build(struct coverage *c, const struct raw_profile *raw, const char *gcno_dir);
+void coverage_free(struct coverage *c);
+
+/* Index in c->report.functions of the function with this assembler name,
+ * start line and file name (basename compared; file may be NULL), or -1. */
+long coverage_find_function(struct coverage *c, const char *linkage_name,
+                            const char *file, unsigned line);
+
+/* ---- show_coverage.c: `vitprof show --branches`, `--loops` ---------------- */
+
+/* The top (0: all) lines with branches, by executions, with their bias. */
+void show_branches(const struct cov_report *r, size_t top);
+/* The top (0: all) loops by iterations, with trips per entry. */
+void show_loops(const struct cov_report *r, size_t top);
 
 /* ---- json_write.c ------------------------------------------------------- */
 
@@ -441,9 +518,11 @@ int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_flags(int argc, char **argv);
 
-/* cmd_export.c: writes the .vitprof JSON document of p. Returns 0 or -1
- * (write error, not reported). */
-int export_vitprof_json(FILE *out, const struct profile *p);
+/* cmd_export.c: writes the .vitprof JSON document of p, with the lines,
+ * branches and loops of cov when it is not NULL and has objects. Returns 0
+ * or -1 (write error, not reported). */
+struct coverage;
+int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov);
 
 /* Reads path and builds its profile with the real symbolizer (both freed by
  * the caller either way). Returns 0 or -1 after reporting. */

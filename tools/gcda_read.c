@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gcda_read.c - reads the arc counters libgcov writes (.gcda), trusting
+ * nothing in the file.
+ *
+ * Layout (../shared/reference/gcc12-gcov.md, section 3): 32-bit words in
+ * the writer's byte order, int64 as low word then high word; a header
+ * (GCC >= 12 adds a checksum word), then records "tag, length, payload"
+ * with lengths in bytes (GCC >= 12) or words (GCC 10, 11). A counter record
+ * of all zeros may be written with a negative length and no payload. Only
+ * the arcs counters (tag 0x01a10000) are kept; value-profile counters and
+ * unknown records are skipped by their length.
+ *
+ * The first problem is reported as one line "vitprof: PATH: WHAT at offset
+ * 0x..." and -1 is returned; no partial result is kept.
+ */
+#define _GNU_SOURCE
+#include <byteswap.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_internal.h"
+
+#define GCDA_MAGIC 0x67636461u
+#define TAG_FUNCTION 0x01000000u
+#define TAG_ARCS_COUNTERS 0x01a10000u
+#define TAG_OBJECT_SUMMARY 0xa1000000u
+/* A function's zero counters may be written as a length alone: the count is
+ * bounded here so that a corrupt length cannot ask for gigabytes. */
+#define MAX_ZERO_COUNTERS (1u << 24)
+
+struct cursor {
+	const unsigned char *data;
+	size_t size, pos, end;
+	int swapped;
+	unsigned major;
+	char err[768];
+};
+
+static int bad(struct cursor *c, size_t off, const char *fmt, ...) TOOL_PRINTF(3, 4);
+static int bad(struct cursor *c, size_t off, const char *fmt, ...)
+{
+	char what[600];
+	va_list ap;
+
+	if (c->err[0])
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(c->err, sizeof c->err, "%s at offset 0x%zx", what, off);
+	return -1;
+}
+
+static int get_u32(struct cursor *c, uint32_t *v)
+{
+	uint32_t w;
+
+	if (c->end < 4 || c->pos > c->end - 4)
+		return bad(c, c->pos, "truncated: a 4-byte word is cut off");
+	memcpy(&w, c->data + c->pos, 4);
+	*v = c->swapped ? bswap_32(w) : w;
+	c->pos += 4;
+	return 0;
+}
+
+static int get_u64(struct cursor *c, uint64_t *v)
+{
+	uint32_t lo, hi;
+
+	if (get_u32(c, &lo) != 0 || get_u32(c, &hi) != 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+/* The counters of the FUNCTION record just read: fills f->arcs. */
+static int read_arcs(struct cursor *c, struct gcov_counters *f, uint32_t length,
+                     size_t rec, int *seen)
+{
+	uint64_t n;
+	int32_t slen = (int32_t)length;
+
+	if (*seen)
+		return bad(c, rec, "second arcs counter record for function ident %" PRIu32,
+		           f->ident);
+	*seen = 1;
+	if (slen < 0) {
+		/* All zeros: the length of the counters, no payload. */
+		uint64_t bytes = (uint64_t)-(int64_t)slen;
+
+		n = c->major >= 12 ? bytes / 8 : bytes / 2;
+		if (n > MAX_ZERO_COUNTERS)
+			return bad(c, rec, "%" PRIu64 " zero counters for function ident %"
+			           PRIu32, n, f->ident);
+		c->end = c->pos;
+	} else {
+		n = (c->end - c->pos) / 8;
+	}
+	f->n_arcs = (uint32_t)n;
+	f->arcs = calloc(n ? n : 1, sizeof *f->arcs);
+	if (!f->arcs)
+		return bad(c, rec, "out of memory");
+	if (slen >= 0)
+		for (uint64_t i = 0; i < n; i++)
+			if (get_u64(c, &f->arcs[i]) != 0)
+				return -1;
+	return 0;
+}
+
+static int parse(struct cursor *c, struct gcda_file *out)
+{
+	struct gcov_counters *fn = NULL;
+	size_t cap = 0;
+	uint32_t magic;
+	int seen_arcs = 0;
+
+	c->end = c->size;
+	if (c->size < 4)
+		return bad(c, 0, "truncated: not a GCC .gcda file (%zu bytes)", c->size);
+	memcpy(&magic, c->data, 4);
+	if (magic == bswap_32(GCDA_MAGIC))
+		c->swapped = 1;
+	else if (magic != GCDA_MAGIC)
+		return bad(c, 0, "not a GCC .gcda file (magic 0x%08" PRIx32 ")", magic);
+	c->pos = 4;
+	if (get_u32(c, &out->version) != 0)
+		return -1;
+	c->major = gcov_version_major(out->version);
+	if (!c->major)
+		return bad(c, 4, "GCC coverage version 0x%08" PRIx32 ", this vitprof reads"
+		           " GCC 10 to 14", out->version);
+	if (get_u32(c, &out->stamp) != 0)
+		return -1;
+	if (c->major >= 12 && get_u32(c, &out->checksum) != 0)
+		return -1;
+
+	while (c->pos < c->size) {
+		size_t rec = c->pos, bytes;
+		uint32_t tag, length;
+		int32_t slen;
+
+		c->end = c->size;
+		if (get_u32(c, &tag) != 0)
+			return -1;
+		if (tag == 0)
+			break;
+		if (get_u32(c, &length) != 0)
+			return -1;
+		slen = (int32_t)length;
+		bytes = slen < 0 ? 0 : c->major >= 12 ? (size_t)length : (size_t)length * 4;
+		/* counter records (0x01a10000 + kind << 17) may be negative */
+		if (slen < 0 && (tag & 0xfff1ffffu) != TAG_ARCS_COUNTERS)
+			return bad(c, rec, "record 0x%08" PRIx32 " has a negative length", tag);
+		if (bytes > c->size - c->pos)
+			return bad(c, rec, "record 0x%08" PRIx32 " of %zu bytes runs past the end"
+			           " of the file", tag, bytes);
+		c->end = c->pos + bytes;
+		if (tag == TAG_OBJECT_SUMMARY) {
+			if (get_u32(c, &out->runs) != 0 || get_u32(c, &out->sum_max) != 0)
+				return -1;
+			out->has_summary = 1;
+		} else if (tag == TAG_FUNCTION && bytes == 0) {
+			fn = NULL;          /* placeholder of a function not emitted */
+		} else if (tag == TAG_FUNCTION) {
+			if (bytes != 12)
+				return bad(c, rec, "FUNCTION record of %zu bytes (12 expected)", bytes);
+			if (cap <= out->n_functions) {
+				size_t ncap = cap ? cap * 2 : 16;
+				void *p = realloc(out->functions, ncap * sizeof *out->functions);
+
+				if (!p)
+					return bad(c, rec, "out of memory");
+				out->functions = p;
+				cap = ncap;
+			}
+			fn = &out->functions[out->n_functions++];
+			memset(fn, 0, sizeof *fn);
+			seen_arcs = 0;
+			if (get_u32(c, &fn->ident) != 0 || get_u32(c, &fn->lineno_checksum) != 0 ||
+			    get_u32(c, &fn->cfg_checksum) != 0)
+				return -1;
+		} else if (tag == TAG_ARCS_COUNTERS) {
+			if (!fn)
+				return bad(c, rec, "arcs counters outside a function");
+			if (read_arcs(c, fn, length, rec, &seen_arcs) != 0)
+				return -1;
+		}
+		/* other counter kinds, unknown records: skipped */
+		c->pos = c->end;
+	}
+	/* A function record without an arcs counter record has no arcs. */
+	for (size_t i = 0; i < out->n_functions; i++)
+		if (!out->functions[i].arcs) {
+			out->functions[i].arcs = calloc(1, sizeof(uint64_t));
+			if (!out->functions[i].arcs)
+				return bad(c, c->pos, "out of memory");
+		}
+	return 0;
+}
+
+int gcda_read_mem(const void *data, size_t size, const char *name, struct gcda_file *out)
+{
+	struct cursor c;
+
+	memset(out, 0, sizeof *out);
+	memset(&c, 0, sizeof c);
+	c.data = data;
+	c.size = size;
+	out->path = strdup(name ? name : "");
+	if (!out->path) {
+		tool_error(name, "out of memory");
+		return -1;
+	}
+	if (parse(&c, out) != 0) {
+		tool_error(name, "%s", c.err[0] ? c.err : "unreadable .gcda file");
+		gcda_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int gcda_read(const char *path, struct gcda_file *out)
+{
+	unsigned char *data;
+	size_t size;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (gcov_file_load(path, &data, &size) != 0)
+		return -1;
+	rc = gcda_read_mem(data, size, path, out);
+	free(data);
+	return rc;
+}
+
+void gcda_free(struct gcda_file *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_functions; i++)
+		free(d->functions[i].arcs);
+	free(d->functions);
+	free(d->path);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * show_coverage.c - the text reports of `vitprof show --branches` and
+ * `--loops`: the hottest branches with their bias, the hottest loops with
+ * their trips per entry, from the solved arc counts (coverage.c).
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_internal.h"
+
+static uint64_t branch_total(const struct cov_line *l)
+{
+	uint64_t t = 0;
+	size_t k;
+
+	for (k = 0; k < l->n_branches; k++)
+		t += l->branches[k].count;
+	return t;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return a > b ? -1 : a < b;
+}
+
+static int cmp_place(const char *fa, uint32_t la, const char *fb, uint32_t lb)
+{
+	int d = strcmp(fa ? fa : "", fb ? fb : "");
+	return d ? d : la < lb ? -1 : la > lb;
+}
+
+static int branch_order(const void *a, const void *b)
+{
+	const struct cov_line *x = *(const struct cov_line *const *)a;
+	const struct cov_line *y = *(const struct cov_line *const *)b;
+	int d = cmp_u64_desc(branch_total(x), branch_total(y));
+
+	return d ? d : cmp_place(x->file, x->line, y->file, y->line);
+}
+
+/* "file:line", shortened to its last max characters. */
+static void print_place(const char *file, uint32_t line, int width)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf, "%s:%" PRIu32, file ? file : "??", line);
+
+	if (n < 0)
+		return;
+	if (n > width && width > 3)
+		printf("...%-*s", width - 3, buf + n - (width - 3));
+	else
+		printf("%-*s", width, buf);
+}
+
+void show_branches(const struct cov_report *r, size_t top)
+{
+	const struct cov_line **rows = malloc((r->n_lines ? r->n_lines : 1) * sizeof *rows);
+	size_t n = 0, i, k;
+
+	if (!rows)
+		tool_oom();
+	for (i = 0; i < r->n_lines; i++)
+		if (r->lines[i].n_branches)
+			rows[n++] = &r->lines[i];
+	qsort(rows, n, sizeof *rows, branch_order);
+	printf("branches: %zu lines with conditional branches, hottest first\n", n);
+	printf("%14s %6s  %-40s  %s\n", "executions", "bias", "file:line",
+	       "outcomes (count, f = fall-through, t = throw)");
+	for (i = 0; i < n && (!top || i < top); i++) {
+		const struct cov_line *l = rows[i];
+		uint64_t total = branch_total(l), most = 0;
+		for (k = 0; k < l->n_branches; k++)
+			if (l->branches[k].count > most)
+				most = l->branches[k].count;
+		printf("%14" PRIu64 " ", total);
+		if (total)
+			printf("%5.1f%%  ", 100.0 * (double)most / (double)total);
+		else
+			printf("%6s  ", "-");
+		print_place(l->file, l->line, 40);
+		putchar(' ');
+		for (k = 0; k < l->n_branches; k++)
+			printf(" %" PRIu64 "%s%s", l->branches[k].count,
+			       l->branches[k].fallthrough ? "f" : "",
+			       l->branches[k].is_throw ? "t" : "");
+		putchar('\n');
+	}
+	if (top && n > top)
+		printf("(%zu more; -n 0 shows all)\n", n - top);
+	free(rows);
+}
+
+static int loop_order(const void *a, const void *b)
+{
+	const struct cov_loop *x = *(const struct cov_loop *const *)a;
+	const struct cov_loop *y = *(const struct cov_loop *const *)b;
+	int d = cmp_u64_desc(x->iterations, y->iterations);
+
+	if (!d)
+		d = cmp_u64_desc(x->entries, y->entries);
+	return d ? d : cmp_place(x->file, x->line, y->file, y->line);
+}
+
+void show_loops(const struct cov_report *r, size_t top)
+{
+	const struct cov_loop **rows = malloc((r->n_loops ? r->n_loops : 1) * sizeof *rows);
+	size_t i;
+
+	if (!rows)
+		tool_oom();
+	for (i = 0; i < r->n_loops; i++)
+		rows[i] = &r->loops[i];
+	qsort(rows, r->n_loops, sizeof *rows, loop_order);
+	printf("loops: %zu, by iterations (back-edge executions)\n", r->n_loops);
+	printf("%14s %12s %12s %5s  %-40s  %s\n", "iterations", "entries", "trips/entry",
+	       "depth", "header file:line", "function");
+	for (i = 0; i < r->n_loops && (!top || i < top); i++) {
+		const struct cov_loop *l = rows[i];
+		printf("%14" PRIu64 " %12" PRIu64 " ", l->iterations, l->entries);
+		if (l->entries)
+			printf("%12.2f ", (double)l->iterations / (double)l->entries);
+		else
+			printf("%12s ", "-");
+		printf("%5" PRIu32 "  ", l->depth);
+		print_place(l->file, l->line, 40);
+		printf("  %s\n", l->function ? l->function : "??");
+	}
+	if (top && r->n_loops > top)
+		printf("(%zu more; -n 0 shows all)\n", r->n_loops - top);
+	free(rows);
+}
