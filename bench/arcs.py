@@ -25,9 +25,16 @@ def sh(*cmd, **kw):
 
 
 def timed(cmd, env):
+    """(wall seconds, CPU seconds of the child, its stdout)."""
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, env=env).stdout
-    return time.perf_counter() - t0, out
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit("%s exited with %d" % (cmd, p.returncode))
+    return wall, ru.ru_utime + ru.ru_stime, out
 
 
 def main():
@@ -57,11 +64,13 @@ def main():
             variants.append(("vitprof copy at exit", f"{w}/copy"))
     env = dict(os.environ, GCOV_PREFIX=f"{w}/gcda", VITPROF_FILE=f"{w}/run.%p.vitraw")
     times = {n: [] for n, _ in variants}
+    cpu_times = {n: [] for n, _ in variants}
     outs = set()
     for _ in range(a.runs):
         for name, exe in variants:
-            t, out = timed([exe, str(a.scale)], env)
+            t, ct, out = timed([exe, str(a.scale)], env)
             times[name].append(t)
+            cpu_times[name].append(ct)
             outs.add(out)
             for f in os.listdir(w):
                 if f.endswith(".vitraw"):
@@ -70,14 +79,15 @@ def main():
     if len(outs) != 1:
         sys.exit("the builds printed different checksums: %s" % outs)
     med = {k: statistics.median(v) for k, v in times.items()}
-    spread = {k: (max(v) - min(v)) / statistics.median(v) for k, v in times.items()}
-    base = med[variants[0][0]]
+    cmed = {k: statistics.median(v) for k, v in cpu_times.items()}
+    spread = {k: (max(v) - min(v)) / statistics.median(v) for k, v in cpu_times.items()}
+    base = cmed[variants[0][0]]
     rows = []
     for name, _ in variants:
-        ref = med["libgcov atomic" if "atomic" in name else "libgcov"]
-        rows.append(f"| {name} | {med[name]:.3f} s | ±{spread[name] * 50:.0f}% | "
-                    f"{med[name] / base:.2f}x | "
-                    f"{'-' if name.startswith('plain') else f'{med[name] / ref:.3f}'} |")
+        ref = cmed["libgcov atomic" if "atomic" in name else "libgcov"]
+        rows.append(f"| {name} | {med[name]:.3f} s | {cmed[name]:.3f} s | "
+                    f"±{spread[name] * 50:.0f}% | {cmed[name] / base:.2f}x | "
+                    f"{'-' if name.startswith('plain') else f'{cmed[name] / ref:.3f}'} |")
     cpu = "unknown"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -89,16 +99,18 @@ def main():
 ## Arc counters: libgcov against vitprof's runtime
 
 Measured by `bench/arcs.py` (one run: every variant in the same run,
-{a.runs} interleaved repetitions, median wall time; ± is half the
-max-min spread), on {cpu}, {os.cpu_count()} CPUs, gcc 12. Workload:
+{a.runs} interleaved repetitions; medians of wall time and of the
+process's CPU time (user + system, which other load on the machine
+disturbs less); ratios and ± (half the max-min spread) are of CPU time),
+on {cpu}, {os.cpu_count()} CPUs, gcc 12. Workload:
 `bench/branchy.c` at scale {a.scale} (Collatz loops, a switch-driven
 tokenizer, insertion sort: conditional branches nearly everywhere). The
 counter builds link the same objects (`-O2 -fprofile-arcs -ftest-coverage
 -fdata-sections`), so the compiled increments are identical; only the
 runtime and where the counters live differ.
 
-| build | wall (median) | spread | vs plain | vs libgcov |
-|---|---|---|---|---|
+| build | wall | CPU | spread | vs plain | vs libgcov |
+|---|---|---|---|---|---|
 {table}
 
 "vitprof in place" is the default vitprof link (`vitprof flags --link`:

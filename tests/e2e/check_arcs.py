@@ -45,6 +45,55 @@ def gcov_truth(c, gcov_prog):
     return cp.stdout, files[0]
 
 
+def refused(c, raw, gcno_dir, want, what):
+    """vitprof export with --gcno-dir must fail with one line containing want."""
+    cp = c.tool(["export", "--gcno-dir", gcno_dir, "-o", raw + ".bad.json", raw])
+    lines = cp.stderr.strip().splitlines()
+    c.expect(cp.returncode == 1 and len(lines) == 1 and lines[0].startswith("vitprof: ")
+             and want in lines[0],
+             "%s: expected exit 1 and one line with %r, got %d: %r"
+             % (what, want, cp.returncode, cp.stderr))
+    c.expect(not os.path.exists(raw + ".bad.json"), "%s: an output was written" % what)
+
+
+def bad_gcno(c, raw, doc):
+    """A .gcno that is missing, truncated, of another version, from a later
+    compilation or with a changed function must be refused, clearly."""
+    gcno = doc["gcov_objects"][0]["gcno"]
+    data = open(gcno, "rb").read()
+    name = os.path.basename(gcno)
+
+    def variant(tag, content):
+        d = os.path.join(c.scratch, "gcno-" + tag)
+        os.makedirs(d)
+        if content is not None:
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(content)
+        return d
+
+    refused(c, raw, variant("missing", None), "cannot read the notes file", "missing .gcno")
+    refused(c, raw, variant("truncated", data[:len(data) // 2]), name, "truncated .gcno")
+    refused(c, raw, variant("version", data[:4] + bytes(reversed(b"B32*")) + data[8:]),
+            name, ".gcno of another gcc version")
+    # Recompiled: the same source compiled again has a new stamp.
+    d = variant("recompiled", None)
+    src = os.path.join(c.args.src, "branchy.c")
+    subprocess.run(["gcc", "-g", "-O0", "-finstrument-functions", "-fprofile-arcs",
+                    "-ftest-coverage", "-c", src, "-o", os.path.join(d, "x.o")],
+                   check=True, cwd=d)
+    os.rename(os.path.join(d, "x.gcno"), os.path.join(d, name))
+    refused(c, raw, d, "the source was recompiled since the run", "recompiled .gcno")
+    # Same stamp, but one function's cfg checksum differs (another build of
+    # the function): the solver must name it. FUNCTION record: tag
+    # 0x01000000, length, ident, lineno_checksum, cfg_checksum.
+    tag = (0x01000000).to_bytes(4, "little")
+    i = data.find(tag, 16)
+    c.expect(i > 0, "no FUNCTION record in %s" % gcno)
+    cfg = i + 16
+    changed = data[:cfg] + bytes([data[cfg] ^ 0x5a]) + data[cfg + 1:]
+    refused(c, raw, variant("checksum", changed), "checksum", "changed cfg checksum")
+
+
 def main():
     c = Checker("arcs", [(["--gcov-prog"], {"required": True})])
     want_out, truth = gcov_truth(c, os.path.abspath(c.args.gcov_prog))
@@ -110,6 +159,8 @@ def main():
     main_loops = loops.get("main", [])
     c.expect((1, 1, N + 3) in main_loops, "main's first loop: expected (1, 1, %d) in %s"
              % (N + 3, main_loops))
+
+    bad_gcno(c, raw, doc)
 
     # The text reports.
     s = c.tool(["show", "--branches", "--loops", "-n", "0", raw])
