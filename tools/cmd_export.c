@@ -258,6 +258,7 @@ static void write_branches(struct json_writer *w, const struct cov_report *r)
 			json_begin_object(w);
 			json_kv_uint(w, "count", l->branches[k].count);
 			json_kv_bool(w, "fallthrough", l->branches[k].fallthrough);
+			json_kv_uint(w, "branch", l->branches[k].group);
 			if (l->branches[k].is_throw)
 				json_kv_bool(w, "throw", 1);
 			json_end_object(w);

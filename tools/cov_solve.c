@@ -339,8 +339,30 @@ static int solve_one_arc(struct solved *s, uint32_t bi, int out, uint32_t *valid
 static int solve(struct solved *s, const uint64_t *counters, const char *path)
 {
 	const struct gcno_function *g = s->g;
-	uint32_t valid_head = NONE, invalid_head = NONE, k = 0;
+	uint32_t valid_head = NONE, invalid_head = NONE, k = 0, n_counted = 0;
 
+	/* The gcno_function may not come from gcno_read(): check what is
+	 * followed below. */
+	if (g->n_blocks < 2) {
+		tool_error(path, "function '%s': %" PRIu32 " blocks, no entry and exit",
+		           g->name, g->n_blocks);
+		return -1;
+	}
+	for (size_t i = 0; i < g->n_arcs; i++) {
+		if (g->arcs[i].src >= g->n_blocks || g->arcs[i].dst >= g->n_blocks) {
+			tool_error(path, "function '%s': arc %" PRIu32 "->%" PRIu32 " of %"
+			           PRIu32 " blocks", g->name, g->arcs[i].src, g->arcs[i].dst,
+			           g->n_blocks);
+			return -1;
+		}
+		if (!(g->arcs[i].flags & GCOV_ARC_ON_TREE))
+			n_counted++;
+	}
+	if (n_counted != g->n_counters) {
+		tool_error(path, "function '%s': %" PRIu32 " instrumented arcs, n_counters"
+		           " says %" PRIu32, g->name, n_counted, g->n_counters);
+		return -1;
+	}
 	build_graph(s);
 	if (s->blocks[ENTRY_BLOCK].num_pred) {
 		tool_error(path, "function '%s': arcs into the entry block", g->name);
@@ -565,7 +587,8 @@ static void add_line_counts(struct object *o, uint32_t fi)
 					if (b->count == 0)
 						line->has_unexecuted_block = 1;
 				}
-				line->count += b->count;
+				if (add_overflows(line->count, b->count, &line->count))
+					line->count = INT64_MAX;
 			}
 			if (bi != 0 && bi + 1 != g->n_blocks && line) {
 				GROW(line->blocks, line->cap_blocks, line->n_blocks);
@@ -876,6 +899,7 @@ static void merge_lines(struct object *o)
 		for (size_t k = 0; k < l->n_blocks; k++) {
 			struct solved *s = &o->fns[l->blocks[k].fn];
 			struct block *b = &s->blocks[l->blocks[k].block];
+			uint32_t group = cl->n_branches ? cl->branches[cl->n_branches - 1].group + 1 : 0;
 
 			for (uint32_t a = b->succ; a != NONE; a = s->arcs[a].succ_next) {
 				struct arc *arc = &s->arcs[a];
@@ -888,6 +912,7 @@ static void merge_lines(struct object *o)
 				br->count = (uint64_t)arc->count;
 				br->fallthrough = arc->fall_through;
 				br->is_throw = arc->is_throw;
+				br->group = group;
 			}
 		}
 	}

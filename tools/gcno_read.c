@@ -352,8 +352,15 @@ static int read_function(struct cursor *c, struct gcno_function *fn,
 	if (get_u32(c, &fn->ident) != 0 || get_u32(c, &fn->lineno_checksum) != 0 ||
 	    get_u32(c, &fn->cfg_checksum) != 0 || get_string(c, pool, &fn->name) != 0 ||
 	    get_u32(c, &art) != 0 || get_string(c, pool, &fn->source) != 0 ||
-	    get_u32(c, &fn->start_line) != 0 || get_u32(c, &fn->start_column) != 0 ||
-	    get_u32(c, &fn->end_line) != 0 || get_u32(c, &fn->end_column) != 0)
+	    get_u32(c, &fn->start_line) != 0)
+		return -1;
+	/* The columns and the end line came in over GCC 8 to 10: read those
+	 * the record has. */
+	if (c->pos < c->end && get_u32(c, &fn->start_column) != 0)
+		return -1;
+	if (c->pos < c->end && get_u32(c, &fn->end_line) != 0)
+		return -1;
+	if (c->pos < c->end && get_u32(c, &fn->end_column) != 0)
 		return -1;
 	fn->artificial = art != 0;
 	if (!fn->name)

@@ -11,16 +11,6 @@
 
 #include "tool_internal.h"
 
-static uint64_t branch_total(const struct cov_line *l)
-{
-	uint64_t t = 0;
-	size_t k;
-
-	for (k = 0; k < l->n_branches; k++)
-		t += l->branches[k].count;
-	return t;
-}
-
 static int cmp_u64_desc(uint64_t a, uint64_t b)
 {
 	return a > b ? -1 : a < b;
@@ -32,16 +22,24 @@ static int cmp_place(const char *fa, uint32_t la, const char *fb, uint32_t lb)
 	return d ? d : la < lb ? -1 : la > lb;
 }
 
+/* One conditional branch: the outcomes of one block on one line. */
+struct branch_row {
+	const struct cov_line *line;
+	size_t first, n;            /* its outcomes in line->branches */
+	uint64_t total, most;
+};
+
 static int branch_order(const void *a, const void *b)
 {
-	const struct cov_line *x = *(const struct cov_line *const *)a;
-	const struct cov_line *y = *(const struct cov_line *const *)b;
-	int d = cmp_u64_desc(branch_total(x), branch_total(y));
+	const struct branch_row *x = a, *y = b;
+	int d = cmp_u64_desc(x->total, y->total);
 
-	return d ? d : cmp_place(x->file, x->line, y->file, y->line);
+	if (!d)
+		d = cmp_place(x->line->file, x->line->line, y->line->file, y->line->line);
+	return d ? d : x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* "file:line", shortened to its last max characters. */
+/* "file:line", shortened to its last width characters. */
 static void print_place(const char *file, uint32_t line, int width)
 {
 	char buf[4096];
@@ -57,35 +55,49 @@ static void print_place(const char *file, uint32_t line, int width)
 
 void show_branches(const struct cov_report *r, size_t top)
 {
-	const struct cov_line **rows = malloc((r->n_lines ? r->n_lines : 1) * sizeof *rows);
-	size_t n = 0, i, k;
+	struct branch_row *rows = NULL;
+	size_t n = 0, cap = 0, i, k;
 
-	if (!rows)
-		tool_oom();
-	for (i = 0; i < r->n_lines; i++)
-		if (r->lines[i].n_branches)
-			rows[n++] = &r->lines[i];
-	qsort(rows, n, sizeof *rows, branch_order);
-	printf("branches: %zu lines with conditional branches, hottest first\n", n);
+	for (i = 0; i < r->n_lines; i++) {
+		const struct cov_line *l = &r->lines[i];
+		for (k = 0; k < l->n_branches; k++) {
+			const struct cov_branch *b = &l->branches[k];
+			struct branch_row *row;
+			if (k == 0 || b->group != l->branches[k - 1].group) {
+				if (n == cap) {
+					cap = cap ? 2 * cap : 256;
+					rows = realloc(rows, cap * sizeof *rows);
+					if (!rows)
+						tool_oom();
+				}
+				rows[n++] = (struct branch_row){l, k, 0, 0, 0};
+			}
+			row = &rows[n - 1];
+			row->n++;
+			row->total += b->count;
+			if (b->count > row->most)
+				row->most = b->count;
+		}
+	}
+	if (n)
+		qsort(rows, n, sizeof *rows, branch_order);
+	printf("branches: %zu conditional branches, by executions\n", n);
 	printf("%14s %6s  %-40s  %s\n", "executions", "bias", "file:line",
-	       "outcomes (count, f = fall-through, t = throw)");
+	       "outcomes in gcov's order (f: fall-through, t: throw)");
 	for (i = 0; i < n && (!top || i < top); i++) {
-		const struct cov_line *l = rows[i];
-		uint64_t total = branch_total(l), most = 0;
-		for (k = 0; k < l->n_branches; k++)
-			if (l->branches[k].count > most)
-				most = l->branches[k].count;
-		printf("%14" PRIu64 " ", total);
-		if (total)
-			printf("%5.1f%%  ", 100.0 * (double)most / (double)total);
+		const struct branch_row *row = &rows[i];
+		printf("%14" PRIu64 " ", row->total);
+		if (row->total)
+			printf("%5.1f%%  ", 100.0 * (double)row->most / (double)row->total);
 		else
 			printf("%6s  ", "-");
-		print_place(l->file, l->line, 40);
+		print_place(row->line->file, row->line->line, 40);
 		putchar(' ');
-		for (k = 0; k < l->n_branches; k++)
-			printf(" %" PRIu64 "%s%s", l->branches[k].count,
-			       l->branches[k].fallthrough ? "f" : "",
-			       l->branches[k].is_throw ? "t" : "");
+		for (k = row->first; k < row->first + row->n; k++) {
+			const struct cov_branch *b = &row->line->branches[k];
+			printf(" %" PRIu64 "%s%s", b->count, b->fallthrough ? "f" : "",
+			       b->is_throw ? "t" : "");
+		}
 		putchar('\n');
 	}
 	if (top && n > top)

@@ -359,6 +359,8 @@ struct cov_branch {
 	uint64_t count;
 	int fallthrough;            /* the arc is the fall-through one */
 	int is_throw;               /* exception edge */
+	uint32_t group;             /* outcomes of one conditional block share
+	                               it: 0, 1, ... in the line's order */
 };
 
 struct cov_line {
