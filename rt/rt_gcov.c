@@ -250,6 +250,16 @@ static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+/* The name to show for an object found by find_object(). */
+static const char *shown_name(const struct find_ctx *f)
+{
+	if (!f->found)
+		return "(unknown object)";
+	if (strcmp(f->name, "/proc/self/exe") == 0 && rt_g.hdr && rt_g.hdr->exe_path[0])
+		return rt_g.hdr->exe_path;
+	return f->name;
+}
+
 /* Finds the loaded object holding addr. 0, or -1 when none does. */
 static int find_object(uintptr_t addr, struct find_ctx *f)
 {
@@ -711,7 +721,7 @@ static void register_info(struct gcov_info *gi)
 	if (!lay) {
 		if (!f.found)
 			find_object((uintptr_t)gi, &f);
-		report_version(version, f.found ? f.name : "(unknown object)");
+		report_version(version, shown_name(&f));
 		return;
 	}
 	if (grow((void **)&units, n_units, &cap_units, sizeof *units) != 0) {
@@ -732,12 +742,12 @@ static void register_info(struct gcov_info *gi)
 		          ? 1 : -1;
 		if (o->probed < 0)
 			rt_log("no usable " ARCS_SECTION_NAME " section, gcov counters copied:",
-			       f.found ? f.name : "?");
+			       shown_name(&f));
 	}
 	if (o && o->probed == 1 && !o->arcs && counters_inside(u, o->arcs_lo, o->arcs_hi)) {
 		if (!f.found)
 			find_object((uintptr_t)gi, &f);
-		if (map_in_place(o, f.found ? f.name : "?") != 0)
+		if (map_in_place(o, shown_name(&f)) != 0)
 			o->probed = -1;
 	}
 	if (o && o->arcs && counters_inside(u, o->arcs_lo, o->arcs_hi))

@@ -207,6 +207,24 @@ struct vpr_edge_time {
  */
 #define VPR_ARCS_IN_PLACE 1u
 #define VPR_ARCS_COPY 2u
+/*
+ * Conventions (docs/raw-format.md has the details):
+ * - IN_PLACE: one section per loaded object; its data is an image of the
+ *   object's whole .vitprof_arcs section (padding included), base is that
+ *   section's runtime address, data_offset = page_size, n_copies = 0, and
+ *   a function's arcs_offset = its counters' address - base.
+ * - COPY: one section per gcov object, arcs packed in function order,
+ *   base = 0; n_copies == 0 means the counts are unknown, not zero.
+ * - mode 0 with data_size 0: the runtime died setting the section up; a
+ *   failed in-place setup leaves mode COPY, data_size 0 and no record
+ *   naming it. Readers skip both.
+ * - A COMDAT copy the linker dropped (its gcov_fn_info belongs to another
+ *   unit): a vpr_gcov_function with every field 0 and arcs_offset
+ *   UINT64_MAX.
+ * - A library loaded again after dlclose registers new records and a new
+ *   ARCS section: readers add the counters of records naming one .gcda.
+ * - A fork child's sections start from zero (libgcov's __gcov_fork).
+ */
 
 struct vpr_arcs {
 	struct vpr_section sec;

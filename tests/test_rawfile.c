@@ -857,3 +857,38 @@ VP_TEST(rawfile, gcov_damage_never_crashes)
 	CU_ASSERT(refused > 50);
 	rg_free(&g);
 }
+
+/* Sections the runtime left unused (died while setting one up) are
+ * skipped; a COMDAT copy the linker dropped reads as an all-zero function. */
+VP_TEST(rawfile, gcov_unused_section_and_dropped_comdat)
+{
+	struct rawgen g;
+	struct raw_profile rp;
+	struct vpr_gcov_function *f;
+	static const uint64_t none[1];
+
+	rg_sample_gcov(&g);
+	rg_arcs(&g, 3, 0, 0, none, 0, 0);           /* mode 0, no data */
+	rg_finish(&g);
+	f = gcov_fn(&g, 0, 1);
+	memset(f, 0, sizeof *f);
+	f->arcs_offset = UINT64_MAX;
+	if (expect_ok(&g, &rp) == 0) {
+		CU_ASSERT_EQUAL(rp.n_gcov, 2);
+		CU_ASSERT_EQUAL(rp.n_arcs_in_place + rp.n_arcs_copy, 2);
+		CU_ASSERT_EQUAL_FATAL(rp.gcov[0].n_functions, 2);
+		CU_ASSERT(rp.gcov[0].functions[1].ident == 0 && rp.gcov[0].functions[1].n_arcs == 0 &&
+		          rp.gcov[0].functions[1].arcs == NULL);
+		CU_ASSERT(rp.gcov[0].functions[0].n_arcs == 4 && rp.gcov[0].functions[0].arcs[3] == 13);
+	}
+	raw_profile_free(&rp);
+	/* UINT64_MAX with anything else set is damage, not a dropped copy. */
+	f = gcov_fn(&g, 0, 1);
+	f->n_arcs = 1;
+	expect_error(&g, "function 1: 1 counters at data offset 0xffffffffffffffff", 0);
+	/* mode 0 with data is damage too */
+	f->n_arcs = 0;
+	arcs_sec(&g, 2)->data_size = 8;
+	expect_error(&g, "arcs section: unknown mode 0", 0);
+	rg_free(&g);
+}

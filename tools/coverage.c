@@ -165,65 +165,159 @@ static void absolutize(struct coverage *c, struct gcno_file *g)
 	}
 }
 
-/*
- * Reads and checks the .gcno of one recorded object and adds it to the
- * report. Returns 0, or -1 after reporting.
- */
-static int add_object(struct coverage *c, const struct raw_gcov_object *o,
-                      const char *gcno_dir, const char *raw_name)
+/* 1 when two records describe the same compiled object (same build). */
+static int same_build(const struct raw_gcov_object *a, const struct raw_gcov_object *b)
 {
-	struct cov_object *co = &c->objects[c->n_objects];
-	struct gcno_file *g;
-	char want[5], got[5];
+	size_t k;
 
-	memset(co, 0, sizeof *co);
-	co->raw = o;
-	co->gcno_path = find_gcno(o->gcda_path, gcno_dir);
-	c->n_objects++;
-	if (!o->counts_known) {
-		tool_warn(raw_name, "the counters of %s were never copied into the profile"
-		          " (linked without vitprof_arcs.ld, and the program died before"
-		          " exiting): no lines, branches or loops for it", o->gcda_path);
+	if (a->version != b->version || a->stamp != b->stamp || a->n_functions != b->n_functions)
 		return 0;
+	for (k = 0; k < a->n_functions; k++) {
+		const struct gcov_counters *x = &a->functions[k], *y = &b->functions[k];
+		if (x->ident != y->ident || x->lineno_checksum != y->lineno_checksum ||
+		    x->cfg_checksum != y->cfg_checksum || x->n_arcs != y->n_arcs)
+			return 0;
+	}
+	return 1;
+}
+
+static void free_counters(struct gcov_counters *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		free(v[k].arcs);
+	free(v);
+}
+
+/*
+ * The counters of the objects group[0..n) (records of one .gcda: a library
+ * loaded again after dlclose, or one object linked into two modules),
+ * summed as libgcov would merge them, with the COMDAT copies the linker
+ * dropped filled in from g as zeros (as gcov reads their empty records).
+ * Returns a new array of group[0]->n_functions entries.
+ */
+static struct gcov_counters *sum_counters(const struct raw_gcov_object *const *group,
+                                          size_t n, const struct gcno_file *g)
+{
+	const struct raw_gcov_object *o = group[0];
+	struct gcov_counters *sum = calloc(o->n_functions ? o->n_functions : 1, sizeof *sum);
+	size_t k, m, a;
+
+	if (!sum)
+		tool_oom();
+	for (k = 0; k < o->n_functions; k++) {
+		struct gcov_counters *s = &sum[k];
+		*s = o->functions[k];
+		if (s->ident == 0 && s->n_arcs == 0 && !s->arcs && k < g->n_functions) {
+			s->ident = g->functions[k].ident;       /* dropped COMDAT copy */
+			s->lineno_checksum = g->functions[k].lineno_checksum;
+			s->cfg_checksum = g->functions[k].cfg_checksum;
+			s->n_arcs = g->functions[k].n_counters;
+		}
+		s->arcs = calloc(s->n_arcs ? s->n_arcs : 1, sizeof *s->arcs);
+		if (!s->arcs)
+			tool_oom();
+		for (m = 0; m < n; m++) {
+			const struct gcov_counters *x = &group[m]->functions[k];
+			if (!x->arcs)
+				continue;
+			for (a = 0; a < x->n_arcs && a < s->n_arcs; a++)
+				if (__builtin_add_overflow(s->arcs[a], x->arcs[a], &s->arcs[a]))
+					s->arcs[a] = UINT64_MAX;
+		}
+	}
+	return sum;
+}
+
+/*
+ * Reads and checks the .gcno of the objects at indices idx[0..n) of
+ * raw->gcov (all naming one .gcda) and adds their summed counts to the
+ * report. Objects whose counts are unknown are left out with a warning.
+ * Returns 0, or -1 after reporting.
+ */
+static int add_group(struct coverage *c, const struct raw_profile *raw, const size_t *idx,
+                     size_t n, const char *gcno_dir)
+{
+	const struct raw_gcov_object **group = calloc(n, sizeof *group);
+	const struct raw_gcov_object *o = &raw->gcov[idx[0]];
+	struct cov_object *first = &c->objects[idx[0]];
+	struct gcov_counters *sum;
+	struct gcno_file *g;
+	size_t k, known = 0;
+	char want[5], got[5];
+	int rc = -1;
+
+	if (!group)
+		tool_oom();
+	for (k = 0; k < n; k++) {
+		struct cov_object *co = &c->objects[idx[k]];
+		const struct raw_gcov_object *ok = &raw->gcov[idx[k]];
+		co->raw = ok;
+		co->gcno_path = find_gcno(ok->gcda_path, gcno_dir);
+		if (!same_build(o, ok)) {
+			tool_error(raw->file, "two records of %s come from different builds"
+			           " (stamps 0x%08" PRIx32 " and 0x%08" PRIx32 ")", o->gcda_path,
+			           o->stamp, ok->stamp);
+			goto out;
+		}
+		if (!ok->counts_known)
+			tool_warn(raw->file, "the counters of %s were never copied into the profile"
+			          " (linked without vitprof_arcs.ld, and the program died before"
+			          " exiting): no lines, branches or loops from that run of it",
+			          ok->gcda_path);
+		else
+			group[known++] = ok;
+	}
+	if (!known) {
+		rc = 0;
+		goto out;
 	}
 	g = calloc(1, sizeof *g);
 	if (!g)
 		tool_oom();
-	co->gcno = g;
-	if (access(co->gcno_path, R_OK) != 0) {
-		tool_error(co->gcno_path, "cannot read the notes file of %s (%m); it is"
+	first->gcno = g;
+	if (access(first->gcno_path, R_OK) != 0) {
+		tool_error(first->gcno_path, "cannot read the notes file of %s (%m); it is"
 		           " written beside the object by -ftest-coverage: give its directory"
 		           " with --gcno-dir, or --no-coverage to skip lines and branches",
 		           o->gcda_path);
-		return -1;
+		goto out;
 	}
-	if (gcno_read(co->gcno_path, g) != 0)
-		return -1;
+	if (gcno_read(first->gcno_path, g) != 0)
+		goto out;
 	if (g->version != o->version) {
 		version_text(g->version, got);
 		version_text(o->version, want);
-		tool_error(co->gcno_path, "written by gcc version '%s', the program ran code"
+		tool_error(first->gcno_path, "written by gcc version '%s', the program ran code"
 		           " from version '%s' (%s): not the build that ran", got, want,
-		           raw_name);
-		return -1;
+		           raw->file);
+		goto out;
 	}
 	if (g->stamp != o->stamp) {
-		tool_error(co->gcno_path, "stamp 0x%08" PRIx32 " differs from the run's 0x%08"
+		tool_error(first->gcno_path, "stamp 0x%08" PRIx32 " differs from the run's 0x%08"
 		           PRIx32 " (%s): the source was recompiled since the run; use the"
-		           " .gcno of the build that ran", g->stamp, o->stamp, raw_name);
-		return -1;
+		           " .gcno of the build that ran", g->stamp, o->stamp, raw->file);
+		goto out;
 	}
 	absolutize(c, g);
-	if (cov_report_add(&c->report, g, o->functions, o->n_functions) != 0)
-		return -1;
-	co->used = 1;
-	c->n_used++;
-	return 0;
+	sum = sum_counters(group, known, g);
+	rc = cov_report_add(&c->report, g, sum, o->n_functions);
+	free_counters(sum, o->n_functions);
+	if (rc == 0) {
+		for (k = 0; k < n; k++)
+			c->objects[idx[k]].used = raw->gcov[idx[k]].counts_known;
+		c->n_used++;
+	}
+out:
+	free(group);
+	return rc;
 }
 
 int coverage_build(struct coverage *c, const struct raw_profile *raw, const char *gcno_dir)
 {
-	size_t i;
+	size_t *idx, i, j, n;
+	char *done;
 
 	memset(c, 0, sizeof *c);
 	cov_report_init(&c->report);
@@ -231,11 +325,28 @@ int coverage_build(struct coverage *c, const struct raw_profile *raw, const char
 	if (!raw->n_gcov)
 		return 0;
 	c->objects = calloc(raw->n_gcov, sizeof *c->objects);
-	if (!c->objects)
+	idx = calloc(raw->n_gcov, sizeof *idx);
+	done = calloc(raw->n_gcov, 1);
+	if (!c->objects || !idx || !done)
 		tool_oom();
-	for (i = 0; i < raw->n_gcov; i++)
-		if (add_object(c, &raw->gcov[i], gcno_dir, raw->file) != 0)
+	c->n_objects = raw->n_gcov;
+	for (i = 0; i < raw->n_gcov; i++) {
+		if (done[i])
+			continue;
+		for (n = 0, j = i; j < raw->n_gcov; j++) {
+			if (!done[j] && strcmp(raw->gcov[j].gcda_path, raw->gcov[i].gcda_path) == 0) {
+				idx[n++] = j;
+				done[j] = 1;
+			}
+		}
+		if (add_group(c, raw, idx, n, gcno_dir) != 0) {
+			free(idx);
+			free(done);
 			return -1;
+		}
+	}
+	free(idx);
+	free(done);
 	cov_report_finish(&c->report);
 	return 0;
 }

@@ -389,6 +389,8 @@ static int read_arcs_header(struct reader *r, struct raw_profile *rp, uint64_t o
 		return -1;
 	if (a.arcs_id == 0)
 		return bad(r, off + AOFF(arcs_id), "arcs section: id 0");
+	if (a.mode == 0 && a.data_size == 0)
+		return 0;               /* the runtime died setting it up: unused */
 	if (a.mode != VPR_ARCS_IN_PLACE && a.mode != VPR_ARCS_COPY)
 		return bad(r, off + AOFF(mode), "arcs section: unknown mode %" PRIu32, a.mode);
 	if (a.data_offset < sizeof a || a.data_offset % 8 || a.data_offset > size)
@@ -532,6 +534,14 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 		uint64_t at = g->offset + sizeof rec + i * sizeof f, bytes;
 
 		memcpy(&f, buf + sizeof rec + i * sizeof f, sizeof f);
+		if (f.arcs_offset == UINT64_MAX && f.n_arcs == 0 && f.ident == 0 &&
+		    f.lineno_checksum == 0 && f.cfg_checksum == 0) {
+			/* A COMDAT copy the linker dropped: all zero (gcov_counters
+			 * with ident 0 and no arcs), its counts are the kept copy's. */
+			c->arcs = NULL;
+			o->n_functions = i + 1;
+			continue;
+		}
 		bytes = (uint64_t)f.n_arcs * 8;
 		if (f.arcs_offset % 8 || f.arcs_offset > a->data_size ||
 		    bytes > a->data_size - f.arcs_offset) {

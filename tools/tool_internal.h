@@ -103,7 +103,9 @@ struct raw_gcov_object {
 	uint32_t counter_mask;      /* bit t: counter kind t present */
 	uint32_t arcs_mode;         /* VPR_ARCS_IN_PLACE or VPR_ARCS_COPY */
 	int counts_known;           /* 0: copy mode, never copied (killed) */
-	struct gcov_counters *functions;   /* gcov_info order; arcs owned */
+	struct gcov_counters *functions;   /* gcov_info order; arcs owned. A
+	                               COMDAT copy the linker dropped is all
+	                               zero (ident 0, n_arcs 0, arcs NULL) */
 	size_t n_functions;
 };
 

@@ -14,6 +14,7 @@ independent readers of vpgcov.py.
 """
 import argparse
 import glob
+import json
 import os
 import shutil
 import signal
@@ -175,6 +176,53 @@ def gcov_counters(root, filenames, check_against=None):
     return out
 
 
+def gcov_json_lines(root, filenames):
+    """{(source basename, line): [count, branches]} from `gcov --json-format`
+    on libgcov's .gcda files (their .gcno copied beside them), summed over
+    objects as gcov sums lines shared by several objects."""
+    out = {}
+    for f in filenames:
+        gcda = root + f if f.startswith("/") else os.path.join(root, f)
+        shutil.copy(f[:-len(".gcda")] + ".gcno", gcda[:-len(".gcda")] + ".gcno")
+        p = subprocess.run(["gcov", "-b", "-c", "--json-format", "--stdout", gcda],
+                           cwd=os.path.dirname(gcda), capture_output=True, text=True,
+                           timeout=120)
+        if not expect(p.returncode == 0, "gcov %s: %s" % (gcda, p.stderr)):
+            continue
+        for src in json.loads(p.stdout)["files"]:
+            for l in src["lines"]:
+                k = (os.path.basename(src["file"]), l["line_number"])
+                e = out.setdefault(k, [0, []])
+                e[0] += l["count"]
+                e[1] += [(b["count"], b["fallthrough"], b["throw"]) for b in l["branches"]]
+    return out
+
+
+def tool_matches_gcov(c, raw_file, root, filenames, what):
+    """`vitprof export` of raw_file: its lines and branches equal gcov's JSON
+    for libgcov's .gcda files of the same run, line for line."""
+    if not c.vitprof:
+        return
+    p = subprocess.run([c.vitprof, "export", "-o", "-", raw_file], capture_output=True,
+                       text=True, timeout=300)
+    if not expect(p.returncode == 0, "%s: vitprof export failed: %s" % (what, p.stderr)):
+        return
+    doc = json.loads(p.stdout)
+    got = {}
+    for l in doc["lines"]:
+        got[(os.path.basename(l["file"]), l["line"])] = [l["count"], []]
+    for b in doc["branches"]:
+        got[(os.path.basename(b["file"]), b["line"])][1] = [
+            (o["count"], o["fallthrough"], o.get("throw", False)) for o in b["outcomes"]]
+    want = gcov_json_lines(root, filenames)
+    bad = [k for k in sorted(set(got) | set(want)) if got.get(k) != want.get(k)]
+    for k in bad[:10]:
+        fail("%s: %s:%d: vitprof %s, gcov %s" % (what, k[0], k[1], got.get(k), want.get(k)))
+    if not bad:
+        log("%s: vitprof export equals gcov --json-format on %d lines, %d branch outcomes"
+            % (what, len(want), sum(len(v[1]) for v in want.values())))
+
+
 def one_raw(files, what):
     if not expect(len(files) == 1, "%s: expected one raw file, found %s" % (what, files)):
         finish()
@@ -204,6 +252,7 @@ def same_program(c, gcov_prog, vp_progs, args, what, modes, extra=None, expect_r
         check_modes(raw, mode, prog, 1 if mode == vpgcov.ARCS_IN_PLACE else None)
         byf = counters_by_file(raw)
         compare("%s %s" % (what, prog), raw_counters(raw), gcov_counters(root, byf, byf))
+        tool_matches_gcov(c, files[0], root, byf, "%s %s" % (what, prog))
 
 
 # ---- cases -------------------------------------------------------------------
@@ -228,6 +277,7 @@ def case_sigkill(c):
     check_modes(raw, vpgcov.ARCS_IN_PLACE, "sigkill", 1)
     byf = counters_by_file(raw)
     compare("SIGKILLed in place", raw_counters(raw), gcov_counters(root, byf, byf))
+    tool_matches_gcov(c, files[0], root, byf, "SIGKILLed in place")
     # Copy mode cannot keep them: the file says so (n_copies == 0).
     _, _, files = c.run_vp("gcovrt_branchy_copy", ["die"], {"GCOVRT_KILL": "1"},
                            expect_rc=-signal.SIGKILL)
@@ -344,6 +394,7 @@ def case_threads(c):
     byf = counters_by_file(raw)
     got = raw_counters(raw)
     compare("threads (atomic)", got, gcov_counters(root, byf, byf))
+    tool_matches_gcov(c, files[0], root, byf, "threads (atomic)")
     f = next(iter(got))
     v = fn_counters(got, f, "hammer")
     taken = 4 * ((n + 2) // 3)
@@ -364,6 +415,7 @@ def case_libs(c):
             check_modes(raw, vpgcov.ARCS_IN_PLACE, what, 3)
             byf = counters_by_file(raw)
             compare(what, raw_counters(raw), gcov_counters(root, byf, byf))
+            tool_matches_gcov(c, files[0], root, byf, what)
             continue
         parent, child = split_parent_child(files, what)
         check_modes(parent, vpgcov.ARCS_IN_PLACE, what + " parent", 4)
@@ -393,6 +445,7 @@ def case_reload(c):
            "reload: expected two records of libdl in two ARCS sections, got %d" % len(dl))
     byf = counters_by_file(raw, allow_twice=("libdl",))
     compare("reload", raw_counters(raw, ("libdl",)), gcov_counters(root, byf, byf))
+    tool_matches_gcov(c, files[0], root, byf, "reload")
 
 
 def case_layouts(c):
