@@ -31,60 +31,15 @@
  * bounded here so that a corrupt length cannot ask for gigabytes. */
 #define MAX_ZERO_COUNTERS (1u << 24)
 
-struct cursor {
-	const unsigned char *data;
-	size_t size, pos, end;
-	int swapped;
-	unsigned major;
-	char err[768];
-};
-
-static int bad(struct cursor *c, size_t off, const char *fmt, ...) TOOL_PRINTF(3, 4);
-static int bad(struct cursor *c, size_t off, const char *fmt, ...)
-{
-	char what[600];
-	va_list ap;
-
-	if (c->err[0])
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	snprintf(c->err, sizeof c->err, "%s at offset 0x%zx", what, off);
-	return -1;
-}
-
-static int get_u32(struct cursor *c, uint32_t *v)
-{
-	uint32_t w;
-
-	if (c->end < 4 || c->pos > c->end - 4)
-		return bad(c, c->pos, "truncated: a 4-byte word is cut off");
-	memcpy(&w, c->data + c->pos, 4);
-	*v = c->swapped ? bswap_32(w) : w;
-	c->pos += 4;
-	return 0;
-}
-
-static int get_u64(struct cursor *c, uint64_t *v)
-{
-	uint32_t lo, hi;
-
-	if (get_u32(c, &lo) != 0 || get_u32(c, &hi) != 0)
-		return -1;
-	*v = (uint64_t)hi << 32 | lo;
-	return 0;
-}
-
 /* The counters of the FUNCTION record just read: fills f->arcs. */
-static int read_arcs(struct cursor *c, struct gcov_counters *f, uint32_t length,
+static int read_arcs(struct gcov_cursor *c, struct gcov_counters *f, uint32_t length,
                      size_t rec, int *seen)
 {
 	uint64_t n;
 	int32_t slen = (int32_t)length;
 
 	if (*seen)
-		return bad(c, rec, "second arcs counter record for function ident %" PRIu32,
+		return gcov_bad(c, rec, "second arcs counter record for function ident %" PRIu32,
 		           f->ident);
 	*seen = 1;
 	if (slen < 0) {
@@ -93,7 +48,7 @@ static int read_arcs(struct cursor *c, struct gcov_counters *f, uint32_t length,
 
 		n = c->major >= 12 ? bytes / 8 : bytes / 2;
 		if (n > MAX_ZERO_COUNTERS)
-			return bad(c, rec, "%" PRIu64 " zero counters for function ident %"
+			return gcov_bad(c, rec, "%" PRIu64 " zero counters for function ident %"
 			           PRIu32, n, f->ident);
 		c->end = c->pos;
 	} else {
@@ -102,39 +57,22 @@ static int read_arcs(struct cursor *c, struct gcov_counters *f, uint32_t length,
 	f->n_arcs = (uint32_t)n;
 	f->arcs = calloc(n ? n : 1, sizeof *f->arcs);
 	if (!f->arcs)
-		return bad(c, rec, "out of memory");
+		return gcov_bad(c, rec, "out of memory");
 	if (slen >= 0)
 		for (uint64_t i = 0; i < n; i++)
-			if (get_u64(c, &f->arcs[i]) != 0)
+			if (gcov_get_u64(c, &f->arcs[i]) != 0)
 				return -1;
 	return 0;
 }
 
-static int parse(struct cursor *c, struct gcda_file *out)
+static int parse(struct gcov_cursor *c, struct gcda_file *out)
 {
 	struct gcov_counters *fn = NULL;
 	size_t cap = 0;
-	uint32_t magic;
 	int seen_arcs = 0;
 
-	c->end = c->size;
-	if (c->size < 4)
-		return bad(c, 0, "truncated: not a GCC .gcda file (%zu bytes)", c->size);
-	memcpy(&magic, c->data, 4);
-	if (magic == bswap_32(GCDA_MAGIC))
-		c->swapped = 1;
-	else if (magic != GCDA_MAGIC)
-		return bad(c, 0, "not a GCC .gcda file (magic 0x%08" PRIx32 ")", magic);
-	c->pos = 4;
-	if (get_u32(c, &out->version) != 0)
-		return -1;
-	c->major = gcov_version_major(out->version);
-	if (!c->major)
-		return bad(c, 4, "GCC coverage version 0x%08" PRIx32 ", this vitprof reads"
-		           " GCC 10 to 14", out->version);
-	if (get_u32(c, &out->stamp) != 0)
-		return -1;
-	if (c->major >= 12 && get_u32(c, &out->checksum) != 0)
+	if (gcov_read_header(c, GCDA_MAGIC, ".gcda", &out->version, &out->stamp,
+	                     &out->checksum) != 0)
 		return -1;
 
 	while (c->pos < c->size) {
@@ -143,48 +81,48 @@ static int parse(struct cursor *c, struct gcda_file *out)
 		int32_t slen;
 
 		c->end = c->size;
-		if (get_u32(c, &tag) != 0)
+		if (gcov_get_u32(c, &tag) != 0)
 			return -1;
 		if (tag == 0)
 			break;
-		if (get_u32(c, &length) != 0)
+		if (gcov_get_u32(c, &length) != 0)
 			return -1;
 		slen = (int32_t)length;
 		bytes = slen < 0 ? 0 : c->major >= 12 ? (size_t)length : (size_t)length * 4;
 		/* counter records (0x01a10000 + kind << 17) may be negative */
 		if (slen < 0 && (tag & 0xfff1ffffu) != TAG_ARCS_COUNTERS)
-			return bad(c, rec, "record 0x%08" PRIx32 " has a negative length", tag);
+			return gcov_bad(c, rec, "record 0x%08" PRIx32 " has a negative length", tag);
 		if (bytes > c->size - c->pos)
-			return bad(c, rec, "record 0x%08" PRIx32 " of %zu bytes runs past the end"
+			return gcov_bad(c, rec, "record 0x%08" PRIx32 " of %zu bytes runs past the end"
 			           " of the file", tag, bytes);
 		c->end = c->pos + bytes;
 		if (tag == TAG_OBJECT_SUMMARY) {
-			if (get_u32(c, &out->runs) != 0 || get_u32(c, &out->sum_max) != 0)
+			if (gcov_get_u32(c, &out->runs) != 0 || gcov_get_u32(c, &out->sum_max) != 0)
 				return -1;
 			out->has_summary = 1;
 		} else if (tag == TAG_FUNCTION && bytes == 0) {
 			fn = NULL;          /* placeholder of a function not emitted */
 		} else if (tag == TAG_FUNCTION) {
 			if (bytes != 12)
-				return bad(c, rec, "FUNCTION record of %zu bytes (12 expected)", bytes);
+				return gcov_bad(c, rec, "FUNCTION record of %zu bytes (12 expected)", bytes);
 			if (cap <= out->n_functions) {
 				size_t ncap = cap ? cap * 2 : 16;
 				void *p = realloc(out->functions, ncap * sizeof *out->functions);
 
 				if (!p)
-					return bad(c, rec, "out of memory");
+					return gcov_bad(c, rec, "out of memory");
 				out->functions = p;
 				cap = ncap;
 			}
 			fn = &out->functions[out->n_functions++];
 			memset(fn, 0, sizeof *fn);
 			seen_arcs = 0;
-			if (get_u32(c, &fn->ident) != 0 || get_u32(c, &fn->lineno_checksum) != 0 ||
-			    get_u32(c, &fn->cfg_checksum) != 0)
+			if (gcov_get_u32(c, &fn->ident) != 0 || gcov_get_u32(c, &fn->lineno_checksum) != 0 ||
+			    gcov_get_u32(c, &fn->cfg_checksum) != 0)
 				return -1;
 		} else if (tag == TAG_ARCS_COUNTERS) {
 			if (!fn)
-				return bad(c, rec, "arcs counters outside a function");
+				return gcov_bad(c, rec, "arcs counters outside a function");
 			if (read_arcs(c, fn, length, rec, &seen_arcs) != 0)
 				return -1;
 		}
@@ -196,14 +134,14 @@ static int parse(struct cursor *c, struct gcda_file *out)
 		if (!out->functions[i].arcs) {
 			out->functions[i].arcs = calloc(1, sizeof(uint64_t));
 			if (!out->functions[i].arcs)
-				return bad(c, c->pos, "out of memory");
+				return gcov_bad(c, c->pos, "out of memory");
 		}
 	return 0;
 }
 
 int gcda_read_mem(const void *data, size_t size, const char *name, struct gcda_file *out)
 {
-	struct cursor c;
+	struct gcov_cursor c;
 
 	memset(out, 0, sizeof *out);
 	memset(&c, 0, sizeof c);

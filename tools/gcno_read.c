@@ -39,19 +39,6 @@
 #define TAG_IS_SUBTAG(parent, tag) \
 	(((tag) & 0xff000000u) == ((parent) & 0xff000000u) && (tag) != (parent))
 
-/* GCC's version word: 'A' + major / 10, '0' + major % 10, '0' + minor, '*'. */
-unsigned gcov_version_major(uint32_t version)
-{
-	unsigned a = version >> 24, b = (version >> 16) & 0xff;
-	unsigned c = (version >> 8) & 0xff, d = version & 0xff;
-	unsigned major;
-
-	if (a < 'A' || a > 'Z' || b < '0' || b > '9' || c < '0' || c > '9' || d != '*')
-		return 0;
-	major = (a - 'A') * 10 + (b - '0');
-	return major >= 10 && major <= 14 ? major : 0;
-}
-
 /* ---- strings: one copy of each, owned by the gcno_file -------------------- */
 
 struct pooled_string {
@@ -95,74 +82,32 @@ static void pool_free(struct string_pool *p)
 
 /* ---- the cursor ------------------------------------------------------------ */
 
-struct cursor {
-	const unsigned char *data;
-	size_t size;
-	size_t pos;
-	size_t end;                 /* reads stop here (record end or size) */
-	int swapped;
-	unsigned major;             /* GCC major version: layout */
-	char err[768];
-};
-
-static int bad(struct cursor *c, size_t off, const char *fmt, ...) TOOL_PRINTF(3, 4);
-static int bad(struct cursor *c, size_t off, const char *fmt, ...)
-{
-	char what[600];
-	va_list ap;
-
-	if (c->err[0])
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	snprintf(c->err, sizeof c->err, "%s at offset 0x%zx", what, off);
-	return -1;
-}
-
-static int get_u32(struct cursor *c, uint32_t *v)
-{
-	uint32_t w;
-
-	if (c->end < 4 || c->pos > c->end - 4)
-		return bad(c, c->pos, "truncated: a 4-byte word is cut off");
-	memcpy(&w, c->data + c->pos, 4);
-	*v = c->swapped ? bswap_32(w) : w;
-	c->pos += 4;
-	return 0;
-}
-
 /* A string: *s = NULL for the NULL string (length 0). GCC >= 12: byte length
  * including the NUL; GCC 10, 11: length in words, NUL padded. */
-static int get_string(struct cursor *c, struct string_pool *pool, const char **s)
+static int get_string(struct gcov_cursor *c, struct string_pool *pool, const char **s)
 {
 	size_t at = c->pos, bytes;
 	uint32_t len;
 	const char *p;
 
-	if (get_u32(c, &len) != 0)
+	if (gcov_get_u32(c, &len) != 0)
 		return -1;
 	*s = NULL;
 	if (len == 0)
 		return 0;
 	bytes = c->major >= 12 ? (size_t)len : (size_t)len * 4;
 	if (bytes > c->end - c->pos)
-		return bad(c, at, "string of %zu bytes runs past the end of its record", bytes);
+		return gcov_bad(c, at, "string of %zu bytes runs past the end of its record", bytes);
 	p = (const char *)c->data + c->pos;
 	if (!memchr(p, '\0', bytes))
-		return bad(c, at, "string is not NUL-terminated");
+		return gcov_bad(c, at, "string is not NUL-terminated");
 	*s = pool_intern(pool, p, strlen(p));
 	if (!*s)
-		return bad(c, at, "out of memory");
+		return gcov_bad(c, at, "out of memory");
 	c->pos += bytes;
 	return 0;
 }
 
-/* A record length (the word at off) in bytes. */
-static size_t record_bytes(const struct cursor *c, uint32_t length)
-{
-	return c->major >= 12 ? (size_t)length : (size_t)length * 4;
-}
 
 /* ---- one function being read ------------------------------------------------ */
 
@@ -215,7 +160,7 @@ static int cmp_pending(const void *a, const void *b)
 
 /* Moves the collected locations into fn->locs, grouped by block in the
  * order they were read, and points each block at its share. */
-static int fn_finish(struct cursor *c, struct fn_builder *b)
+static int fn_finish(struct gcov_cursor *c, struct fn_builder *b)
 {
 	struct gcno_function *fn = b->fn;
 	size_t i;
@@ -226,7 +171,7 @@ static int fn_finish(struct cursor *c, struct fn_builder *b)
 		qsort(b->locs, b->n_locs, sizeof *b->locs, cmp_pending);
 		fn->locs = malloc(b->n_locs * sizeof *fn->locs);
 		if (!fn->locs)
-			return bad(c, c->pos, "out of memory");
+			return gcov_bad(c, c->pos, "out of memory");
 		for (i = 0; i < b->n_locs; i++)
 			fn->locs[i] = b->locs[i].loc;
 		fn->n_locs = b->n_locs;
@@ -243,41 +188,41 @@ static int fn_finish(struct cursor *c, struct fn_builder *b)
 	return 0;
 }
 
-static int read_blocks(struct cursor *c, struct fn_builder *b, size_t rec)
+static int read_blocks(struct gcov_cursor *c, struct fn_builder *b, size_t rec)
 {
 	struct gcno_function *fn = b->fn;
 	uint32_t n;
 
 	if (fn->blocks || fn->n_blocks)
-		return bad(c, rec, "second BLOCKS record for function '%s'", fn->name);
-	if (get_u32(c, &n) != 0)
+		return gcov_bad(c, rec, "second BLOCKS record for function '%s'", fn->name);
+	if (gcov_get_u32(c, &n) != 0)
 		return -1;
 	/* Every block but EXIT has an arc (8 bytes) in the file. */
 	if (n < 2 || n > c->size / 8 + 2)
-		return bad(c, rec, "function '%s' has %" PRIu32 " blocks", fn->name, n);
+		return gcov_bad(c, rec, "function '%s' has %" PRIu32 " blocks", fn->name, n);
 	fn->blocks = calloc(n, sizeof *fn->blocks);
 	b->has_arcs = calloc(n, 1);
 	if (!fn->blocks || !b->has_arcs)
-		return bad(c, rec, "out of memory");
+		return gcov_bad(c, rec, "out of memory");
 	fn->n_blocks = n;
 	return 0;
 }
 
-static int read_arcs(struct cursor *c, struct fn_builder *b, size_t rec)
+static int read_arcs(struct gcov_cursor *c, struct fn_builder *b, size_t rec)
 {
 	struct gcno_function *fn = b->fn;
 	size_t n_dests;
 	uint32_t src, i;
 
 	if (!fn->n_blocks)
-		return bad(c, rec, "ARCS before BLOCKS in function '%s'", fn->name);
-	if (get_u32(c, &src) != 0)
+		return gcov_bad(c, rec, "ARCS before BLOCKS in function '%s'", fn->name);
+	if (gcov_get_u32(c, &src) != 0)
 		return -1;
 	if (src >= fn->n_blocks)
-		return bad(c, c->pos - 4, "arc source block %" PRIu32 " of %" PRIu32
+		return gcov_bad(c, c->pos - 4, "arc source block %" PRIu32 " of %" PRIu32
 		           " in function '%s'", src, fn->n_blocks, fn->name);
 	if (b->has_arcs[src])
-		return bad(c, rec, "second ARCS record for block %" PRIu32 " in function '%s'",
+		return gcov_bad(c, rec, "second ARCS record for block %" PRIu32 " in function '%s'",
 		           src, fn->name);
 	b->has_arcs[src] = 1;
 	n_dests = (c->end - c->pos) / 8;
@@ -285,24 +230,24 @@ static int read_arcs(struct cursor *c, struct fn_builder *b, size_t rec)
 		struct gcno_arc a;
 
 		a.src = src;
-		if (get_u32(c, &a.dst) != 0 || get_u32(c, &a.flags) != 0)
+		if (gcov_get_u32(c, &a.dst) != 0 || gcov_get_u32(c, &a.flags) != 0)
 			return -1;
 		if (a.dst >= fn->n_blocks)
-			return bad(c, c->pos - 8, "arc destination block %" PRIu32 " of %" PRIu32
+			return gcov_bad(c, c->pos - 8, "arc destination block %" PRIu32 " of %" PRIu32
 			           " in function '%s'", a.dst, fn->n_blocks, fn->name);
 		if (grow((void **)&fn->arcs, &b->cap_arcs, fn->n_arcs, sizeof *fn->arcs) != 0)
-			return bad(c, rec, "out of memory");
+			return gcov_bad(c, rec, "out of memory");
 		fn->arcs[fn->n_arcs++] = a;
 		if (!(a.flags & GCOV_ARC_ON_TREE)) {
 			if (fn->n_counters == UINT32_MAX)
-				return bad(c, rec, "too many arcs in function '%s'", fn->name);
+				return gcov_bad(c, rec, "too many arcs in function '%s'", fn->name);
 			fn->n_counters++;
 		}
 	}
 	return 0;
 }
 
-static int read_lines(struct cursor *c, struct fn_builder *b, struct string_pool *pool,
+static int read_lines(struct gcov_cursor *c, struct fn_builder *b, struct string_pool *pool,
                       size_t rec)
 {
 	struct gcno_function *fn = b->fn;
@@ -310,18 +255,18 @@ static int read_lines(struct cursor *c, struct fn_builder *b, struct string_pool
 	uint32_t block;
 
 	if (!fn->n_blocks)
-		return bad(c, rec, "LINES before BLOCKS in function '%s'", fn->name);
-	if (get_u32(c, &block) != 0)
+		return gcov_bad(c, rec, "LINES before BLOCKS in function '%s'", fn->name);
+	if (gcov_get_u32(c, &block) != 0)
 		return -1;
 	if (block >= fn->n_blocks)
-		return bad(c, c->pos - 4, "line block %" PRIu32 " of %" PRIu32 " in function '%s'",
+		return gcov_bad(c, c->pos - 4, "line block %" PRIu32 " of %" PRIu32 " in function '%s'",
 		           block, fn->n_blocks, fn->name);
 	for (;;) {
 		size_t at = c->pos;
 		uint32_t line;
 		struct pending_loc *p;
 
-		if (get_u32(c, &line) != 0)
+		if (gcov_get_u32(c, &line) != 0)
 			return -1;
 		if (line == 0) {
 			if (get_string(c, pool, &file) != 0)
@@ -331,10 +276,10 @@ static int read_lines(struct cursor *c, struct fn_builder *b, struct string_pool
 			continue;
 		}
 		if (!file)
-			return bad(c, at, "line %" PRIu32 " before any file name in function '%s'",
+			return gcov_bad(c, at, "line %" PRIu32 " before any file name in function '%s'",
 			           line, fn->name);
 		if (grow((void **)&b->locs, &b->cap_locs, b->n_locs, sizeof *b->locs) != 0)
-			return bad(c, at, "out of memory");
+			return gcov_bad(c, at, "out of memory");
 		p = &b->locs[b->n_locs];
 		p->block = block;
 		p->seq = (uint32_t)b->n_locs;
@@ -344,23 +289,23 @@ static int read_lines(struct cursor *c, struct fn_builder *b, struct string_pool
 	}
 }
 
-static int read_function(struct cursor *c, struct gcno_function *fn,
+static int read_function(struct gcov_cursor *c, struct gcno_function *fn,
                          struct string_pool *pool)
 {
 	uint32_t art;
 
-	if (get_u32(c, &fn->ident) != 0 || get_u32(c, &fn->lineno_checksum) != 0 ||
-	    get_u32(c, &fn->cfg_checksum) != 0 || get_string(c, pool, &fn->name) != 0 ||
-	    get_u32(c, &art) != 0 || get_string(c, pool, &fn->source) != 0 ||
-	    get_u32(c, &fn->start_line) != 0)
+	if (gcov_get_u32(c, &fn->ident) != 0 || gcov_get_u32(c, &fn->lineno_checksum) != 0 ||
+	    gcov_get_u32(c, &fn->cfg_checksum) != 0 || get_string(c, pool, &fn->name) != 0 ||
+	    gcov_get_u32(c, &art) != 0 || get_string(c, pool, &fn->source) != 0 ||
+	    gcov_get_u32(c, &fn->start_line) != 0)
 		return -1;
 	/* The columns and the end line came in over GCC 8 to 10: read those
 	 * the record has. */
-	if (c->pos < c->end && get_u32(c, &fn->start_column) != 0)
+	if (c->pos < c->end && gcov_get_u32(c, &fn->start_column) != 0)
 		return -1;
-	if (c->pos < c->end && get_u32(c, &fn->end_line) != 0)
+	if (c->pos < c->end && gcov_get_u32(c, &fn->end_line) != 0)
 		return -1;
-	if (c->pos < c->end && get_u32(c, &fn->end_column) != 0)
+	if (c->pos < c->end && gcov_get_u32(c, &fn->end_column) != 0)
 		return -1;
 	fn->artificial = art != 0;
 	if (!fn->name)
@@ -377,39 +322,19 @@ static void function_free(struct gcno_function *fn)
 
 /* ---- the file --------------------------------------------------------------- */
 
-static int parse(struct cursor *c, struct gcno_file *out)
+static int parse(struct gcov_cursor *c, struct gcno_file *out)
 {
 	struct string_pool *pool = out->pool;
 	struct fn_builder b;
 	size_t cap_fns = 0;
-	uint32_t magic, word;
+	uint32_t word;
 	int in_function = 0;
 
 	memset(&b, 0, sizeof b);
-	c->end = c->size;
-	if (c->size < 4)
-		return bad(c, 0, "truncated: not a GCC .gcno file (%zu bytes)", c->size);
-	memcpy(&magic, c->data, 4);
-	if (magic == bswap_32(GCNO_MAGIC))
-		c->swapped = 1;
-	else if (magic != GCNO_MAGIC)
-		return bad(c, 0, "not a GCC .gcno file (magic 0x%08" PRIx32 ")", magic);
-	c->pos = 4;
-	if (get_u32(c, &out->version) != 0)
+	if (gcov_read_header(c, GCNO_MAGIC, ".gcno", &out->version, &out->stamp,
+	                     &out->checksum) != 0)
 		return -1;
-	c->major = gcov_version_major(out->version);
-	if (!c->major)
-		return bad(c, 4, "GCC coverage version 0x%08" PRIx32 " (\"%c%c%c%c\"), this"
-		           " vitprof reads GCC 10 to 14", out->version,
-		           (int)(out->version >> 24) & 0x7f ? (int)(out->version >> 24) & 0x7f : '?',
-		           (int)(out->version >> 16) & 0x7f ? (int)(out->version >> 16) & 0x7f : '?',
-		           (int)(out->version >> 8) & 0x7f ? (int)(out->version >> 8) & 0x7f : '?',
-		           (int)out->version & 0x7f ? (int)out->version & 0x7f : '?');
-	if (get_u32(c, &out->stamp) != 0)
-		return -1;
-	if (c->major >= 12 && get_u32(c, &out->checksum) != 0)
-		return -1;
-	if (get_string(c, pool, &out->cwd) != 0 || get_u32(c, &word) != 0)
+	if (get_string(c, pool, &out->cwd) != 0 || gcov_get_u32(c, &word) != 0)
 		return -1;
 
 	while (c->pos < c->size) {
@@ -418,15 +343,15 @@ static int parse(struct cursor *c, struct gcno_file *out)
 		int rc = 0;
 
 		c->end = c->size;
-		if (get_u32(c, &tag) != 0)
+		if (gcov_get_u32(c, &tag) != 0)
 			goto fail;
 		if (tag == 0)
 			break;
-		if (get_u32(c, &length) != 0)
+		if (gcov_get_u32(c, &length) != 0)
 			goto fail;
-		bytes = record_bytes(c, length);
+		bytes = gcov_record_bytes(c, length);
 		if (bytes > c->size - c->pos) {
-			bad(c, rec, "record 0x%08" PRIx32 " of %zu bytes runs past the end of the"
+			gcov_bad(c, rec, "record 0x%08" PRIx32 " of %zu bytes runs past the end of the"
 			    " file", tag, bytes);
 			goto fail;
 		}
@@ -438,7 +363,7 @@ static int parse(struct cursor *c, struct gcno_file *out)
 				goto fail;
 			if (grow((void **)&out->functions, &cap_fns, out->n_functions,
 			         sizeof *out->functions) != 0) {
-				bad(c, rec, "out of memory");
+				gcov_bad(c, rec, "out of memory");
 				goto fail;
 			}
 			fn = &out->functions[out->n_functions++];
@@ -467,7 +392,7 @@ static int parse(struct cursor *c, struct gcno_file *out)
 		goto fail;
 	for (size_t i = 0; i < out->n_functions; i++)
 		if (!out->functions[i].n_blocks)
-			return bad(c, c->size, "function '%s' has no BLOCKS record",
+			return gcov_bad(c, c->size, "function '%s' has no BLOCKS record",
 			           out->functions[i].name);
 	return 0;
 fail:
@@ -478,7 +403,7 @@ fail:
 
 int gcno_read_mem(const void *data, size_t size, const char *name, struct gcno_file *out)
 {
-	struct cursor c;
+	struct gcov_cursor c;
 
 	memset(out, 0, sizeof *out);
 	memset(&c, 0, sizeof c);
@@ -496,44 +421,6 @@ int gcno_read_mem(const void *data, size_t size, const char *name, struct gcno_f
 		gcno_free(out);
 		return -1;
 	}
-	return 0;
-}
-
-int gcov_file_load(const char *path, unsigned char **data, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	*data = NULL;
-	*size = 0;
-	if (!f) {
-		tool_error(path, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		size_t n;
-
-		if (grow((void **)&buf, &cap, len + 65536, 1) != 0) {
-			fclose(f);
-			free(buf);
-			tool_error(path, "out of memory");
-			return -1;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		tool_error(path, "read error at offset 0x%zx", len);
-		return -1;
-	}
-	fclose(f);
-	*data = buf;
-	*size = len;
 	return 0;
 }
 

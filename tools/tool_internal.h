@@ -280,8 +280,33 @@ void profile_free(struct profile *p);
 #define GCOV_ARC_FALLTHROUGH 4u
 
 /* GCC's version word: 'B','2','2','*' is 12.2. Returns the major (10..14),
- * or 0 when the word is not a version this reader knows. */
+ * or 0 when the word is not a version this reader knows. (gcov_io.c) */
 unsigned gcov_version_major(uint32_t version);
+
+/* gcov_io.c: a bounds-checked cursor over a .gcno/.gcda image. Reads stop
+ * at end (a record's end, or size); the first problem is kept in err as
+ * "WHAT at offset 0x..." and every later call fails. */
+struct gcov_cursor {
+	const unsigned char *data;
+	size_t size;
+	size_t pos;
+	size_t end;
+	int swapped;                /* the writer had the other byte order */
+	unsigned major;             /* GCC major version: the layout */
+	char err[768];
+};
+
+/* Keeps the first problem; returns -1. */
+int gcov_bad(struct gcov_cursor *c, size_t off, const char *fmt, ...) TOOL_PRINTF(3, 4);
+int gcov_get_u32(struct gcov_cursor *c, uint32_t *v);
+/* An int64 as GCC writes it: low word, then high word. */
+int gcov_get_u64(struct gcov_cursor *c, uint64_t *v);
+/* A record length in bytes (GCC >= 12 counts bytes, earlier ones words). */
+size_t gcov_record_bytes(const struct gcov_cursor *c, uint32_t length);
+/* Magic (either byte order), version (sets c->major), stamp and, from GCC
+ * 12 on, checksum (else 0). kind names the file type in messages. */
+int gcov_read_header(struct gcov_cursor *c, uint32_t magic, const char *kind,
+                     uint32_t *version, uint32_t *stamp, uint32_t *checksum);
 
 struct gcno_arc {
 	uint32_t src, dst;          /* block indices */
