@@ -20,9 +20,12 @@
 #include "tool_internal.h"
 
 static const char usage[] =
-	"usage: vitprof export [--format vitprof] [-o OUT] [--gcno-dir DIR] FILE.vitraw\n"
-	"  Writes the profile as a .vitprof JSON document (format version 2).\n"
-	"  -f, --format vitprof  the output format (the only one so far)\n"
+	"usage: vitprof export [--format FMT] [-o OUT] [--gcno-dir DIR] FILE.vitraw\n"
+	"  Writes the profile as a .vitprof JSON document (format version 2), or\n"
+	"  in another format.\n"
+	"  -f, --format FMT      vitprof (the JSON profile, default), sample-profile\n"
+	"                        (clang's sample-profile text), link-order (a\n"
+	"                        function order for the linker)\n"
 	"  -o, --output OUT      output file; '-' for standard output;\n"
 	"                        default: FILE with .vitraw replaced by .vitprof\n"
 	"  --gcno-dir DIR        look for the .gcno notes files under DIR\n"
@@ -323,34 +326,54 @@ int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov
 	return json_finish(&w);
 }
 
-/* FILE.vitraw -> FILE.vitprof; anything else gets .vitprof appended. */
-static char *default_output(const char *in)
+/* FILE.vitraw -> FILE + ext; anything else gets ext appended. */
+static char *default_output(const char *in, const char *ext)
 {
 	size_t n = strlen(in);
-	char *out = malloc(n + sizeof ".vitprof");
+	char *out = malloc(n + strlen(ext) + 1);
 
 	if (!out)
 		return NULL;
 	memcpy(out, in, n + 1);
 	if (n > 7 && strcmp(in + n - 7, ".vitraw") == 0)
 		out[n - 7] = '\0';
-	strcat(out, ".vitprof");
+	strcat(out, ext);
 	return out;
 }
 
-/* Writes p to path ("-": stdout) through a temporary file. Returns 0/-1. */
-static int write_output(const char *path, const struct profile *p, struct coverage *cov)
+typedef int (*export_fn)(FILE *out, const struct profile *p, struct coverage *cov);
+
+struct format {
+	const char *name;
+	export_fn write;
+	const char *extension;      /* of the default output name */
+};
+
+static const struct format formats[] = {
+	{"vitprof", export_vitprof_json, ".vitprof"},
+	{"sample-profile", export_sample_profile, ".afdo.txt"},
+	{"link-order", export_link_order, ".order"},
+};
+
+/*
+ * Writes p to path ("-": stdout) through a temporary file with fmt. A
+ * writer returns -1 on a write error (reported here) or -2 after reporting
+ * a problem of its own. Returns 0 or -1.
+ */
+static int write_output(const char *path, const struct format *fmt,
+                        const struct profile *p, struct coverage *cov)
 {
 	char *tmp;
 	FILE *f;
 	int rc, err;
 
 	if (strcmp(path, "-") == 0) {
-		if (export_vitprof_json(stdout, p, cov) != 0) {
+		rc = fmt->write(stdout, p, cov);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = -1;
+		if (rc == -1)
 			tool_error("<stdout>", "write error: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
+		return rc == 0 ? 0 : -1;
 	}
 	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
 		tool_oom();
@@ -361,7 +384,7 @@ static int write_output(const char *path, const struct profile *p, struct covera
 		return -1;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	rc = export_vitprof_json(f, p, cov);
+	rc = fmt->write(f, p, cov);
 	err = errno;
 	if (fclose(f) != 0 && rc == 0) {
 		rc = -1;
@@ -371,12 +394,12 @@ static int write_output(const char *path, const struct profile *p, struct covera
 		rc = -1;
 		err = errno;
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		unlink(tmp);
+	if (rc == -1)
 		tool_error(path, "cannot write: %s", strerror(err));
-	}
 	free(tmp);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 int cmd_export(int argc, char **argv)
@@ -393,6 +416,7 @@ int cmd_export(int argc, char **argv)
 	struct raw_profile raw;
 	struct profile prof;
 	struct coverage cov;
+	const struct format *fmt;
 	char *def = NULL;
 	int c, rc, no_coverage = 0;
 
@@ -421,8 +445,12 @@ int cmd_export(int argc, char **argv)
 			return TOOL_EXIT_USAGE;
 		}
 	}
-	if (strcmp(format, "vitprof") != 0) {
-		tool_error(NULL, "export: unknown format '%s' (known: vitprof)", format);
+	for (fmt = formats; fmt < formats + sizeof formats / sizeof formats[0]; fmt++)
+		if (strcmp(fmt->name, format) == 0)
+			break;
+	if (fmt == formats + sizeof formats / sizeof formats[0]) {
+		tool_error(NULL, "export: unknown format '%s' (known: vitprof, sample-profile,"
+		           " link-order)", format);
 		return TOOL_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
@@ -432,14 +460,14 @@ int cmd_export(int argc, char **argv)
 		return TOOL_EXIT_USAGE;
 	}
 	if (!output) {
-		output = def = default_output(argv[optind]);
+		output = def = default_output(argv[optind], fmt->extension);
 		if (!def)
 			tool_oom();
 	}
 	memset(&cov, 0, sizeof cov);
 	rc = tool_load_profile(argv[optind], &raw, &prof) == 0 &&
 	     (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
-	     write_output(output, &prof, no_coverage ? NULL : &cov) == 0
+	     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
 	     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 	coverage_free(&cov);
 	profile_free(&prof);

@@ -546,6 +546,19 @@ void json_write_escaped(FILE *out, const char *s);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_flags(int argc, char **argv);
+int cmd_gcda(int argc, char **argv);     /* cmd_gcda.c */
+int cmd_merge(int argc, char **argv);    /* cmd_merge.c */
+int cmd_overlap(int argc, char **argv);  /* cmd_overlap.c */
+
+/* export_sample.c: clang's sample-profile text of p (with cov's lines when
+ * not NULL). Returns 0 or -1 (reported). */
+int export_sample_profile(FILE *out, const struct profile *p, struct coverage *cov);
+/* export_link_order.c: a function order for the linker from p's call
+ * graph, one symbol per line. Returns 0 or -1 (reported). */
+int export_link_order(FILE *out, const struct profile *p, struct coverage *cov);
+
+/* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
+/* ---- merge / overlap (cmd_merge.c, cmd_overlap.c, ...) -------------------- */
 
 /* cmd_export.c: writes the .vitprof JSON document of p, with the lines,
  * branches and loops of cov when it is not NULL and has objects. Returns 0

@@ -21,6 +21,9 @@ static const struct command commands[] = {
 	{"show", cmd_show, "print the flat profile of a raw profile"},
 	{"export", cmd_export, "write a raw profile as a .vitprof JSON document"},
 	{"flags", cmd_flags, "print the compiler or linker flags for instrumented builds"},
+	{"gcda", cmd_gcda, "write the .gcda files libgcov would have written"},
+	{"merge", cmd_merge, "merge raw profiles or .vitprof files, with weights"},
+	{"overlap", cmd_overlap, "how similar two profiles are"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
