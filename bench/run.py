@@ -104,13 +104,15 @@ interpreter calling its opcodes through a table plus recursive fib. ns/call =
 Targets from issue #2: count mode at most 2x the floor per call; time mode at
 most 30 ns per call on this machine.
 """
-    # Keep the arc-counter section bench/arcs.py maintains in the same file.
+    # Keep the sections bench/arcs.py and bench/pgo.py maintain in the same file.
     try:
         with open(a.out) as f:
             old = f.read()
-        i, j = old.find("<!-- ARCS BEGIN"), old.find("<!-- ARCS END -->")
-        if i >= 0 and j > i:
-            text = text.rstrip("\n") + "\n\n" + old[i:j + len("<!-- ARCS END -->")] + "\n"
+        for begin, end in (("<!-- ARCS BEGIN", "<!-- ARCS END -->"),
+                           ("<!-- PGO BEGIN", "<!-- PGO END -->")):
+            i, j = old.find(begin), old.find(end)
+            if i >= 0 and j > i:
+                text = text.rstrip("\n") + "\n\n" + old[i:j + len(end)] + "\n"
     except OSError:
         pass
     with open(a.out, "w") as f:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vitprof_instrument(<target> [STATIC])
+# vitprof_instrument(<target> [STATIC] [ARCS_ONLY])
 #
 # Instruments every C/C++ source of <target> with -finstrument-functions
 # (call counts; -g so the profile can name files and lines) and
@@ -10,6 +10,12 @@
 # which puts the arc counters in one page-aligned section that the runtime
 # maps into the raw profile (in place). The link line has no -fprofile-arcs:
 # the runtime replaces libgcov, which must not be linked in.
+#
+# ARCS_ONLY leaves out -finstrument-functions (no call hooks; the arc
+# counters still give entry and call-site counts). It is the training
+# flavour for `vitprof gcda` and a plain `gcc -O2 -fprofile-use` build: the
+# hooks change GCC's flow graphs, so a hooked build's .gcda only fits a
+# -fprofile-use build with the hooks too (docs/gcda.md).
 #
 # VITPROF_ARCS_LDSCRIPT names the fragment; the package config sets it to
 # the installed one, a build tree finds it in rt/.
@@ -25,9 +31,14 @@ set(VITPROF_GCOV_EXPORTS __gcov_init __gcov_exit __gcov_merge_add __gcov_dump
     __gcov_execvp __gcov_execve)
 
 function(vitprof_instrument target)
-  cmake_parse_arguments(A "STATIC" "" "" ${ARGN})
-  target_compile_options(${target} PRIVATE -g -finstrument-functions
-    -fprofile-arcs -ftest-coverage -fdata-sections)
+  cmake_parse_arguments(A "STATIC;ARCS_ONLY" "" "" ${ARGN})
+  if(A_ARCS_ONLY)
+    target_compile_options(${target} PRIVATE -g
+      -fprofile-arcs -ftest-coverage -fdata-sections)
+  else()
+    target_compile_options(${target} PRIVATE -g -finstrument-functions
+      -fprofile-arcs -ftest-coverage -fdata-sections)
+  endif()
   target_link_options(${target} PRIVATE "LINKER:-T,${VITPROF_ARCS_LDSCRIPT}")
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${VITPROF_ARCS_LDSCRIPT}")
   if(A_STATIC)

@@ -84,7 +84,8 @@ static uint64_t page_round(uint64_t n)
 
 /*
  * Expands VITPROF_FILE's patterns into out: %p pid, %h host, %e executable
- * name, %% percent; any other % sequence is kept as it is. Returns the
+ * name, %m the program's signature (online merging, rt_merge.c), %%
+ * percent; any other % sequence is kept as it is. Returns the
  * length, or 0 when the result does not fit in cap.
  */
 size_t rt_expand_path(char *out, size_t cap, const char *pattern)
@@ -118,6 +119,9 @@ size_t rt_expand_path(char *out, size_t cap, const char *pattern)
 				ins = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
 				break;
 			}
+			case 'm':
+				rt_strlcpy(buf, rt_merge_signature(), sizeof buf);
+				break;
 			case '%':
 				rt_strlcpy(buf, "%", sizeof buf);
 				break;
@@ -164,7 +168,8 @@ static int create_exclusive(const char *path)
 
 /*
  * Creates path (or, when an earlier image of this process left its profile
- * there, path.1, path.2, ...; the name used is written back into path,
+ * there, or when merging (%m) and any file is there, path.1, path.2, ...;
+ * the name used is written back into path,
  * which has VPR_PATH_MAX bytes), replacing any other file an earlier run
  * left at that name, and reserves and maps its header page. Returns the fd
  * and sets *hdr_out, or returns -1 with errno.
@@ -175,7 +180,9 @@ static int create_file(char *path, struct vpr_file_header **hdr_out)
 	void *p;
 
 	fd = create_exclusive(path);
-	if (fd < 0 && errno == EEXIST && written_by_this_process(path)) {
+	/* With %m, a file at <pool>.<pid> is a killed run's unmerged counts
+	 * (its pid reused since): kept too. */
+	if (fd < 0 && errno == EEXIST && (rt_g.pool[0] || written_by_this_process(path))) {
 		size_t n = strlen(path);
 		for (k = 1; k < 100 && fd < 0 && errno == EEXIST; k++) {
 			char num[24];

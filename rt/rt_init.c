@@ -28,7 +28,8 @@ struct rt_global rt_g = {
 static pthread_once_t init_once_ctl = PTHREAD_ONCE_INIT;
 static struct vpr_file_header fallback_hdr;
 
-static void write_all(const char *s, size_t n)
+/* Writes s[0, n) to stderr, as far as it goes. */
+void rt_write_stderr(const char *s, size_t n)
 {
 	while (n) {
 		ssize_t w = write(2, s, n);
@@ -56,7 +57,7 @@ void rt_log(const char *a, const char *b)
 	if (n > sizeof line - 2)
 		n = sizeof line - 2;
 	line[n++] = '\n';
-	write_all(line, n);
+	rt_write_stderr(line, n);
 }
 
 /*
@@ -83,7 +84,7 @@ void rt_report_once(const char *what, const char *path, int err)
 		n = sizeof line - 1;
 		line[n - 1] = '\n';
 	}
-	write_all(line, n);
+	rt_write_stderr(line, n);
 }
 
 static void header_init(struct vpr_file_header *h)
@@ -129,7 +130,8 @@ static void atfork_child(void)
 
 	rt_tls.busy = 1;
 	pthread_mutex_init(&rt_g.lock, NULL);
-	if (!rt_expand_path(path, sizeof path, rt_g.pattern))
+	/* With %m: <pool>.<child pid>, merged at the child's exit. */
+	if (rt_profile_paths(rt_g.pattern, path, rt_g.pool) != 0)
 		path[0] = '\0';
 	/* Same name as the parent's (no %p in VITPROF_FILE): never reuse it. */
 	if (strcmp(path, rt_g.path) == 0 || !path[0]) {
@@ -174,7 +176,7 @@ static void init_once(void)
 	rt_strlcpy(rt_g.pattern, file, sizeof rt_g.pattern);
 
 	pthread_mutex_lock(&rt_g.lock);
-	if (rt_expand_path(path, sizeof path, rt_g.pattern)) {
+	if (rt_profile_paths(rt_g.pattern, path, rt_g.pool) == 0) {
 		rt_file_open(path);
 	} else {
 		rt_g.hdr = rt_anon_alloc(rt_g.page_size);
@@ -201,7 +203,10 @@ void rt_init(void)
 	errno = saved;
 }
 
-/* At exit: close the exiting thread's open frames and mark the file done. */
+/*
+ * At exit: close the exiting thread's open frames and mark the file done;
+ * with %m, add it into the pool (rt_merge.c).
+ */
 __attribute__((destructor)) static void rt_fini(void)
 {
 	int saved = errno, busy = rt_tls.busy;
@@ -215,8 +220,10 @@ __attribute__((destructor)) static void rt_fini(void)
 	rt_gcov_flush();
 	rt_clock_mark(rt_g.hdr);
 	rt_g.hdr->state = VPR_STATE_EXITED;
-	pthread_mutex_unlock(&rt_g.lock);
 	rt_log("profile complete:", rt_g.fd >= 0 ? rt_g.path : "(no file)");
+	if (rt_g.pool[0])
+		rt_merge_into_pool();
+	pthread_mutex_unlock(&rt_g.lock);
 	rt_tls.busy = busy;
 	errno = saved;
 }
@@ -264,7 +271,7 @@ int vitprof_reset(void)
 
 int vitprof_set_file(const char *path)
 {
-	char expanded[VPR_PATH_MAX];
+	char expanded[VPR_PATH_MAX], pool[VPR_PATH_MAX];
 	int rc = -1;
 
 	if (!path || !*path || strlen(path) >= sizeof rt_g.pattern) {
@@ -273,7 +280,7 @@ int vitprof_set_file(const char *path)
 	}
 	{
 		RT_API_BEGIN();
-		if (!rt_expand_path(expanded, sizeof expanded, path)) {
+		if (rt_profile_paths(path, expanded, pool) != 0) {
 			errno = ENAMETOOLONG;
 		} else if (strcmp(expanded, rt_g.path) == 0 && rt_g.fd >= 0) {
 			rc = 0;
@@ -281,6 +288,7 @@ int vitprof_set_file(const char *path)
 			rt_gcov_validate();
 			if (rt_file_move(expanded, 1) == 0) {
 				rt_strlcpy(rt_g.pattern, path, sizeof rt_g.pattern);
+				rt_strlcpy(rt_g.pool, pool, sizeof rt_g.pool);
 				rc = 0;
 			}
 		}

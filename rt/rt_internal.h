@@ -84,6 +84,7 @@ struct rt_global {
 	struct vpr_file_header *hdr; /* mapped header page (anonymous if no file) */
 	char path[VPR_PATH_MAX];     /* raw file path in use */
 	char pattern[VPR_PATH_MAX];  /* VITPROF_FILE as given */
+	char pool[VPR_PATH_MAX];     /* %m: the pool merged into at exit, else "" */
 	struct rt_shard *shards;     /* every shard */
 	struct rt_shard *free_shards;
 	uint64_t next_shard_id;
@@ -96,6 +97,7 @@ extern struct rt_global rt_g;
 void rt_init(void);
 void rt_report_once(const char *what, const char *path, int err);
 void rt_log(const char *a, const char *b);
+void rt_write_stderr(const char *s, size_t n);
 
 /* rt_shard.c */
 struct rt_shard *rt_thread_attach(void);
@@ -127,8 +129,15 @@ void rt_gcov_validate(void);
 void rt_gcov_after_fork_child(void);
 
 /* rt_modules.c */
+struct dl_phdr_info;
 void rt_modules_init(void);
 void rt_module_check(uintptr_t addr);
+unsigned rt_module_build_id(const struct dl_phdr_info *info, uint8_t *out);
+
+/* rt_merge.c: online merging (%m). */
+const char *rt_merge_signature(void);
+int rt_profile_paths(const char *pattern, char *own, char *pool);
+int rt_merge_into_pool(void);
 
 /* rt_clock.c */
 void rt_clock_init(struct vpr_file_header *hdr, int timed);

@@ -36,8 +36,11 @@ static int first_object;
 
 static RT_TLS unsigned tls_last_range;
 
-/* Copies the NT_GNU_BUILD_ID of a loaded object out of its PT_NOTEs. */
-static unsigned build_id_of(const struct dl_phdr_info *info, uint8_t *out)
+/*
+ * Copies the NT_GNU_BUILD_ID of a loaded object out of its PT_NOTEs into
+ * out (VPR_BUILD_ID_MAX bytes). Returns its length, 0 when it has none.
+ */
+unsigned rt_module_build_id(const struct dl_phdr_info *info, uint8_t *out)
 {
 	int i;
 
@@ -99,7 +102,7 @@ static void record_module(const struct dl_phdr_info *info, uintptr_t lo,
 	r->load_bias = info->dlpi_addr;
 	r->lo = lo;
 	r->hi = hi;
-	r->build_id_len = (uint8_t)build_id_of(info, r->build_id);
+	r->build_id_len = (uint8_t)rt_module_build_id(info, r->build_id);
 	r->path_len = (uint16_t)path_len;
 	memcpy(r->path, path, path_len + 1);
 	msec->used += size;

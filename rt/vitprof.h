@@ -15,8 +15,11 @@
  *
  * Environment, read once at start:
  *   VITPROF_FILE     raw profile path; %p pid, %h host name, %e executable
- *                    name, %% a percent sign. Default "%e.%p.vitraw" in the
- *                    current directory.
+ *                    name, %m the program's signature (online merging: each
+ *                    run counts into <path>.<pid> and adds it into <path>,
+ *                    under a lock, at exit; see docs/runtime.md), %% a
+ *                    percent sign. Default "%e.%p.vitraw" in the current
+ *                    directory.
  *   VITPROF_MODE     "count" (default): exact call counts per call edge;
  *                    "time": also inclusive and self time per edge and
  *                    function, from a per-thread shadow stack.
@@ -41,7 +44,7 @@ extern "C" {
  * Makes the raw profile complete and durable now: copies the gcov arc
  * counters kept in copy mode into the file (in-place ones are always
  * there), updates the header (clock calibration, end time), and msync()s
- * the file. Counting goes on.
+ * the file. Counting goes on. With %m it does not merge: only exit does.
  */
 VITPROF_API int vitprof_dump(void);
 
@@ -63,7 +66,8 @@ VITPROF_API int vitprof_set_file(const char *path);
 /*
  * Writes the path of the raw profile in use into buf (size len) and returns
  * 0, or returns -1 when there is none (not started, or the file could not
- * be created).
+ * be created). With %m this is the run's own file, <pool>.<pid>, not the
+ * pool it is merged into at exit.
  */
 VITPROF_API int vitprof_get_file(char *buf, unsigned long len);
 

@@ -82,7 +82,11 @@ struct vpr_file_header {
 	uint64_t n_threads;         /* threads that ever recorded a call */
 	char host[VPR_HOST_MAX];    /* gethostname(), NUL-terminated */
 	char exe_path[VPR_PATH_MAX];/* /proc/self/exe at start, NUL-terminated */
-	uint64_t reserved[8];
+	/* 0 in the file of one run. In a pool (online merging, a %m in
+	 * VITPROF_FILE): the number of runs whose counts it holds, summed. Such a
+	 * file is otherwise an ordinary profile: see docs/raw-format.md. */
+	uint64_t merged_runs;
+	uint64_t reserved[7];
 };
 
 #define VPR_SECTION_MAGIC 0x43455356u   /* "VSEC" little-endian */

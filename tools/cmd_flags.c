@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_flags.c - `vitprof flags --compile|--link [--static]`: prints, on one
- * line, the compiler or linker flags that build a program with vitprof,
- * with absolute paths, so `gcc $(vitprof flags --compile) ...` needs nothing
- * else.
+ * cmd_flags.c - `vitprof flags --compile|--link [--static] [--arcs-only]`:
+ * prints, on one line, the compiler or linker flags that build a program
+ * with vitprof, with absolute paths, so `gcc $(vitprof flags --compile) ...`
+ * needs nothing else.
  *
  * Compile: -g -finstrument-functions (call counts) and -fprofile-arcs
  * -ftest-coverage -fdata-sections (gcov arc counters, each array in a
- * section of its own). Link: the runtime, which also replaces libgcov, and
- * the linker-script fragment vitprof_arcs.ld that gathers the counter
- * arrays into one page-aligned section the runtime maps into the raw file.
+ * section of its own). --arcs-only leaves out -finstrument-functions: the
+ * hooks change GCC's flow graphs, so a .gcda from a hooked training build
+ * only fits -fprofile-use builds with the hooks too (docs/gcda.md); without
+ * them the runtime is a drop-in libgcov and `vitprof gcda` feeds a plain
+ * `gcc -O2 -fprofile-use` build. The link flags are the same for both.
+ *
+ * Link: the runtime, which also replaces libgcov, and the linker-script
+ * fragment vitprof_arcs.ld that gathers the counter arrays into one
+ * page-aligned section the runtime maps into the raw file.
  * The link flags never include -fprofile-arcs or --coverage: with them the
  * driver links libgcov too. (A one-step `gcc $(vitprof flags --compile
  * --link)` does get -lgcov from the driver, but pulls nothing from it: the
@@ -41,13 +47,17 @@
 #endif
 
 static const char usage[] =
-	"usage: vitprof flags --compile|--link [--static]\n"
+	"usage: vitprof flags --compile|--link [--static] [--arcs-only]\n"
 	"  Prints one line of flags with absolute paths:\n"
 	"  --compile   compiler flags: -g -finstrument-functions -fprofile-arcs\n"
 	"              -ftest-coverage -fdata-sections -I...\n"
 	"  --link      linker flags for the shared runtime (-L, -rpath, -lvitprof_rt)\n"
 	"              and the gcov counter fragment (-Wl,-T,.../vitprof_arcs.ld)\n"
 	"  --static    with --link: the static runtime, hooks exported\n"
+	"  --arcs-only no -finstrument-functions: arc counters only, the flavour\n"
+	"              whose .gcda (vitprof gcda) feeds gcc -fprofile-use builds\n"
+	"              without hooks; no call edges or times (entry counts come\n"
+	"              from the arcs)\n"
 	"  Both --compile and --link print both, for a one-step gcc.\n";
 
 struct rt_location {
@@ -140,11 +150,12 @@ int cmd_flags(int argc, char **argv)
 		{"compile", no_argument, NULL, 'c'},
 		{"link", no_argument, NULL, 'l'},
 		{"static", no_argument, NULL, 's'},
+		{"arcs-only", no_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rt_location loc;
-	int c, compile = 0, link = 0, is_static = 0;
+	int c, compile = 0, link = 0, is_static = 0, arcs_only = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -158,6 +169,9 @@ int cmd_flags(int argc, char **argv)
 			break;
 		case 's':
 			is_static = 1;
+			break;
+		case 'a':
+			arcs_only = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -177,8 +191,8 @@ int cmd_flags(int argc, char **argv)
 	if (find_runtime(&loc) != 0)
 		return TOOL_EXIT_ERROR;
 	if (compile)
-		printf("-g -finstrument-functions -fprofile-arcs -ftest-coverage -fdata-sections"
-		       " -I%s", loc.includedir);
+		printf("-g%s -fprofile-arcs -ftest-coverage -fdata-sections -I%s",
+		       arcs_only ? "" : " -finstrument-functions", loc.includedir);
 	if (compile && link)
 		putchar(' ');
 	/* Order-proof: glibc has no-op hooks of its own, so a runtime that the

@@ -1,11 +1,582 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_gcda.c - `vitprof gcda`: placeholder until the .gcda writer lands. */
+/*
+ * cmd_gcda.c - `vitprof gcda [-o DIR | --prefix P --strip N] FILE.vitraw...`:
+ * writes, for every gcov object the run recorded, the .gcda file libgcov
+ * would have written at the end of the same run (gcda_write.c), for
+ * `gcc -fprofile-use`.
+ *
+ * Where: the path the compiler recorded, rewritten by GCOV_PREFIX_STRIP and
+ * GCOV_PREFIX (or --strip, --prefix) as libgcov rewrites it, %p standing for
+ * the pid of the run and %q{VAR} for $VAR; or DIR/<base name> with -o.
+ *
+ * What: records naming one file are added (a library loaded again after
+ * dlclose: libgcov wrote at each unload, so each record is one run). A
+ * merged profile (a %m pool, `vitprof merge`) stands for merged_runs runs:
+ * that is its runs, and its sum_max is the largest summed counter (the sum
+ * of each run's largest, which libgcov adds, is no longer known; equal
+ * when the runs are alike). An
+ * existing file is merged as libgcov merges (counters, runs and sum_max
+ * added); one from another build or GCC, or of another shape, is refused
+ * with one line and left untouched. Each file is written under a temporary
+ * name beside it and renamed into place.
+ *
+ * sum_max: libgcov adds, per run, the largest arc counter of all the gcov
+ * objects of the loaded object (executable or shared library) that dumps.
+ * In place, the objects of one loaded object share one ARCS section; the
+ * tool's reader does not keep which one, so this file reads the record ->
+ * section ids itself (arcs_ids()). In copy mode every object has its own
+ * section: the largest counter over all copy-mode objects of the process
+ * is used, exact when only the executable is in copy mode.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "tool_internal.h"
+
+static const char usage[] =
+	"usage: vitprof gcda [-o DIR | --prefix P] [--strip N] [-v] FILE.vitraw...\n"
+	"  Writes the .gcda file of every gcov object of the run (programs built\n"
+	"  with -fprofile-arcs), byte for byte as libgcov would have, for\n"
+	"  gcc -fprofile-use. An existing .gcda is merged into (runs added);\n"
+	"  one from another build is refused and left untouched. Several raw\n"
+	"  profiles (a test suite, fork children) are merged in turn.\n"
+	"  -o, --output-dir DIR  write DIR/<base name>.gcda\n"
+	"  --prefix P            as GCOV_PREFIX (default: $GCOV_PREFIX)\n"
+	"  --strip N             as GCOV_PREFIX_STRIP (default: $GCOV_PREFIX_STRIP)\n"
+	"  -v, --verbose         name each file written\n";
+
+/* One output file and the records (runs) that go into it. */
+struct target {
+	char *path;
+	size_t *recs;               /* indices in rp->gcov */
+	size_t n_recs;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		tool_oom();
+	return d;
+}
+
+/* ---- which ARCS section holds each gcov record ----------------------------- */
+
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * The arcs_id of every gcov record of the raw file, in the order raw_read.c
+ * lists them (section order, then record order), into ids[n]. The file was
+ * validated by raw_profile_read(); this walk still checks every bound and
+ * that the records are those read (count, function count). Returns 0, or -1
+ * (the file changed or cannot be read) without reporting.
+ */
+static int arcs_ids(const char *path, const struct raw_profile *rp, uint32_t *ids)
+{
+	struct vpr_file_header h;
+	uint64_t off;
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (pread_all(fd, &h, sizeof h, 0) != 0 || h.page_size == 0)
+		goto out;
+	for (off = h.first_section; off < h.end;) {
+		struct vpr_section s;
+		struct vpr_modules m;
+		uint64_t p;
+
+		if (pread_all(fd, &s, sizeof s, off) != 0 || s.size == 0 || s.size > h.end - off)
+			goto out;
+		if (s.type == VPR_SEC_GCOV) {
+			if (pread_all(fd, &m, sizeof m, off) != 0 || m.used > s.size - sizeof m)
+				goto out;
+			p = 0;
+			for (uint32_t r = 0; r < m.n_records; r++) {
+				struct vpr_gcov_object g;
+
+				if (m.used - p < sizeof g ||
+				    pread_all(fd, &g, sizeof g, off + sizeof m + p) != 0 ||
+				    g.record_size < sizeof g || g.record_size > m.used - p ||
+				    n >= rp->n_gcov || g.n_functions != rp->gcov[n].n_functions)
+					goto out;
+				ids[n++] = g.arcs_id;
+				p += g.record_size;
+			}
+		}
+		off += s.size;
+	}
+	rc = n == rp->n_gcov ? 0 : -1;
+out:
+	close(fd);
+	return rc;
+}
+
+/* The runs a raw profile stands for: merged_runs of a pool or of `vitprof
+ * merge` (docs/raw-format.md), 0 and unreadable counting as 1. */
+static uint64_t raw_runs(const char *path)
+{
+	struct vpr_file_header h;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t runs = 1;
+
+	if (fd < 0)
+		return 1;
+	if (pread_all(fd, &h, sizeof h, 0) == 0 && h.merged_runs)
+		runs = h.merged_runs;
+	close(fd);
+	return runs;
+}
+
+/*
+ * run_max[i]: what libgcov adds to sum_max for record i: the largest arc
+ * counter over the records of its loaded object (same in-place section;
+ * all copy-mode records together). Without section ids, all records of one
+ * mode are taken together (a warning says so).
+ */
+static void run_maxima(const char *file, const struct raw_profile *rp, uint64_t *run_max)
+{
+	uint32_t *ids = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *ids);
+	uint64_t *max = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *max);
+	size_t i, k;
+
+	if (!ids || !max)
+		tool_oom();
+	if (arcs_ids(file, rp, ids) != 0) {
+		tool_warn(file, "cannot tell which loaded object each gcov object belongs to;"
+		          " sum_max is taken over the whole process");
+		memset(ids, 0, rp->n_gcov * sizeof *ids);
+	}
+	for (i = 0; i < rp->n_gcov; i++)
+		if (rp->gcov[i].arcs_mode != VPR_ARCS_IN_PLACE)
+			ids[i] = 0;     /* copy mode: one group */
+	for (i = 0; i < rp->n_gcov; i++)
+		max[i] = rp->gcov[i].counts_known ? gcda_object_max(&rp->gcov[i]) : 0;
+	for (i = 0; i < rp->n_gcov; i++) {
+		run_max[i] = 0;
+		for (k = 0; k < rp->n_gcov; k++)
+			if (ids[k] == ids[i] && rp->gcov[k].arcs_mode == rp->gcov[i].arcs_mode &&
+			    max[k] > run_max[i])
+				run_max[i] = max[k];
+	}
+	free(ids);
+	free(max);
+}
+
+/* ---- where each file goes -------------------------------------------------- */
+
+/* %p -> pid, %q{VAR} -> $VAR (empty when unset), as libgcov's
+ * replace_filename_variables(); another '%' ends the expansion. */
+static char *expand_variables(const char *s, int64_t pid)
+{
+	size_t cap = strlen(s) + 64, n = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		tool_oom();
+	for (; *s; s++) {
+		char num[32];
+		const char *rep = NULL;
+		char *var = NULL;
+
+		if (s[0] == '%' && s[1] == 'p') {
+			snprintf(num, sizeof num, "%" PRId64, pid);
+			rep = num;
+			s++;
+		} else if (s[0] == '%' && s[1] == 'q' && s[2] == '{' && strchr(s + 3, '}')) {
+			const char *e = strchr(s + 3, '}');
+
+			var = strndup(s + 3, (size_t)(e - s - 3));
+			if (!var)
+				tool_oom();
+			rep = getenv(var) ? getenv(var) : "";
+			s = e;
+		} else if (s[0] == '%' && s[1]) {
+			size_t rest = strlen(s);      /* libgcov stops expanding here */
+
+			if (n + rest + 1 > cap && !(out = realloc(out, cap = n + rest + 1)))
+				tool_oom();
+			memcpy(out + n, s, rest + 1);
+			return out;
+		}
+		if (!rep) {
+			num[0] = *s;
+			num[1] = '\0';
+			rep = num;
+		}
+		if (n + strlen(rep) + 1 > cap) {
+			cap = (n + strlen(rep) + 1) * 2;
+			out = realloc(out, cap);
+			if (!out)
+				tool_oom();
+		}
+		memcpy(out + n, rep, strlen(rep));
+		n += strlen(rep);
+		free(var);
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * The path libgcov opens for the recorded name: GCOV_PREFIX_STRIP leading
+ * directories removed (a leading '/' not counted; falling off the end keeps
+ * the last component), GCOV_PREFIX (trailing '/' dropped; "." when only a
+ * strip is given) put in front with a '/' between, then the variables.
+ */
+static char *libgcov_path(const char *recorded, const char *prefix, int strip, int64_t pid)
+{
+	const char *fname = recorded;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	char *joined, *out;
+
+	if (plen && prefix[plen - 1] == '/')
+		plen--;
+	if (!plen && strip > 0) {
+		prefix = ".";
+		plen = 1;
+	}
+	if (strip > 0) {
+		const char *probe = fname;
+		int level = strip;
+
+		if (*probe == '/')
+			probe++;
+		for (; *probe && level; probe++)
+			if (*probe == '/') {
+				fname = probe;
+				level--;
+			}
+	}
+	if (asprintf(&joined, "%.*s%s%s", (int)plen, plen ? prefix : "",
+	             plen && *fname != '/' ? "/" : "", fname) < 0)
+		tool_oom();
+	out = expand_variables(joined, pid);
+	free(joined);
+	return out;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+/* mkdir -p of path's directory part (as libgcov's create_file_directory). */
+static int make_parents(const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			tool_error(p, "cannot create directory: %s", strerror(errno));
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+static int file_write(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+/* Writes d to path through a temporary file in the same directory. */
+static int write_gcda(const char *path, const struct gcda_file *d)
+{
+	char *tmp;
+	FILE *f;
+	int fd, rc;
+
+	if (make_parents(path) != 0)
+		return -1;
+	if (asprintf(&tmp, "%s.vitprof-tmp.%ld", path, (long)getpid()) < 0)
+		tool_oom();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+		tool_error(tmp, "cannot create: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return -1;
+	}
+	rc = gcda_serialize(d, file_write, f);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0) {
+		tool_error(path, "cannot rename %s into place: %s", tmp, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (rc != 0) {
+		tool_error(tmp, "write error");
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Whether record o can be written; warns (naming the .gcda) when not. */
+static int usable(const char *file, const struct raw_gcov_object *o)
+{
+	if (!gcov_version_major(o->version)) {
+		tool_warn(file, "%s: GCC coverage version 0x%08" PRIx32 " is not known: not written",
+		          o->gcda_path, o->version);
+		return 0;
+	}
+	if (!o->counts_known) {
+		tool_warn(file, "%s: counts unknown (copy mode, the program died before its first"
+		          " copy): not written", o->gcda_path);
+		return 0;
+	}
+	if (o->counter_mask != 1u) {
+		tool_warn(file, "%s: has counters other than arcs (-fprofile-generate's value"
+		          " profiles, GCC 14's conditions), which vitprof does not record: not"
+		          " written", o->gcda_path);
+		return 0;
+	}
+	return 1;
+}
+
+/* Builds, merges and writes one target. Returns 0 or -1 (reported). */
+static int write_target(const char *file, const struct raw_profile *rp,
+                        const struct target *t, const uint64_t *run_max, uint64_t runs,
+                        int verbose)
+{
+	struct gcda_file run, existing;
+	char why[900];
+	size_t i, used = 0;
+	int rc = -1;
+
+	memset(&run, 0, sizeof run);
+	for (i = 0; i < t->n_recs; i++) {
+		const struct raw_gcov_object *o = &rp->gcov[t->recs[i]];
+		struct gcda_file one;
+
+		if (!usable(file, o))
+			continue;
+		if (gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]) != 0)
+			goto out;
+		(used ? &one : &run)->runs = (uint32_t)runs;
+		if (used && gcda_merge(&run, &one, why, sizeof why) != 0) {
+			gcda_free(&one);
+			tool_error(file, "%s: two records of this .gcda do not match: %s", t->path,
+			           why);
+			goto out;
+		}
+		if (used)
+			gcda_free(&one);
+		used++;
+	}
+	if (!used)
+		return 0;
+	if (access(t->path, F_OK) == 0) {
+		int bad;
+
+		tool_error_mute(1);
+		bad = gcda_model_read(&existing, t->path);
+		tool_error_mute(0);
+		if (bad) {
+			/* one line: the reader's reason (it names the file), then ours */
+			char reason[1024];
+
+			snprintf(reason, sizeof reason, "%s", tool_last_error());
+			tool_error(NULL, "%s; existing .gcda not overwritten", reason);
+			goto out;
+		}
+		if (gcda_merge(&existing, &run, why, sizeof why) != 0) {
+			gcda_free(&existing);
+			tool_error(t->path, "existing .gcda does not match this run (%s); not"
+			           " overwritten", why);
+			goto out;
+		}
+		gcda_free(&run);
+		run = existing;
+	}
+	if (write_gcda(t->path, &run) != 0)
+		goto out;
+	if (verbose)
+		printf("%s (runs %" PRIu32 ")\n", t->path, run.runs);
+	rc = 0;
+out:
+	gcda_free(&run);
+	return rc;
+}
+
+static int parse_strip(const char *s, int *strip)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 4096)
+		return -1;
+	*strip = (int)v;
+	return 0;
+}
+
+/* Options of one `vitprof gcda` call. */
+struct gcda_options {
+	const char *outdir;         /* -o, or NULL */
+	const char *prefix;         /* GCOV_PREFIX or --prefix, or NULL */
+	int strip;
+	int verbose;
+};
+
+/* Writes the .gcda files of one raw profile. Returns an exit code. */
+static int gcda_one(const char *file, const struct gcda_options *opt)
+{
+	struct raw_profile rp;
+	struct target *targets = NULL;
+	size_t n_targets = 0, i, k;
+	uint64_t *run_max, runs = raw_runs(file);
+	int status = TOOL_EXIT_OK;
+
+	if (raw_profile_read(file, &rp) != 0) {
+		raw_profile_free(&rp);
+		return TOOL_EXIT_ERROR;
+	}
+	if (rp.n_gcov == 0) {
+		tool_error(file, "no gcov objects: the program was not built with -fprofile-arcs"
+		           " (vitprof flags --compile)");
+		raw_profile_free(&rp);
+		return TOOL_EXIT_ERROR;
+	}
+	if (rp.n_tables > 0)
+		fprintf(stderr, "vitprof: %s: note: built with -finstrument-functions, which changes"
+		        " GCC's flow graphs: use these .gcda only in a -fprofile-use build with the"
+		        " same flags, or train with `vitprof flags --arcs-only`\n", file);
+
+	run_max = calloc(rp.n_gcov, sizeof *run_max);
+	targets = calloc(rp.n_gcov, sizeof *targets);
+	if (!run_max || !targets)
+		tool_oom();
+	run_maxima(file, &rp, run_max);
+
+	/* Group the records by the file they go to, in record order. */
+	for (i = 0; i < rp.n_gcov; i++) {
+		const char *rec = rp.gcov[i].gcda_path;
+		char *path;
+
+		if (opt->outdir) {
+			const char *base = strrchr(rec, '/') ? strrchr(rec, '/') + 1 : rec;
+			if (asprintf(&path, "%s/%s", opt->outdir, base) < 0)
+				tool_oom();
+		} else {
+			path = libgcov_path(rec, opt->prefix, opt->strip, rp.pid);
+		}
+		for (k = 0; k < n_targets && strcmp(targets[k].path, path) != 0; k++)
+			;
+		if (k == n_targets) {
+			targets[k].path = path;
+			targets[k].recs = calloc(rp.n_gcov, sizeof *targets[k].recs);
+			if (!targets[k].recs)
+				tool_oom();
+			n_targets++;
+		} else {
+			free(path);
+			if (opt->outdir && strcmp(rp.gcov[targets[k].recs[0]].gcda_path, rec) != 0) {
+				tool_error(file, "-o %s: %s and %s have the same name", opt->outdir,
+				           rp.gcov[targets[k].recs[0]].gcda_path, rec);
+				status = TOOL_EXIT_ERROR;
+				goto out;
+			}
+		}
+		targets[k].recs[targets[k].n_recs++] = i;
+	}
+	for (k = 0; k < n_targets; k++)
+		if (write_target(file, &rp, &targets[k], run_max, runs, opt->verbose) != 0)
+			status = TOOL_EXIT_ERROR;
+out:
+	for (k = 0; k < n_targets; k++) {
+		free(targets[k].path);
+		free(targets[k].recs);
+	}
+	free(targets);
+	free(run_max);
+	raw_profile_free(&rp);
+	return status;
+}
 
 int cmd_gcda(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	tool_error(NULL, "gcda: not available in this build");
-	return TOOL_EXIT_ERROR;
+	static const struct option opts[] = {
+		{"output-dir", required_argument, NULL, 'o'},
+		{"prefix", required_argument, NULL, 'p'},
+		{"strip", required_argument, NULL, 's'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct gcda_options opt = {NULL, getenv("GCOV_PREFIX"), 0, 0};
+	int c, have_prefix = 0, have_strip = 0, status = TOOL_EXIT_OK;
+
+	if (getenv("GCOV_PREFIX_STRIP")) {
+		opt.strip = atoi(getenv("GCOV_PREFIX_STRIP"));   /* as libgcov */
+		if (opt.strip < 0)
+			opt.strip = 0;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt.outdir = optarg;
+			break;
+		case 'p':
+			opt.prefix = optarg;
+			have_prefix = 1;
+			break;
+		case 's':
+			if (parse_strip(optarg, &opt.strip) != 0) {
+				tool_error(NULL, "gcda: --strip wants a count of directories, not '%s'",
+				           optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			have_strip = 1;
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return TOOL_EXIT_OK;
+		default:
+			tool_error(NULL, "gcda: bad option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	if (optind == argc || (opt.outdir && (have_prefix || have_strip))) {
+		tool_error(NULL, "gcda: %s", optind == argc ? "which raw profile?"
+		                                            : "-o excludes --prefix and --strip");
+		fputs(usage, stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	/* One after the other, each merged into what the previous ones wrote:
+	 * what libgcov leaves after the same processes ran. */
+	for (; optind < argc; optind++)
+		if (gcda_one(argv[optind], &opt) != TOOL_EXIT_OK)
+			status = TOOL_EXIT_ERROR;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		tool_error("<stdout>", "write error");
+		status = TOOL_EXIT_ERROR;
+	}
+	return status;
 }

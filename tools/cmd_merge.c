@@ -1,11 +1,262 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_merge.c - `vitprof merge`: placeholder until merging lands. */
+/*
+ * cmd_merge.c - `vitprof merge [-w WEIGHT,FILE]... [FILE]... -o OUT`: sums
+ * profiles of one program (docs/merge.md).
+ *
+ * Raw inputs only: the result is a raw profile (raw_merge.c, raw_write.c)
+ * that show, export and gcda read like any run. A .vitprof input, or
+ * --format vitprof, or an OUT ending in .vitprof: the result is a .vitprof
+ * document (doc_merge.c); raw inputs are then exported first (symbolized,
+ * arc counters solved), all-raw inputs after they were merged as raw.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "tool_internal.h"
+
+static const char usage[] =
+	"usage: vitprof merge [-w WEIGHT,FILE]... [FILE]... -o OUT\n"
+	"  Sums profiles of the same program: raw profiles (.vitraw) and .vitprof\n"
+	"  documents. Build-ids and gcov stamps must agree.\n"
+	"  -w, --weighted-input=WEIGHT,FILE\n"
+	"                        FILE's counts count WEIGHT times (an integer >= 1;\n"
+	"                        other inputs have weight 1)\n"
+	"  -o, --output OUT      the merged profile ('-': standard output)\n"
+	"  -f, --format FMT      raw (a .vitraw; raw inputs only) or vitprof (a\n"
+	"                        .vitprof document). Default: raw when every input is\n"
+	"                        raw and OUT does not end in .vitprof, else vitprof\n"
+	"  --gcno-dir DIR        where the .gcno files are, for raw inputs merged\n"
+	"                        into a .vitprof document\n";
+
+struct input {
+	const char *path;
+	uint64_t weight;
+	int raw;
+};
+
+int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg)
+{
+	char *tmp;
+	FILE *f;
+	int rc, err;
+
+	if (strcmp(path, "-") == 0) {
+		rc = write(stdout, arg);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = -1;
+		if (rc != 0)
+			tool_error("<stdout>", "write error: %s", strerror(errno));
+		return rc;
+	}
+	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		tool_oom();
+	f = fopen(tmp, "w");
+	if (!f) {
+		tool_error(path, "cannot create: %s", strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	rc = write(f, arg);
+	err = errno;
+	if (fclose(f) != 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		tool_error(path, "cannot write: %s", strerror(err));
+	}
+	free(tmp);
+	return rc;
+}
+
+/* "W,FILE" -> weight and path; returns 0 or -1. */
+static int parse_weighted(char *arg, struct input *in)
+{
+	char *comma = strchr(arg, ','), *end;
+	unsigned long long w;
+
+	if (!comma || comma == arg || !comma[1])
+		return -1;
+	errno = 0;
+	w = strtoull(arg, &end, 10);
+	if (end != comma || errno || w == 0 || arg[0] == '-' || arg[0] == '+')
+		return -1;
+	in->weight = w;
+	in->path = comma + 1;
+	return 0;
+}
+
+static int merge_raw(struct raw_merge *rm, const struct input *in)
+{
+	struct raw_profile raw;
+	int rc;
+
+	rc = raw_profile_read(in->path, &raw);
+	if (rc == 0)
+		rc = raw_merge_add(rm, &raw, in->weight, raw_profile_runs(in->path));
+	raw_profile_free(&raw);
+	return rc;
+}
+
+static int write_doc(FILE *out, void *arg)
+{
+	return doc_merge_write(arg, out);
+}
+
+/* All-raw inputs into a .vitprof: merged as raw, then exported once. */
+static int raw_then_doc(struct raw_merge *rm, struct doc_merge *dm, const char *out,
+                        const char *gcno_dir)
+{
+	const struct raw_profile *rp;
+	struct vpdoc d;
+	uint64_t runs;
+	char *tmp;
+	int rc;
+
+	rp = raw_merge_result(rm, &runs);
+	if (asprintf(&tmp, "%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
+	             (long)getpid()) < 0)
+		tool_oom();
+	rc = raw_profile_write(tmp, rp, runs);
+	if (rc == 0) {
+		rc = vpdoc_load_any(tmp, gcno_dir, &d);
+		if (rc == 0)
+			rc = doc_merge_add(dm, &d, 1);
+		vpdoc_free(&d);
+	}
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
 
 int cmd_merge(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	tool_error(NULL, "merge: not available in this build");
-	return TOOL_EXIT_ERROR;
+	static const struct option opts[] = {
+		{"weighted-input", required_argument, NULL, 'w'},
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"gcno-dir", required_argument, NULL, 'g'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL, *format = NULL, *gcno_dir = NULL;
+	struct input *in;
+	size_t n = 0, i;
+	int c, all_raw = 1, to_doc, rc = 0;
+
+	in = calloc((size_t)argc + 1, sizeof *in);
+	if (!in)
+		tool_oom();
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "w:o:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			if (parse_weighted(optarg, &in[n]) != 0) {
+				tool_error(NULL, "merge: bad weighted input '%s' (want WEIGHT,FILE with "
+				           "an integer WEIGHT >= 1)", optarg);
+				free(in);
+				return TOOL_EXIT_USAGE;
+			}
+			n++;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'g':
+			gcno_dir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			free(in);
+			return TOOL_EXIT_OK;
+		default:
+			tool_error(NULL, "merge: bad option '%s'", argv[optind - 1]);
+			fputs(usage, stderr);
+			free(in);
+			return TOOL_EXIT_USAGE;
+		}
+	}
+	for (; optind < argc; optind++) {
+		in[n].path = argv[optind];
+		in[n++].weight = 1;
+	}
+	if (!n || !output) {
+		tool_error(NULL, "merge: %s", !n ? "which profiles?" : "-o OUT is required");
+		fputs(usage, stderr);
+		free(in);
+		return TOOL_EXIT_USAGE;
+	}
+	if (format && strcmp(format, "raw") != 0 && strcmp(format, "vitprof") != 0) {
+		tool_error(NULL, "merge: unknown format '%s' (known: raw, vitprof)", format);
+		free(in);
+		return TOOL_EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++) {
+		if (access(in[i].path, R_OK) != 0) {
+			tool_error(in[i].path, "cannot open: %s", strerror(errno));
+			free(in);
+			return TOOL_EXIT_ERROR;
+		}
+		in[i].raw = tool_is_raw_profile(in[i].path);
+		all_raw &= in[i].raw;
+	}
+	if (format)
+		to_doc = strcmp(format, "vitprof") == 0;
+	else
+		to_doc = !all_raw || (strlen(output) > 8 &&
+		                      strcmp(output + strlen(output) - 8, ".vitprof") == 0);
+	if (!to_doc && !all_raw) {
+		for (i = 0; in[i].raw; i++)
+			;
+		tool_error(in[i].path, "a .vitprof document cannot be merged into a raw profile "
+		           "(use --format vitprof)");
+		free(in);
+		return TOOL_EXIT_USAGE;
+	}
+
+	if (all_raw) {
+		struct raw_merge *rm = raw_merge_new();
+		for (i = 0; i < n && rc == 0; i++)
+			rc = merge_raw(rm, &in[i]);
+		if (rc == 0 && !to_doc) {
+			uint64_t runs;
+			const struct raw_profile *rp = raw_merge_result(rm, &runs);
+			rc = raw_profile_write(output, rp, runs);
+		} else if (rc == 0) {
+			struct doc_merge *dm = doc_merge_new();
+			rc = raw_then_doc(rm, dm, output, gcno_dir);
+			if (rc == 0)
+				rc = tool_write_file(output, write_doc, dm);
+			doc_merge_free(dm);
+		}
+		raw_merge_free(rm);
+	} else {
+		struct doc_merge *dm = doc_merge_new();
+		for (i = 0; i < n && rc == 0; i++) {
+			struct vpdoc d;
+			rc = vpdoc_load_any(in[i].path, gcno_dir, &d);
+			if (rc == 0)
+				rc = doc_merge_add(dm, &d, in[i].weight);
+			vpdoc_free(&d);
+		}
+		if (rc == 0)
+			rc = tool_write_file(output, write_doc, dm);
+		doc_merge_free(dm);
+	}
+	free(in);
+	return rc == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 }

@@ -558,7 +558,229 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 int export_link_order(FILE *out, const struct profile *p, struct coverage *cov);
 
 /* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
+/*
+ * The .gcda libgcov would write, made offline. The model is a struct
+ * gcda_file whose functions[] has one entry per FUNCTION record in
+ * gcov_info order, the empty record of a COMDAT copy the linker dropped
+ * included (ident 0, n_arcs 0: gcda_slot_empty()). Free with gcda_free().
+ */
+
+/* Where serialized bytes go: returns 0, or -1 to stop (the serializer then
+ * returns -1). */
+typedef int (*gcda_write_fn)(void *ctx, const void *data, size_t len);
+
+/* A growing buffer, for gcda_buffer_write (ctx); data is malloc'd. */
+struct gcda_buffer {
+	unsigned char *data;
+	size_t size, cap;
+};
+int gcda_buffer_write(void *ctx, const void *data, size_t len);
+
+/* 1 when f stands for an empty FUNCTION record (dropped COMDAT copy). */
+int gcda_slot_empty(const struct gcov_counters *f);
+
+/* Writes d as libgcov's write_one_data() does, in this machine's byte order,
+ * in the layout of d->version (GCC 10 to 14). Returns 0, or -1 when write
+ * failed or the version is unknown (not reported). */
+int gcda_serialize(const struct gcda_file *d, gcda_write_fn write, void *ctx);
+
+/* The largest arc counter of o (signed compare, from 0), as libgcov's
+ * compute_summary() takes it; sum_max of a run is the largest over every
+ * object of the loaded module. */
+uint64_t gcda_object_max(const struct raw_gcov_object *o);
+
+/* The .gcda of one run of o: runs 1, sum_max = run_max (32 bits kept, as
+ * libgcov writes it). Returns 0, or -1 after reporting (out of memory). */
+int gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o,
+                     uint64_t run_max);
+
+/* An existing .gcda as a model (empty FUNCTION records kept in place), read
+ * with gcda_read_mem(); one libgcov cannot merge an arcs-only run into (no
+ * summary, value-profile counters, other byte order) is refused. Returns 0,
+ * or -1 after reporting one line naming the file. */
+int gcda_model_read_mem(struct gcda_file *out, const void *data, size_t size,
+                        const char *name);
+int gcda_model_read(struct gcda_file *out, const char *path);
+
+/* Adds add to acc as libgcov merges a run into an existing file: counters
+ * added, runs and sum_max added, a record empty on one side taken from the
+ * other. Version, stamp, checksum, number of functions and each function's
+ * ident, checksums and number of arcs must be equal; otherwise acc is left
+ * unchanged, the reason (one line, no file name) is put in why, and -1 is
+ * returned. */
+int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, size_t whylen);
+
 /* ---- merge / overlap (cmd_merge.c, cmd_overlap.c, ...) -------------------- */
+
+/* Saturating arithmetic on counts (merge weights). */
+static inline uint64_t sat_add_u64(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+static inline uint64_t sat_mul_u64(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* raw_write.c: writes rp as a version-1 raw profile to path, through a
+ * temporary file renamed into place. rp's edges must be unique per (site,
+ * fn) and, in time mode, its ticks convert to ns with calib_dtick/calib_dns.
+ * runs > 0 marks the file as the sum of that many runs (header
+ * merged_runs). The image is read back with raw_profile_read_mem() before
+ * it is written. Returns 0 or -1 after reporting. */
+int raw_profile_write(const char *path, const struct raw_profile *rp, uint64_t runs);
+/* Same into a malloc'd image (*data, *size; freed by the caller). */
+int raw_profile_image(const struct raw_profile *rp, uint64_t runs,
+                      unsigned char **data, size_t *size);
+/* Runs a raw profile at path stands for: its merged-runs count, else 1. */
+uint64_t raw_profile_runs(const char *path);
+
+/* raw_merge.c: sums raw profiles of one program into one raw_profile whose
+ * addresses use a canonical module layout (a function of the set of
+ * modules only, so merging is associative and commutative). */
+struct raw_merge;
+struct raw_merge *raw_merge_new(void);
+/* Adds rp (read from rp->file) with weight w >= 1. A different executable,
+ * a module or gcov object whose build-id/stamp/checksums differ from those
+ * already added is refused: one line naming rp->file and what differs,
+ * -1 returned, the merge unchanged. runs: runs rp stands for. */
+int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
+                  uint64_t runs);
+/* The merged profile (owned by m, valid until raw_merge_free()), and the
+ * runs it stands for. Call once, after the last add. */
+const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs);
+void raw_merge_free(struct raw_merge *m);
+
+/* vitprof_read.c: a .vitprof document (format version 2), read with jansson
+ * and checked (types, required members, every id reference). Counts are
+ * unsigned and at most INT64_MAX (jansson's integers). */
+#define VPDOC_NONE UINT32_MAX      /* a null id */
+
+struct vpdoc_program {
+	char *path, *host;
+	int64_t pid, ppid;
+	int time_mode;              /* mode "time" */
+	int running;                /* state "running" */
+	int fork_child;
+	uint64_t threads, start_time_ns, end_time_ns;
+	int has_end_time;           /* end_time_ns not null */
+	uint64_t lost_calls, lost_frames, lost_sections;
+	int time_available;
+};
+
+struct vpdoc_module {
+	char *path, *build_id;      /* build_id NULL: none */
+	uint64_t load_bias;
+	uint32_t same_as;           /* VPDOC_NONE: null */
+};
+
+struct vpdoc_function {
+	char *name, *linkage_name, *file;  /* file NULL: unknown */
+	uint64_t line, address;
+	uint32_t module;            /* VPDOC_NONE: null */
+	int instrumented;
+	uint64_t calls, self_ns, total_ns;
+	int has_entry_count;
+	uint64_t entry_count;
+};
+
+struct vpdoc_frame {
+	char *function, *file;      /* NULL: unknown */
+	uint64_t line;
+};
+
+struct vpdoc_edge {
+	uint32_t caller, callee;
+	char *file;
+	uint64_t line, site, count, self_ns, total_ns;
+	struct vpdoc_frame *frames; /* inline_frames, NULL when absent */
+	size_t n_frames;
+};
+
+struct vpdoc_gcov_object {
+	char *gcda, *gcno;
+	int in_place;
+	uint64_t stamp, functions;
+	int counted;
+};
+
+struct vpdoc_gcov_function {
+	char *name, *file;
+	uint64_t line, end_line, entry_count, returns, blocks, blocks_executed;
+	uint32_t function;          /* VPDOC_NONE: null */
+};
+
+struct vpdoc_line {
+	char *file;
+	uint64_t line, count;
+};
+
+struct vpdoc_outcome {
+	uint64_t count, branch;
+	int fallthrough, is_throw;
+};
+
+struct vpdoc_branch {
+	char *file;
+	uint64_t line;
+	struct vpdoc_outcome *outcomes;
+	size_t n_outcomes;
+};
+
+struct vpdoc_loop {
+	char *function, *file;
+	uint64_t line, depth, entries, iterations;
+};
+
+struct vpdoc {
+	char *name;                 /* file it came from, for messages */
+	struct vpdoc_program program;
+	struct vpdoc_module *modules;       size_t n_modules;
+	struct vpdoc_function *functions;   size_t n_functions;
+	struct vpdoc_edge *edges;           size_t n_edges;
+	uint32_t *hot;                      size_t n_hot;
+	int has_gcov;               /* the five arc-counter arrays are present */
+	struct vpdoc_gcov_object *gcov_objects;     size_t n_gcov_objects;
+	struct vpdoc_gcov_function *gcov_functions; size_t n_gcov_functions;
+	struct vpdoc_line *lines;           size_t n_lines;
+	struct vpdoc_branch *branches;      size_t n_branches;
+	struct vpdoc_loop *loops;           size_t n_loops;
+};
+
+/* Reads the .vitprof document at path (or in memory, named name) into *d
+ * (freed with vpdoc_free(), also after a failure). The first problem is
+ * reported as one line "vitprof: NAME: WHAT" and -1 returned. */
+int vpdoc_read(const char *path, struct vpdoc *d);
+int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc *d);
+void vpdoc_free(struct vpdoc *d);
+
+/* 1: the file at path starts like a raw profile (magic), 0: not (or
+ * unreadable: the reader then says why). */
+int tool_is_raw_profile(const char *path);
+
+/* Loads path, a raw profile (symbolized and solved, as `vitprof export`
+ * would write it; gcno_dir as there) or a .vitprof document, into *d.
+ * Returns 0 or -1 after reporting. (vitprof_read.c) */
+int vpdoc_load_any(const char *path, const char *gcno_dir, struct vpdoc *d);
+
+/* doc_merge.c: sums .vitprof documents by identity (function: module
+ * build-id or path, name, file, line; edge: caller, callee, file, line,
+ * site; lines, branches, loops, gcov functions by source position). */
+struct doc_merge;
+struct doc_merge *doc_merge_new(void);
+/* Adds d with weight w >= 1; a different executable or a mismatching
+ * module, gcov object or branch layout is refused (reported, -1, the merge
+ * unchanged). */
+int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w);
+/* Writes the merged document in canonical order. Returns 0 or -1 (write
+ * error, not reported). */
+int doc_merge_write(struct doc_merge *m, FILE *out);
+void doc_merge_free(struct doc_merge *m);
+
+/* Writes a file through a temporary name renamed into place ("-":
+ * stdout): write() returns 0 or -1 (write error). Returns 0 or -1 after
+ * reporting. (cmd_merge.c) */
+int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg);
 
 /* cmd_export.c: writes the .vitprof JSON document of p, with the lines,
  * branches and loops of cov when it is not NULL and has objects. Returns 0

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_merge.c - unit tests of `vitprof merge`'s parts: the raw merge
+ * (ASLR-independent sums, weights, saturation, refusals, associativity and
+ * commutativity byte for byte), the raw writer (reads back), the .vitprof
+ * reader (truncated at every byte, bytes flipped: one error line, never a
+ * crash; run it under ASan with -DVITPROF_SANITIZE=ON) and the document
+ * merge (sums by identity, associativity, refusals).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_tool_rawgen.h"
+#include "tool_internal.h"
+#include "vp_test.h"
+
+/* ---- raw profiles --------------------------------------------------------- */
+
+static const uint8_t exe_bid[4] = {0xde, 0xad, 0xbe, 0xef};
+static const uint8_t lib_bid[2] = {0x12, 0x34};
+
+/* One run of a fake program: exe at ELF [0, 0x10000), lib at ELF
+ * [0, 0x8000), loaded with the given biases. Edges (ELF addresses):
+ * exe+0x1005 -> exe+0x2000 (a times), lib+0x105 -> exe+0x3000 (b times).
+ * One gcov object /o/x.gcda (stamp) with one function of 3 arcs = arcs. */
+static void make_raw(struct raw_profile *rp, uint64_t exe_bias, uint64_t lib_bias,
+                     uint64_t a, uint64_t b, const uint64_t arcs[3], uint32_t stamp,
+                     const uint8_t *bid, int64_t pid)
+{
+	struct rawgen g;
+	struct rg_slot s[2] = {
+		{exe_bias + 0x1005, exe_bias + 0x2000, a, 0, 0},
+		{lib_bias + 0x105, exe_bias + 0x3000, b, 0, 0},
+	};
+	static const uint32_t n_arcs[1] = {3};
+	static const uint64_t off[1] = {0};
+	int rc;
+
+	memset(&g, 0, sizeof g);
+	rg_begin(&g, VPR_MODE_COUNT);
+	rg_hdr(&g)->pid = pid;
+	rg_module(&g, 0, "/fake/prog", exe_bias, exe_bias, exe_bias + 0x10000, bid, 4);
+	rg_module(&g, 1, "/fake/lib.so", lib_bias, lib_bias, lib_bias + 0x8000, lib_bid, 2);
+	rg_modules_end(&g);
+	rg_table(&g, 1, 0, 1, 16, s, 2);
+	rg_arcs(&g, 1, VPR_ARCS_COPY, 0, arcs, 3, 1);
+	rg_gcov_object(&g, 1, 0x4232322a, stamp, "/o/x.gcda", 1, n_arcs, off);
+	rg_gcov_end(&g);
+	rg_finish(&g);
+	rc = raw_profile_read_mem(g.buf, g.size, "run.vitraw", rp);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	rg_free(&g);
+}
+
+/* Merges rps[] (weights w, NULL: 1) into an image. */
+static int merge_images(struct raw_profile **rps, const uint64_t *w, size_t n,
+                        unsigned char **img, size_t *size)
+{
+	struct raw_merge *m = raw_merge_new();
+	const struct raw_profile *out;
+	uint64_t runs;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++)
+		rc = raw_merge_add(m, rps[i], w ? w[i] : 1, 1);
+	if (rc == 0) {
+		out = raw_merge_result(m, &runs);
+		rc = raw_profile_image(out, runs, img, size);
+	}
+	raw_merge_free(m);
+	return rc;
+}
+
+/* The count of the edge (site, fn) in canonical coordinates of rp. */
+static uint64_t edge_count(const struct raw_profile *rp, uint64_t site_elf, int site_mod,
+                           uint64_t fn_elf)
+{
+	size_t i;
+	uint64_t c = 0;
+
+	for (i = 0; i < rp->n_edges; i++)
+		if (rp->edges[i].site == site_elf + rp->modules[site_mod].load_bias &&
+		    rp->edges[i].fn == fn_elf + rp->modules[0].load_bias)
+			c += rp->edges[i].count;
+	return c;
+}
+
+VP_TEST(raw_merge, aslr_sums_and_weights)
+{
+	static const uint64_t arcs1[3] = {1, 2, 3}, arcs2[3] = {10, 20, 30};
+	struct raw_profile a, b, out;
+	struct raw_profile *v[2] = {&a, &b};
+	static const uint64_t w[2] = {1, 3};
+	unsigned char *img;
+	size_t size;
+
+	make_raw(&a, 0x555500000000, 0x7f0000000000, 5, 7, arcs1, 77, exe_bid, 100);
+	make_raw(&b, 0x555611110000, 0x7f2222220000, 2, 1, arcs2, 77, exe_bid, 50);
+	CU_ASSERT_EQUAL_FATAL(merge_images(v, w, 2, &img, &size), 0);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(img, size, "merged", &out), 0);
+	CU_ASSERT_EQUAL(out.n_modules, 2);
+	CU_ASSERT_EQUAL(out.n_edges, 2);
+	CU_ASSERT_EQUAL(edge_count(&out, 0x1005, 0, 0x2000), 5 + 3 * 2);
+	CU_ASSERT_EQUAL(edge_count(&out, 0x105, 1, 0x3000), 7 + 3 * 1);
+	CU_ASSERT_EQUAL(out.pid, 50);
+	CU_ASSERT_EQUAL_FATAL(out.n_gcov, 1);
+	CU_ASSERT_TRUE(out.gcov[0].counts_known);
+	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[0], 1 + 30);
+	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[2], 3 + 90);
+	CU_ASSERT_EQUAL(raw_profile_runs("/nonexistent"), 1);
+	raw_profile_free(&out);
+	free(img);
+	raw_profile_free(&a);
+	raw_profile_free(&b);
+}
+
+VP_TEST(raw_merge, saturates)
+{
+	static const uint64_t arcs[3] = {UINT64_MAX / 2, 0, 0};
+	struct raw_profile a, out;
+	struct raw_profile *v[2] = {&a, &a};
+	static const uint64_t w[2] = {3, 1};
+	unsigned char *img;
+	size_t size;
+
+	make_raw(&a, 0x1000000, 0x2000000, UINT64_MAX - 1, 1, arcs, 1, exe_bid, 1);
+	CU_ASSERT_EQUAL_FATAL(merge_images(v, w, 2, &img, &size), 0);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(img, size, "merged", &out), 0);
+	CU_ASSERT_EQUAL(edge_count(&out, 0x1005, 0, 0x2000), UINT64_MAX);
+	CU_ASSERT_EQUAL(edge_count(&out, 0x105, 1, 0x3000), 4);
+	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[0], UINT64_MAX);
+	raw_profile_free(&out);
+	free(img);
+	raw_profile_free(&a);
+}
+
+/* merge(a, merge(b, c)) == merge(merge(a, b), c) == merge(c, b, a). */
+VP_TEST(raw_merge, associative_commutative)
+{
+	static const uint64_t arcs1[3] = {1, 2, 3}, arcs2[3] = {4, 5, 6}, arcs3[3] = {7, 8, 9};
+	struct raw_profile a, b, c, ab, bc;
+	unsigned char *i1, *i2, *i3, *iab, *ibc;
+	size_t s1, s2, s3, sab, sbc;
+
+	make_raw(&a, 0x555500000000, 0x7f0000000000, 5, 7, arcs1, 9, exe_bid, 10);
+	make_raw(&b, 0x555600000000, 0x7f1000000000, 1, 0, arcs2, 9, exe_bid, 20);
+	make_raw(&c, 0x400000 - 0x400000, 0x7f3000000000, 2, 3, arcs3, 9, exe_bid, 30);
+	{
+		struct raw_profile *v[2] = {&a, &b};
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &iab, &sab), 0);
+		CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(iab, sab, "ab", &ab), 0);
+	}
+	{
+		struct raw_profile *v[2] = {&b, &c};
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &ibc, &sbc), 0);
+		CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(ibc, sbc, "bc", &bc), 0);
+	}
+	{
+		struct raw_profile *v[2] = {&a, &bc};
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &i1, &s1), 0);
+	}
+	{
+		struct raw_profile *v[2] = {&ab, &c};
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &i2, &s2), 0);
+	}
+	{
+		struct raw_profile *v[3] = {&c, &b, &a};
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 3, &i3, &s3), 0);
+	}
+	/* The test passes 1 run per input, merged or not: compare everything
+	 * but the header's run count. */
+	((struct vpr_file_header *)i1)->merged_runs = 0;
+	((struct vpr_file_header *)i2)->merged_runs = 0;
+	((struct vpr_file_header *)i3)->merged_runs = 0;
+	CU_ASSERT_EQUAL_FATAL(s1, s2);
+	CU_ASSERT_EQUAL_FATAL(s1, s3);
+	CU_ASSERT_EQUAL(memcmp(i1, i2, s1), 0);
+	CU_ASSERT_EQUAL(memcmp(i1, i3, s1), 0);
+	free(i1);
+	free(i2);
+	free(i3);
+	free(iab);
+	free(ibc);
+	raw_profile_free(&ab);
+	raw_profile_free(&bc);
+	raw_profile_free(&a);
+	raw_profile_free(&b);
+	raw_profile_free(&c);
+}
+
+VP_TEST(raw_merge, refuses_other_builds)
+{
+	static const uint64_t arcs[3] = {1, 2, 3};
+	static const uint8_t other[4] = {1, 2, 3, 4};
+	struct raw_profile a, b, c;
+	struct raw_merge *m = raw_merge_new();
+
+	tool_error_mute(1);
+	make_raw(&a, 0x10000, 0x20000, 1, 1, arcs, 5, exe_bid, 1);
+	make_raw(&b, 0x10000, 0x20000, 1, 1, arcs, 5, other, 1);
+	make_raw(&c, 0x10000, 0x20000, 1, 1, arcs, 6, exe_bid, 1);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), 0);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "another program"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "deadbeef"));
+	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "/o/x.gcda"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "stamp"));
+	tool_error_mute(0);
+	raw_merge_free(m);
+	raw_profile_free(&a);
+	raw_profile_free(&b);
+	raw_profile_free(&c);
+}
+
+/* The runtime's sample files (two shards, time mode with TSC ticks, in
+ * place and copy gcov) survive a merge with themselves: doubled. */
+VP_TEST(raw_merge, sample_time_mode_doubles)
+{
+	struct rawgen g;
+	struct raw_profile a, out;
+	struct raw_profile *v[2] = {&a, &a};
+	unsigned char *img;
+	size_t size, i;
+	uint64_t in_total = 0, out_total = 0, in_ns = 0, out_ns = 0;
+
+	memset(&g, 0, sizeof g);
+	rg_sample(&g, VPR_MODE_TIME);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t", &a), 0);
+	CU_ASSERT_TRUE_FATAL(a.time_available);
+	CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &img, &size), 0);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(img, size, "merged", &out), 0);
+	CU_ASSERT_EQUAL(out.mode, VPR_MODE_TIME);
+	CU_ASSERT_TRUE(out.time_available);
+	for (i = 0; i < a.n_edges; i++) {
+		in_total += a.edges[i].count;
+		in_ns += raw_ticks_to_ns(&a, a.edges[i].total_ticks);
+	}
+	for (i = 0; i < out.n_edges; i++) {
+		out_total += out.edges[i].count;
+		out_ns += raw_ticks_to_ns(&out, out.edges[i].total_ticks);
+	}
+	CU_ASSERT_EQUAL(out_total, 2 * in_total);
+	CU_ASSERT_EQUAL(out_ns, 2 * in_ns);
+	CU_ASSERT_EQUAL(out.n_edges, 3);   /* two shards' (0x11005, 0x12000) summed */
+	CU_ASSERT_EQUAL(out.n_functions, 1);
+	raw_profile_free(&out);
+	free(img);
+	raw_profile_free(&a);
+	rg_free(&g);
+}
+
+/* ---- .vitprof documents ------------------------------------------------------ */
+
+/* A small document: f called cf times from main, g cg times; a line, a
+ * branch line, a loop. */
+static char *make_doc(const char *bid, unsigned cf, unsigned cg, unsigned pid)
+{
+	char *s;
+
+	if (asprintf(&s,
+	    "{\"format\": \"vitprof\", \"version\": 2, \"producer\": \"test\",\n"
+	    "\"program\": {\"path\": \"/p/prog\", \"pid\": %u, \"ppid\": 1, \"host\": \"h\","
+	    " \"mode\": \"count\", \"state\": \"exited\", \"fork_child\": false, \"threads\": 1,"
+	    " \"start_time_ns\": %u, \"end_time_ns\": null, \"lost_calls\": 0, \"lost_frames\": 0,"
+	    " \"lost_sections\": 0, \"time_unit\": \"ns\", \"time_available\": false},\n"
+	    "\"modules\": [{\"id\": 0, \"path\": \"/p/prog\", \"build_id\": \"%s\", \"load_bias\": %u,"
+	    " \"same_as\": null}],\n"
+	    "\"functions\": [\n"
+	    "{\"id\": 0, \"name\": \"main\", \"linkage_name\": \"main\", \"file\": \"/p/a.c\", \"line\": 1,"
+	    " \"module\": 0, \"address\": 16, \"instrumented\": true, \"calls\": 1},\n"
+	    "{\"id\": 1, \"name\": \"f\", \"linkage_name\": \"f\", \"file\": \"/p/a.c\", \"line\": 5,"
+	    " \"module\": 0, \"address\": 32, \"instrumented\": true, \"calls\": %u, \"entry_count\": %u},\n"
+	    "{\"id\": 2, \"name\": \"g\", \"linkage_name\": \"g\", \"file\": null, \"line\": 0,"
+	    " \"module\": 0, \"address\": 48, \"instrumented\": true, \"calls\": %u}],\n"
+	    "\"edges\": [\n"
+	    "{\"caller\": 0, \"callee\": 1, \"caller_name\": \"main\", \"callee_name\": \"f\","
+	    " \"file\": \"/p/a.c\", \"line\": 2, \"site\": 20, \"count\": %u},\n"
+	    "{\"caller\": 0, \"callee\": 2, \"caller_name\": \"main\", \"callee_name\": \"g\","
+	    " \"file\": \"/p/a.c\", \"line\": 3, \"site\": 24, \"count\": %u,"
+	    " \"inline_frames\": [{\"function\": \"h\", \"file\": null, \"line\": 0}]}],\n"
+	    "\"hot_spots\": [1, 2],\n"
+	    "\"gcov_objects\": [{\"gcda\": \"/p/a.gcda\", \"gcno\": \"/p/a.gcno\", \"mode\": \"in-place\","
+	    " \"stamp\": 7, \"functions\": 2, \"counted\": true}],\n"
+	    "\"gcov_functions\": [{\"name\": \"f\", \"file\": \"/p/a.c\", \"line\": 5, \"end_line\": 9,"
+	    " \"entry_count\": %u, \"returns\": %u, \"blocks\": 4, \"blocks_executed\": 3, \"function\": 1}],\n"
+	    "\"lines\": [{\"file\": \"/p/a.c\", \"line\": 6, \"count\": %u}],\n"
+	    "\"branches\": [{\"file\": \"/p/a.c\", \"line\": 6, \"outcomes\": [{\"count\": %u,"
+	    " \"fallthrough\": true, \"branch\": 0}, {\"count\": %u, \"fallthrough\": false, \"branch\": 0,"
+	    " \"throw\": true}]}],\n"
+	    "\"loops\": [{\"function\": \"f\", \"file\": \"/p/a.c\", \"line\": 7, \"depth\": 1,"
+	    " \"entries\": %u, \"iterations\": %u}]}\n",
+	    pid, pid, bid, pid * 4096, cf, cf, cg, cf, cg, cf, cf, cf, cf, cg, cf, 10 * cf) < 0)
+		abort();
+	return s;
+}
+
+static char *merged_text(const char *const *docs, const uint64_t *w, size_t n)
+{
+	struct doc_merge *m = doc_merge_new();
+	char *buf = NULL;
+	size_t size = 0, i;
+	FILE *f = open_memstream(&buf, &size);
+
+	for (i = 0; i < n; i++) {
+		struct vpdoc d;
+		CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(docs[i], strlen(docs[i]), "doc", &d), 0);
+		CU_ASSERT_EQUAL(doc_merge_add(m, &d, w ? w[i] : 1), 0);
+		vpdoc_free(&d);
+	}
+	CU_ASSERT_EQUAL(doc_merge_write(m, f), 0);
+	fclose(f);
+	doc_merge_free(m);
+	return buf;
+}
+
+VP_TEST(vpdoc, reads_document)
+{
+	char *s = make_doc("abcd", 3, 4, 99);
+	struct vpdoc d;
+
+	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(s, strlen(s), "doc", &d), 0);
+	CU_ASSERT_EQUAL(d.n_functions, 3);
+	CU_ASSERT_EQUAL(d.functions[1].calls, 3);
+	CU_ASSERT_TRUE(d.functions[1].has_entry_count);
+	CU_ASSERT_PTR_NULL(d.functions[2].file);
+	CU_ASSERT_EQUAL(d.edges[1].n_frames, 1);
+	CU_ASSERT_EQUAL(d.branches[0].n_outcomes, 2);
+	CU_ASSERT_TRUE(d.branches[0].outcomes[1].is_throw);
+	CU_ASSERT_EQUAL(d.loops[0].iterations, 30);
+	CU_ASSERT_EQUAL(d.program.pid, 99);
+	vpdoc_free(&d);
+	free(s);
+}
+
+/* Every prefix of a document is refused with one line, never a crash. */
+VP_TEST(vpdoc, truncated_at_every_byte)
+{
+	char *s = make_doc("abcd", 3, 4, 99);
+	size_t n = strlen(s), i;
+	struct vpdoc d;
+
+	tool_error_mute(1);
+	for (i = 0; i < n - 1; i++) {      /* the last byte is a newline */
+		char *p = malloc(i + 1);
+		memcpy(p, s, i);
+		CU_ASSERT_EQUAL(vpdoc_read_mem(p, i, "doc", &d), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "doc: "));
+		CU_ASSERT_PTR_NULL(strchr(tool_last_error(), '\n'));
+		vpdoc_free(&d);
+		free(p);
+	}
+	tool_error_mute(0);
+	free(s);
+}
+
+/* Every byte replaced by a few others: read or refused, never a crash
+ * (ASan checks the rest), and what is read has valid references. */
+VP_TEST(vpdoc, bytes_flipped)
+{
+	static const unsigned char subst[] = {0x00, '"', '}', ']', '9', '-', 0xff, ',', 'x'};
+	char *s = make_doc("abcd", 3, 4, 99);
+	size_t n = strlen(s), i, k, j;
+	struct vpdoc d;
+
+	tool_error_mute(1);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < sizeof subst; k++) {
+			char *p = malloc(n);
+			memcpy(p, s, n);
+			p[i] = (char)subst[k];
+			if (vpdoc_read_mem(p, n, "doc", &d) == 0) {
+				for (j = 0; j < d.n_edges; j++) {
+					CU_ASSERT(d.edges[j].caller < d.n_functions);
+					CU_ASSERT(d.edges[j].callee < d.n_functions);
+				}
+				for (j = 0; j < d.n_functions; j++)
+					CU_ASSERT(d.functions[j].module == VPDOC_NONE ||
+					          d.functions[j].module < d.n_modules);
+			} else {
+				CU_ASSERT_NOT_EQUAL(tool_last_error()[0], '\0');
+			}
+			vpdoc_free(&d);
+			free(p);
+		}
+	tool_error_mute(0);
+	free(s);
+}
+
+VP_TEST(vpdoc, refuses_wrong_documents)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{"{\"format\": \"vitprof\", \"version\": 3}", "version 3, this vitprof reads version 2"},
+		{"{\"format\": \"other\", \"version\": 2}", "not a vitprof profile"},
+		{"[1, 2]", "not a vitprof profile"},
+		{"{\"format\": \"vitprof\", \"version\": 2}", "missing member 'program'"},
+		{"{\"format\": \"vitprof\", \"format\": \"vitprof\"}", "invalid JSON"},
+		{"{\"a\": 99999999999999999999}", "integer out of range"},
+		{"\x89PNG", "invalid JSON"},
+	};
+	struct vpdoc d;
+	size_t i;
+
+	tool_error_mute(1);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CU_ASSERT_EQUAL(vpdoc_read_mem(cases[i].text, strlen(cases[i].text), "x.vitprof",
+		                               &d), -1);
+		if (!strstr(tool_last_error(), cases[i].msg))
+			fprintf(stderr, "case %zu: got '%s'\n", i, tool_last_error());
+		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), cases[i].msg));
+		vpdoc_free(&d);
+	}
+	tool_error_mute(0);
+}
+
+VP_TEST(doc_merge, sums_by_identity_with_weights)
+{
+	char *a = make_doc("abcd", 3, 4, 10), *b = make_doc("abcd", 5, 0, 20);
+	const char *docs[2] = {a, b};
+	static const uint64_t w[2] = {2, 1};
+	char *out = merged_text(docs, w, 2);
+	struct vpdoc d;
+
+	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(out, strlen(out), "out", &d), 0);
+	CU_ASSERT_EQUAL(d.n_functions, 3);
+	CU_ASSERT_EQUAL(d.functions[1].calls, 2 * 3 + 5);
+	CU_ASSERT_EQUAL(d.functions[1].entry_count, 2 * 3 + 5);
+	CU_ASSERT_EQUAL(d.functions[2].calls, 2 * 4);
+	CU_ASSERT_EQUAL(d.edges[0].count, 11);
+	CU_ASSERT_EQUAL(d.edges[1].count, 8);
+	CU_ASSERT_EQUAL(d.lines[0].count, 11);
+	CU_ASSERT_EQUAL(d.branches[0].outcomes[0].count, 11);
+	CU_ASSERT_EQUAL(d.branches[0].outcomes[1].count, 8);
+	CU_ASSERT_EQUAL(d.loops[0].iterations, 110);
+	CU_ASSERT_EQUAL(d.gcov_functions[0].returns, 11);
+	CU_ASSERT_EQUAL(d.program.pid, 10);
+	CU_ASSERT_EQUAL(d.n_hot, 3);      /* f 11, g 8, main 3 */
+	CU_ASSERT_EQUAL(d.hot[0], 1);
+	vpdoc_free(&d);
+	free(out);
+	free(a);
+	free(b);
+}
+
+VP_TEST(doc_merge, associative_commutative)
+{
+	char *a = make_doc("abcd", 3, 4, 10), *b = make_doc("abcd", 5, 0, 20);
+	char *c = make_doc("abcd", 0, 9, 30);
+	const char *ab[2] = {a, b}, *bc[2] = {b, c}, *cba[3] = {c, b, a};
+	char *mab = merged_text(ab, NULL, 2), *mbc = merged_text(bc, NULL, 2);
+	const char *l[2] = {mab, c}, *r[2] = {a, mbc};
+	char *left = merged_text(l, NULL, 2), *right = merged_text(r, NULL, 2);
+	char *flat = merged_text(cba, NULL, 3);
+
+	CU_ASSERT_STRING_EQUAL(left, right);
+	CU_ASSERT_STRING_EQUAL(left, flat);
+	free(left);
+	free(right);
+	free(flat);
+	free(mab);
+	free(mbc);
+	free(a);
+	free(b);
+	free(c);
+}
+
+VP_TEST(doc_merge, refuses_other_builds)
+{
+	char *a = make_doc("abcd", 3, 4, 10), *b = make_doc("abce", 3, 4, 10);
+	char *c = make_doc("abcd", 3, 4, 10), *p;
+	struct doc_merge *m = doc_merge_new();
+	struct vpdoc d;
+
+	/* c: the branch line gets a third outcome. */
+	p = strstr(c, "\"throw\": true}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	{
+		char *c2;
+		CU_ASSERT_FATAL(asprintf(&c2, "%.*s\"throw\": true}, {\"count\": 1, \"fallthrough\": "
+		                         "false, \"branch\": 1}%s", (int)(p - c), c,
+		                         p + strlen("\"throw\": true}")) > 0);
+		free(c);
+		c = c2;
+	}
+	tool_error_mute(1);
+	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(a, strlen(a), "a.vitprof", &d), 0);
+	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), 0);
+	vpdoc_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(b, strlen(b), "b.vitprof", &d), 0);
+	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "b.vitprof: another program"));
+	vpdoc_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(c, strlen(c), "c.vitprof", &d), 0);
+	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "branches of /p/a.c:6 differ"));
+	vpdoc_free(&d);
+	tool_error_mute(0);
+	doc_merge_free(m);
+	free(a);
+	free(b);
+	free(c);
+}

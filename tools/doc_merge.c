@@ -1,0 +1,904 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * doc_merge.c - sums .vitprof documents of one program (`vitprof merge`
+ * with a .vitprof input) into one document, written in canonical order.
+ *
+ * Everything is matched by identity, never by id or position:
+ *   module          path and build-id (records of one object merge)
+ *   function        module (build-id, else path), name, file, line
+ *   edge            caller, callee, file, line, site
+ *   gcov object     .gcda path (stamp and function count must agree)
+ *   gcov function   name, file, line
+ *   line            file, line
+ *   branch line     file, line (the outcome lists must have one layout)
+ *   loop            function, file, line, depth
+ * Counts and times are multiplied by the input's weight and summed,
+ * saturating at INT64_MAX (the largest integer a jansson reader, hence a
+ * later merge, accepts). Other members get a value that does not depend on
+ * the order of the inputs (minimum, maximum, or, and), so merging is
+ * associative and commutative: see docs/merge.md for each member.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "tool_internal.h"
+
+#undef uthash_fatal
+#define uthash_fatal(msg) tool_oom()
+
+#define DOC_MAX ((uint64_t)INT64_MAX)
+#define NUL_MARK "\x1e"         /* a null string inside a key */
+#define SEP "\x1f"
+
+struct dm_module {
+	char *key, *path, *build_id;
+	int is_exe;
+	uint64_t load_bias;         /* smallest seen */
+	uint32_t out_id;
+	UT_hash_handle hh;
+};
+
+struct dm_function {
+	char *key, *name, *linkage_name, *file;
+	uint64_t line, address;
+	struct dm_module *module;   /* NULL: outside every module */
+	int instrumented, has_entry;
+	uint64_t calls, self_ns, total_ns, entry_count;
+	uint32_t out_id;
+	UT_hash_handle hh;
+};
+
+struct dm_edge {
+	char *key, *file;
+	struct dm_function *caller, *callee;
+	uint64_t line, site, count, self_ns, total_ns;
+	struct vpdoc_frame *frames;
+	size_t n_frames;
+	UT_hash_handle hh;
+};
+
+struct dm_gobj {
+	char *key, *gcno, *first;   /* key: the .gcda; first: file it came from */
+	int in_place, counted;
+	uint64_t stamp, functions;
+	UT_hash_handle hh;
+};
+
+struct dm_gfunc {
+	char *key, *name, *file;
+	uint64_t line, end_line, entry_count, returns, blocks, blocks_executed;
+	struct dm_function *function;
+	UT_hash_handle hh;
+};
+
+struct dm_line {
+	char *key, *file;
+	uint64_t line, count;
+	UT_hash_handle hh;
+};
+
+struct dm_branch {
+	char *key, *file, *first;
+	uint64_t line;
+	struct vpdoc_outcome *outcomes;
+	size_t n_outcomes;
+	UT_hash_handle hh;
+};
+
+struct dm_loop {
+	char *key, *function, *file;
+	uint64_t line, depth, entries, iterations;
+	UT_hash_handle hh;
+};
+
+struct doc_merge {
+	size_t n_inputs;
+	char *first;                /* first input's name */
+	struct vpdoc_program prog;
+	int has_gcov;
+	struct dm_module *modules;
+	struct dm_function *functions;
+	struct dm_edge *edges;
+	struct dm_gobj *gobjs;
+	struct dm_gfunc *gfuncs;
+	struct dm_line *lines;
+	struct dm_branch *branches;
+	struct dm_loop *loops;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		tool_oom();
+	return d;
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+
+	if (!p)
+		tool_oom();
+	return p;
+}
+
+static char *keyf(const char *fmt, ...) TOOL_PRINTF(1, 2);
+
+static char *keyf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		tool_oom();
+	va_end(ap);
+	return s;
+}
+
+static const char *ns(const char *s)
+{
+	return s ? s : NUL_MARK;
+}
+
+/* a + b * w, saturating at DOC_MAX. */
+static uint64_t wadd(uint64_t a, uint64_t b, uint64_t w)
+{
+	uint64_t s = sat_add_u64(a, sat_mul_u64(b, w));
+
+	return s > DOC_MAX ? DOC_MAX : s;
+}
+
+/* NULL first, then strcmp. */
+static int strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a && !b ? 0 : !a ? -1 : 1;
+	return strcmp(a, b);
+}
+
+/* Keeps the smaller of *dst and s (a copy). */
+static void keep_min_str(char **dst, const char *s)
+{
+	if (strcmp_null(s, *dst) < 0) {
+		free(*dst);
+		*dst = xstrdup(s);
+	}
+}
+
+struct doc_merge *doc_merge_new(void)
+{
+	return xcalloc(1, sizeof(struct doc_merge));
+}
+
+static char *module_key(const struct vpdoc_module *m)
+{
+	return keyf("%s" SEP "%s", m->path, ns(m->build_id));
+}
+
+static struct dm_module *find_module(struct doc_merge *m, const struct vpdoc_module *x)
+{
+	char *k = module_key(x);
+	struct dm_module *dm;
+
+	HASH_FIND_STR(m->modules, k, dm);
+	free(k);
+	return dm;
+}
+
+/* Every check, before anything is added: the merge stays unchanged. */
+static int check_doc(struct doc_merge *m, const struct vpdoc *d)
+{
+	struct dm_module *dm, *tmp;
+	size_t i, k;
+
+	if (!d->n_modules) {
+		tool_error(d->name, "no modules: no executable to merge it by");
+		return -1;
+	}
+	if (!m->n_inputs)
+		return 0;
+	HASH_ITER(hh, m->modules, dm, tmp) {
+		if (dm->is_exe && !find_module(m, &d->modules[0])) {
+			tool_error(d->name, "another program: executable %s (build-id %s), not %s "
+			           "(build-id %s) as in %s", d->modules[0].path,
+			           d->modules[0].build_id ? d->modules[0].build_id : "none",
+			           dm->path, dm->build_id ? dm->build_id : "none", m->first);
+			return -1;
+		}
+	}
+	for (i = 0; i < d->n_modules; i++) {
+		const struct vpdoc_module *x = &d->modules[i];
+		if (find_module(m, x))
+			continue;
+		HASH_ITER(hh, m->modules, dm, tmp) {
+			if (strcmp(dm->path, x->path) == 0) {
+				tool_error(d->name, "module %s has build-id %s, not %s as in %s", x->path,
+				           x->build_id ? x->build_id : "none",
+				           dm->build_id ? dm->build_id : "none", m->first);
+				return -1;
+			}
+		}
+	}
+	for (i = 0; i < d->n_gcov_objects; i++) {
+		const struct vpdoc_gcov_object *o = &d->gcov_objects[i];
+		struct dm_gobj *g;
+		HASH_FIND_STR(m->gobjs, o->gcda, g);
+		if (g && (g->stamp != o->stamp || g->functions != o->functions)) {
+			tool_error(d->name, "gcov object %s: stamp %" PRIu64 ", %" PRIu64 " functions; "
+			           "%s has stamp %" PRIu64 ", %" PRIu64 " functions (rebuilt)", o->gcda,
+			           o->stamp, o->functions, g->first, g->stamp, g->functions);
+			return -1;
+		}
+	}
+	for (i = 0; i < d->n_branches; i++) {
+		const struct vpdoc_branch *b = &d->branches[i];
+		struct dm_branch *x;
+		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		HASH_FIND_STR(m->branches, key, x);
+		free(key);
+		if (!x)
+			continue;
+		for (k = 0; k < b->n_outcomes && b->n_outcomes == x->n_outcomes; k++)
+			if (b->outcomes[k].branch != x->outcomes[k].branch ||
+			    b->outcomes[k].fallthrough != x->outcomes[k].fallthrough ||
+			    b->outcomes[k].is_throw != x->outcomes[k].is_throw)
+				break;
+		if (k != b->n_outcomes || b->n_outcomes != x->n_outcomes) {
+			tool_error(d->name, "the branches of %s:%" PRIu64 " differ from those in %s "
+			           "(rebuilt?)", b->file, b->line, x->first);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void add_program(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
+{
+	struct vpdoc_program *p = &m->prog;
+	const struct vpdoc_program *q = &d->program;
+
+	if (!m->n_inputs) {
+		*p = *q;
+		p->path = xstrdup(q->path);
+		p->host = xstrdup(q->host);
+		p->lost_calls = wadd(0, q->lost_calls, w);
+		p->lost_frames = wadd(0, q->lost_frames, w);
+		p->time_available = q->time_mode && q->time_available;
+		p->time_mode = p->time_available;
+		return;
+	}
+	keep_min_str(&p->path, q->path);
+	keep_min_str(&p->host, q->host);
+	if (q->pid < p->pid)
+		p->pid = q->pid;
+	if (q->ppid < p->ppid)
+		p->ppid = q->ppid;
+	p->time_available &= q->time_mode && q->time_available;
+	p->time_mode = p->time_available;
+	p->running |= q->running;
+	p->fork_child |= q->fork_child;
+	p->threads = wadd(p->threads, q->threads, 1);
+	if (q->start_time_ns < p->start_time_ns)
+		p->start_time_ns = q->start_time_ns;
+	if (q->has_end_time && (!p->has_end_time || q->end_time_ns > p->end_time_ns))
+		p->end_time_ns = q->end_time_ns;
+	p->has_end_time |= q->has_end_time;
+	p->lost_calls = wadd(p->lost_calls, q->lost_calls, w);
+	p->lost_frames = wadd(p->lost_frames, q->lost_frames, w);
+	p->lost_sections = wadd(p->lost_sections, q->lost_sections, 1);
+}
+
+int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
+{
+	struct dm_module **mods;
+	struct dm_function **fns;
+	size_t i, k;
+
+	if (check_doc(m, d) != 0)
+		return -1;
+	add_program(m, d, w);
+	if (!m->first)
+		m->first = xstrdup(d->name);
+
+	mods = xcalloc(d->n_modules, sizeof *mods);
+	for (i = 0; i < d->n_modules; i++) {
+		const struct vpdoc_module *x = &d->modules[i];
+		struct dm_module *dm = find_module(m, x);
+		if (!dm) {
+			dm = xcalloc(1, sizeof *dm);
+			dm->key = module_key(x);
+			dm->path = xstrdup(x->path);
+			dm->build_id = xstrdup(x->build_id);
+			dm->load_bias = x->load_bias;
+			dm->is_exe = i == 0;
+			HASH_ADD_KEYPTR(hh, m->modules, dm->key, strlen(dm->key), dm);
+		}
+		if (x->load_bias < dm->load_bias)
+			dm->load_bias = x->load_bias;
+		mods[i] = dm;
+	}
+
+	fns = xcalloc(d->n_functions, sizeof *fns);
+	for (i = 0; i < d->n_functions; i++) {
+		const struct vpdoc_function *f = &d->functions[i];
+		struct dm_module *dm = f->module == VPDOC_NONE ? NULL : mods[f->module];
+		char *key = keyf("%s" SEP "%s" SEP "%s" SEP "%" PRIu64,
+		                 dm ? (dm->build_id ? dm->build_id : dm->path) : NUL_MARK,
+		                 f->name, ns(f->file), f->line);
+		struct dm_function *x;
+		HASH_FIND_STR(m->functions, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->name = xstrdup(f->name);
+			x->linkage_name = xstrdup(f->linkage_name);
+			x->file = xstrdup(f->file);
+			x->line = f->line;
+			x->address = f->address;
+			x->module = dm;
+			HASH_ADD_KEYPTR(hh, m->functions, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+			keep_min_str(&x->linkage_name, f->linkage_name);
+			if (f->address < x->address)
+				x->address = f->address;
+		}
+		x->instrumented |= f->instrumented;
+		x->calls = wadd(x->calls, f->calls, w);
+		x->self_ns = wadd(x->self_ns, f->self_ns, w);
+		x->total_ns = wadd(x->total_ns, f->total_ns, w);
+		if (f->has_entry_count) {
+			x->has_entry = 1;
+			x->entry_count = wadd(x->entry_count, f->entry_count, w);
+		}
+		fns[i] = x;
+	}
+
+	for (i = 0; i < d->n_edges; i++) {
+		const struct vpdoc_edge *e = &d->edges[i];
+		char *key = keyf("%p" SEP "%p" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64,
+		                 (void *)fns[e->caller], (void *)fns[e->callee], ns(e->file),
+		                 e->line, e->site);
+		struct dm_edge *x;
+		HASH_FIND_STR(m->edges, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->caller = fns[e->caller];
+			x->callee = fns[e->callee];
+			x->file = xstrdup(e->file);
+			x->line = e->line;
+			x->site = e->site;
+			HASH_ADD_KEYPTR(hh, m->edges, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		if (e->n_frames > x->n_frames) {
+			for (k = 0; k < x->n_frames; k++) {
+				free(x->frames[k].function);
+				free(x->frames[k].file);
+			}
+			free(x->frames);
+			x->frames = xcalloc(e->n_frames, sizeof *x->frames);
+			for (k = 0; k < e->n_frames; k++) {
+				x->frames[k].function = xstrdup(e->frames[k].function);
+				x->frames[k].file = xstrdup(e->frames[k].file);
+				x->frames[k].line = e->frames[k].line;
+			}
+			x->n_frames = e->n_frames;
+		}
+		x->count = wadd(x->count, e->count, w);
+		x->self_ns = wadd(x->self_ns, e->self_ns, w);
+		x->total_ns = wadd(x->total_ns, e->total_ns, w);
+	}
+
+	m->has_gcov |= d->has_gcov;
+	for (i = 0; i < d->n_gcov_objects; i++) {
+		const struct vpdoc_gcov_object *o = &d->gcov_objects[i];
+		struct dm_gobj *x;
+		HASH_FIND_STR(m->gobjs, o->gcda, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = xstrdup(o->gcda);
+			x->gcno = xstrdup(o->gcno);
+			x->first = xstrdup(d->name);
+			x->in_place = 1;
+			x->stamp = o->stamp;
+			x->functions = o->functions;
+			HASH_ADD_KEYPTR(hh, m->gobjs, x->key, strlen(x->key), x);
+		}
+		keep_min_str(&x->gcno, o->gcno);
+		x->in_place &= o->in_place;
+		x->counted |= o->counted;
+	}
+	for (i = 0; i < d->n_gcov_functions; i++) {
+		const struct vpdoc_gcov_function *f = &d->gcov_functions[i];
+		char *key = keyf("%s" SEP "%s" SEP "%" PRIu64, f->name, ns(f->file), f->line);
+		struct dm_gfunc *x;
+		HASH_FIND_STR(m->gfuncs, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->name = xstrdup(f->name);
+			x->file = xstrdup(f->file);
+			x->line = f->line;
+			HASH_ADD_KEYPTR(hh, m->gfuncs, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		if (f->end_line > x->end_line)
+			x->end_line = f->end_line;
+		if (f->blocks > x->blocks)
+			x->blocks = f->blocks;
+		if (f->blocks_executed > x->blocks_executed)
+			x->blocks_executed = f->blocks_executed;
+		x->entry_count = wadd(x->entry_count, f->entry_count, w);
+		x->returns = wadd(x->returns, f->returns, w);
+		if (!x->function && f->function != VPDOC_NONE)
+			x->function = fns[f->function];
+	}
+	for (i = 0; i < d->n_lines; i++) {
+		const struct vpdoc_line *l = &d->lines[i];
+		char *key = keyf("%s" SEP "%" PRIu64, l->file, l->line);
+		struct dm_line *x;
+		HASH_FIND_STR(m->lines, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->file = xstrdup(l->file);
+			x->line = l->line;
+			HASH_ADD_KEYPTR(hh, m->lines, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		x->count = wadd(x->count, l->count, w);
+	}
+	for (i = 0; i < d->n_branches; i++) {
+		const struct vpdoc_branch *b = &d->branches[i];
+		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		struct dm_branch *x;
+		HASH_FIND_STR(m->branches, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->file = xstrdup(b->file);
+			x->first = xstrdup(d->name);
+			x->line = b->line;
+			x->n_outcomes = b->n_outcomes;
+			x->outcomes = xcalloc(b->n_outcomes, sizeof *x->outcomes);
+			for (k = 0; k < b->n_outcomes; k++) {
+				x->outcomes[k] = b->outcomes[k];
+				x->outcomes[k].count = 0;
+			}
+			HASH_ADD_KEYPTR(hh, m->branches, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		for (k = 0; k < b->n_outcomes; k++)
+			x->outcomes[k].count = wadd(x->outcomes[k].count, b->outcomes[k].count, w);
+	}
+	for (i = 0; i < d->n_loops; i++) {
+		const struct vpdoc_loop *l = &d->loops[i];
+		char *key = keyf("%s" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64, l->function,
+		                 ns(l->file), l->line, l->depth);
+		struct dm_loop *x;
+		HASH_FIND_STR(m->loops, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->function = xstrdup(l->function);
+			x->file = xstrdup(l->file);
+			x->line = l->line;
+			x->depth = l->depth;
+			HASH_ADD_KEYPTR(hh, m->loops, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		x->entries = wadd(x->entries, l->entries, w);
+		x->iterations = wadd(x->iterations, l->iterations, w);
+	}
+	free(mods);
+	free(fns);
+	m->n_inputs++;
+	return 0;
+}
+
+/* ---- canonical order ---------------------------------------------------- */
+
+static int module_order(const void *a, const void *b)
+{
+	const struct dm_module *x = *(struct dm_module *const *)a;
+	const struct dm_module *y = *(struct dm_module *const *)b;
+	int c;
+
+	if (x->is_exe != y->is_exe)
+		return x->is_exe ? -1 : 1;
+	c = strcmp(x->path, y->path);
+	return c ? c : strcmp_null(x->build_id, y->build_id);
+}
+
+static int function_order(const void *a, const void *b)
+{
+	const struct dm_function *x = *(struct dm_function *const *)a;
+	const struct dm_function *y = *(struct dm_function *const *)b;
+	uint64_t mx = x->module ? x->module->out_id : UINT64_MAX;
+	uint64_t my = y->module ? y->module->out_id : UINT64_MAX;
+	int c;
+
+	if (mx != my)
+		return mx < my ? -1 : 1;
+	if (x->address != y->address)
+		return x->address < y->address ? -1 : 1;
+	if ((c = strcmp(x->name, y->name)) || (c = strcmp_null(x->file, y->file)))
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int edge_order(const void *a, const void *b)
+{
+	const struct dm_edge *x = *(struct dm_edge *const *)a;
+	const struct dm_edge *y = *(struct dm_edge *const *)b;
+
+	if (x->caller->out_id != y->caller->out_id)
+		return x->caller->out_id < y->caller->out_id ? -1 : 1;
+	if (x->callee->out_id != y->callee->out_id)
+		return x->callee->out_id < y->callee->out_id ? -1 : 1;
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp_null(x->file, y->file);
+}
+
+/* (file, line, extra key) for lines, branches, loops, gcov functions. */
+struct pos {
+	const char *file;
+	uint64_t line;
+	const char *key;
+};
+
+static int pos_cmp(const struct pos *x, const struct pos *y)
+{
+	int c = strcmp_null(x->file, y->file);
+
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+#define POS_ORDER(name, type)                                                   \
+	static int name(const void *a, const void *b)                               \
+	{                                                                           \
+		const type *x = *(type *const *)a, *y = *(type *const *)b;              \
+		struct pos px = {x->file, x->line, x->key}, py = {y->file, y->line, y->key}; \
+		return pos_cmp(&px, &py);                                               \
+	}
+POS_ORDER(gfunc_order, struct dm_gfunc)
+POS_ORDER(line_order, struct dm_line)
+POS_ORDER(branch_order, struct dm_branch)
+POS_ORDER(loop_order, struct dm_loop)
+
+static int gobj_order(const void *a, const void *b)
+{
+	return strcmp((*(struct dm_gobj *const *)a)->key, (*(struct dm_gobj *const *)b)->key);
+}
+
+/* The hash's items as a sorted array (*n of them; freed by the caller). */
+#define SORTED(head, type, order, n)                                            \
+	__extension__({                                                             \
+		type **v_ = xcalloc(HASH_COUNT(head), sizeof *v_), *x_, *t_;            \
+		size_t i_ = 0;                                                          \
+		HASH_ITER(hh, head, x_, t_)                                             \
+			v_[i_++] = x_;                                                      \
+		qsort(v_, i_, sizeof *v_, order);                                       \
+		*(n) = i_;                                                              \
+		v_;                                                                     \
+	})
+
+/* Hottest first: by self time when timed (*arg), else by calls; ties by id. */
+static int hot_order(const void *a, const void *b, void *arg)
+{
+	const struct dm_function *x = *(struct dm_function *const *)a;
+	const struct dm_function *y = *(struct dm_function *const *)b;
+	int timed = *(const int *)arg;
+	uint64_t vx = timed ? x->self_ns : x->calls, vy = timed ? y->self_ns : y->calls;
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x->out_id < y->out_id ? -1 : x->out_id > y->out_id;
+}
+
+int doc_merge_write(struct doc_merge *m, FILE *out)
+{
+	const struct vpdoc_program *p = &m->prog;
+	struct dm_module **mods;
+	struct dm_function **fns, **hot;
+	struct dm_edge **edges;
+	size_t nm, nf, ne, i, k, nh;
+	int timed = p->time_available;
+	struct json_writer w;
+
+	mods = SORTED(m->modules, struct dm_module, module_order, &nm);
+	for (i = 0; i < nm; i++)
+		mods[i]->out_id = (uint32_t)i;
+	fns = SORTED(m->functions, struct dm_function, function_order, &nf);
+	for (i = 0; i < nf; i++)
+		fns[i]->out_id = (uint32_t)i;
+	edges = SORTED(m->edges, struct dm_edge, edge_order, &ne);
+
+	json_init(&w, out, 2);
+	json_begin_object(&w);
+	json_kv_string(&w, "format", "vitprof");
+	json_kv_uint(&w, "version", 2);
+	json_kv_string(&w, "producer", TOOL_PRODUCER);
+	json_key(&w, "program");
+	json_begin_object(&w);
+	json_kv_string(&w, "path", p->path ? p->path : "");
+	json_kv_int(&w, "pid", p->pid);
+	json_kv_int(&w, "ppid", p->ppid);
+	json_kv_string(&w, "host", p->host ? p->host : "");
+	json_kv_string(&w, "mode", timed ? "time" : "count");
+	json_kv_string(&w, "state", p->running ? "running" : "exited");
+	json_kv_bool(&w, "fork_child", p->fork_child);
+	json_kv_uint(&w, "threads", p->threads);
+	json_kv_uint(&w, "start_time_ns", p->start_time_ns);
+	json_key(&w, "end_time_ns");
+	if (p->has_end_time)
+		json_uint(&w, p->end_time_ns);
+	else
+		json_null(&w);
+	json_kv_uint(&w, "lost_calls", p->lost_calls);
+	json_kv_uint(&w, "lost_frames", p->lost_frames);
+	json_kv_uint(&w, "lost_sections", p->lost_sections);
+	json_kv_string(&w, "time_unit", "ns");
+	json_kv_bool(&w, "time_available", timed);
+	json_end_object(&w);
+
+	json_key(&w, "modules");
+	json_begin_array(&w);
+	for (i = 0; i < nm; i++) {
+		json_begin_object(&w);
+		json_kv_uint(&w, "id", i);
+		json_kv_string(&w, "path", mods[i]->path);
+		json_kv_string(&w, "build_id", mods[i]->build_id);
+		json_kv_uint(&w, "load_bias", mods[i]->load_bias);
+		json_key(&w, "same_as");
+		json_null(&w);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+
+	json_key(&w, "functions");
+	json_begin_array(&w);
+	for (i = 0; i < nf; i++) {
+		const struct dm_function *f = fns[i];
+		json_begin_object(&w);
+		json_kv_uint(&w, "id", i);
+		json_kv_string(&w, "name", f->name);
+		json_kv_string(&w, "linkage_name", f->linkage_name);
+		json_kv_string(&w, "file", f->file);
+		json_kv_uint(&w, "line", f->line);
+		json_key(&w, "module");
+		if (f->module)
+			json_uint(&w, f->module->out_id);
+		else
+			json_null(&w);
+		json_kv_uint(&w, "address", f->address);
+		json_kv_bool(&w, "instrumented", f->instrumented);
+		json_kv_uint(&w, "calls", f->calls);
+		if (timed) {
+			json_kv_uint(&w, "self_ns", f->self_ns);
+			json_kv_uint(&w, "total_ns", f->total_ns);
+		}
+		if (f->has_entry)
+			json_kv_uint(&w, "entry_count", f->entry_count);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+
+	json_key(&w, "edges");
+	json_begin_array(&w);
+	for (i = 0; i < ne; i++) {
+		const struct dm_edge *e = edges[i];
+		json_begin_object(&w);
+		json_kv_uint(&w, "caller", e->caller->out_id);
+		json_kv_uint(&w, "callee", e->callee->out_id);
+		json_kv_string(&w, "caller_name", e->caller->name);
+		json_kv_string(&w, "callee_name", e->callee->name);
+		json_kv_string(&w, "file", e->file);
+		json_kv_uint(&w, "line", e->line);
+		json_kv_uint(&w, "site", e->site);
+		json_kv_uint(&w, "count", e->count);
+		if (timed) {
+			json_kv_uint(&w, "self_ns", e->self_ns);
+			json_kv_uint(&w, "total_ns", e->total_ns);
+		}
+		if (e->n_frames) {
+			json_key(&w, "inline_frames");
+			json_begin_array(&w);
+			for (k = 0; k < e->n_frames; k++) {
+				json_begin_object(&w);
+				json_kv_string(&w, "function", e->frames[k].function);
+				json_kv_string(&w, "file", e->frames[k].file);
+				json_kv_uint(&w, "line", e->frames[k].line);
+				json_end_object(&w);
+			}
+			json_end_array(&w);
+		}
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+
+	hot = xcalloc(nf, sizeof *hot);
+	memcpy(hot, fns, nf * sizeof *hot);
+	qsort_r(hot, nf, sizeof *hot, hot_order, &timed);
+	json_key(&w, "hot_spots");
+	json_begin_array(&w);
+	for (nh = 0; nh < nf && nh < PROF_HOT; nh++) {
+		if (!(timed ? hot[nh]->self_ns : hot[nh]->calls))
+			break;
+		json_uint(&w, hot[nh]->out_id);
+	}
+	json_end_array(&w);
+	free(hot);
+
+	if (m->has_gcov) {
+		struct dm_gobj **go = SORTED(m->gobjs, struct dm_gobj, gobj_order, &k);
+		struct dm_gfunc **gf;
+		struct dm_line **ln;
+		struct dm_branch **br;
+		struct dm_loop **lp;
+		size_t n, j;
+
+		json_key(&w, "gcov_objects");
+		json_begin_array(&w);
+		for (i = 0; i < k; i++) {
+			json_begin_object(&w);
+			json_kv_string(&w, "gcda", go[i]->key);
+			json_kv_string(&w, "gcno", go[i]->gcno);
+			json_kv_string(&w, "mode", go[i]->in_place ? "in-place" : "copy");
+			json_kv_uint(&w, "stamp", go[i]->stamp);
+			json_kv_uint(&w, "functions", go[i]->functions);
+			json_kv_bool(&w, "counted", go[i]->counted);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		free(go);
+
+		gf = SORTED(m->gfuncs, struct dm_gfunc, gfunc_order, &n);
+		json_key(&w, "gcov_functions");
+		json_begin_array(&w);
+		for (i = 0; i < n; i++) {
+			json_begin_object(&w);
+			json_kv_string(&w, "name", gf[i]->name);
+			json_kv_string(&w, "file", gf[i]->file);
+			json_kv_uint(&w, "line", gf[i]->line);
+			json_kv_uint(&w, "end_line", gf[i]->end_line);
+			json_kv_uint(&w, "entry_count", gf[i]->entry_count);
+			json_kv_uint(&w, "returns", gf[i]->returns);
+			json_kv_uint(&w, "blocks", gf[i]->blocks);
+			json_kv_uint(&w, "blocks_executed", gf[i]->blocks_executed);
+			json_key(&w, "function");
+			if (gf[i]->function)
+				json_uint(&w, gf[i]->function->out_id);
+			else
+				json_null(&w);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		free(gf);
+
+		ln = SORTED(m->lines, struct dm_line, line_order, &n);
+		json_key(&w, "lines");
+		json_begin_array(&w);
+		for (i = 0; i < n; i++) {
+			json_begin_object(&w);
+			json_kv_string(&w, "file", ln[i]->file);
+			json_kv_uint(&w, "line", ln[i]->line);
+			json_kv_uint(&w, "count", ln[i]->count);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		free(ln);
+
+		br = SORTED(m->branches, struct dm_branch, branch_order, &n);
+		json_key(&w, "branches");
+		json_begin_array(&w);
+		for (i = 0; i < n; i++) {
+			json_begin_object(&w);
+			json_kv_string(&w, "file", br[i]->file);
+			json_kv_uint(&w, "line", br[i]->line);
+			json_key(&w, "outcomes");
+			json_begin_array(&w);
+			for (j = 0; j < br[i]->n_outcomes; j++) {
+				const struct vpdoc_outcome *u = &br[i]->outcomes[j];
+				json_begin_object(&w);
+				json_kv_uint(&w, "count", u->count);
+				json_kv_bool(&w, "fallthrough", u->fallthrough);
+				json_kv_uint(&w, "branch", u->branch);
+				if (u->is_throw)
+					json_kv_bool(&w, "throw", 1);
+				json_end_object(&w);
+			}
+			json_end_array(&w);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		free(br);
+
+		lp = SORTED(m->loops, struct dm_loop, loop_order, &n);
+		json_key(&w, "loops");
+		json_begin_array(&w);
+		for (i = 0; i < n; i++) {
+			json_begin_object(&w);
+			json_kv_string(&w, "function", lp[i]->function);
+			json_kv_string(&w, "file", lp[i]->file);
+			json_kv_uint(&w, "line", lp[i]->line);
+			json_kv_uint(&w, "depth", lp[i]->depth);
+			json_kv_uint(&w, "entries", lp[i]->entries);
+			json_kv_uint(&w, "iterations", lp[i]->iterations);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		free(lp);
+	}
+	json_end_object(&w);
+	free(mods);
+	free(fns);
+	free(edges);
+	return json_finish(&w);
+}
+
+#define FREE_HASH(head, type, body)                                             \
+	do {                                                                        \
+		type *x_, *t_;                                                          \
+		HASH_ITER(hh, head, x_, t_) {                                           \
+			HASH_DEL(head, x_);                                                 \
+			body;                                                               \
+			free(x_->key);                                                      \
+			free(x_);                                                           \
+		}                                                                       \
+	} while (0)
+
+void doc_merge_free(struct doc_merge *m)
+{
+	size_t k;
+
+	if (!m)
+		return;
+	FREE_HASH(m->modules, struct dm_module, (free(x_->path), free(x_->build_id)));
+	FREE_HASH(m->functions, struct dm_function,
+	          (free(x_->name), free(x_->linkage_name), free(x_->file)));
+	FREE_HASH(m->edges, struct dm_edge, {
+		for (k = 0; k < x_->n_frames; k++) {
+			free(x_->frames[k].function);
+			free(x_->frames[k].file);
+		}
+		free(x_->frames);
+		free(x_->file);
+	});
+	FREE_HASH(m->gobjs, struct dm_gobj, (free(x_->gcno), free(x_->first)));
+	FREE_HASH(m->gfuncs, struct dm_gfunc, (free(x_->name), free(x_->file)));
+	FREE_HASH(m->lines, struct dm_line, free(x_->file));
+	FREE_HASH(m->branches, struct dm_branch,
+	          (free(x_->file), free(x_->first), free(x_->outcomes)));
+	FREE_HASH(m->loops, struct dm_loop, (free(x_->function), free(x_->file)));
+	free(m->prog.path);
+	free(m->prog.host);
+	free(m->first);
+	free(m);
+}

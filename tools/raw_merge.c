@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * raw_merge.c - sums raw profiles of one program (`vitprof merge` with raw
+ * inputs) into one struct raw_profile, which raw_write.c writes.
+ *
+ * Runs load the same objects at different addresses (ASLR). Every address
+ * is turned into (object, ELF address) with the run's own module records,
+ * then placed in a canonical layout: objects whose load bias was 0
+ * (non-PIE) stay where they are; the others are laid out one after the
+ * other from CANON_BASE in the order of the output module ids (the
+ * executable, then by path and build-id). The layout depends only on the
+ * set of objects, never on the inputs' order or biases, so merging is
+ * associative and commutative, and a merged profile merges again like any
+ * run. Edges are summed by (site, callee), time-mode function records by
+ * callee, gcov counters by .gcda path and function; every count is
+ * multiplied by its input's weight, saturating at UINT64_MAX. Times are
+ * converted to nanoseconds (the merged clock is 1 tick = 1 ns).
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "tool_internal.h"
+
+#undef uthash_fatal
+#define uthash_fatal(msg) tool_oom()
+
+#define CANON_BASE 0x7e0000000000ull
+#define CANON_GAP (1ull << 21)
+
+struct mmod {                   /* one object of the merged profile */
+	char *key;                  /* path NUL build-id hex: uthash key */
+	size_t keylen;
+	char *path;
+	uint8_t build_id_len;
+	uint8_t build_id[VPR_BUILD_ID_MAX];
+	uint64_t elf_lo, elf_hi;    /* ELF range of its PT_LOAD segments */
+	int pie;                    /* some run loaded it with a nonzero bias */
+	int is_exe;
+	uint64_t bias;              /* canonical, set by layout() */
+	UT_hash_handle hh;
+};
+
+/* Edges and function records are summed by location until layout: the
+ * hash key holds (object pointer, vaddr) pairs. */
+struct lkey {
+	uintptr_t site_mod;
+	uint64_t site;
+	uintptr_t fn_mod;
+	uint64_t fn;
+};
+
+struct ledge {
+	struct lkey key;
+	uint64_t count, total_ns, self_ns;
+	UT_hash_handle hh;
+};
+
+
+struct mgcov {
+	struct raw_gcov_object o;   /* owned copy; counters summed */
+	char *first_file;           /* input it came from first, for messages */
+	UT_hash_handle hh;          /* keyed by o.gcda_path */
+};
+
+struct raw_merge {
+	int n_inputs;
+	char *first_file;
+	struct raw_profile head;    /* summary fields */
+	int all_timed;              /* every input time mode with time */
+	uint64_t runs;
+	struct mmod *mods;
+	struct ledge *ledges;       /* edges and time-mode function records
+	                               (site VPR_SITE_FUNCTION, site_mod 0) */
+	struct mgcov *gcov;
+	struct raw_profile out;
+	int finished;
+};
+
+struct raw_merge *raw_merge_new(void)
+{
+	struct raw_merge *m = calloc(1, sizeof *m);
+
+	if (!m)
+		tool_oom();
+	m->all_timed = 1;
+	return m;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		tool_oom();
+	return d;
+}
+
+static void build_id_hex(const struct raw_module *rm, char *hex)
+{
+	int i;
+
+	for (i = 0; i < rm->build_id_len; i++)
+		sprintf(hex + 2 * i, "%02x", rm->build_id[i]);
+	hex[2 * rm->build_id_len] = '\0';
+}
+
+/* Input module index -> merged object; built per input by check_modules. */
+struct in_mod {
+	const struct raw_module *rm;
+	struct mmod *mm;            /* NULL until added */
+};
+
+static struct mmod *find_mod(struct raw_merge *m, const struct raw_module *rm)
+{
+	char hex[2 * VPR_BUILD_ID_MAX + 1], *key;
+	size_t plen = strlen(rm->path), klen;
+	struct mmod *mm;
+
+	build_id_hex(rm, hex);
+	klen = plen + 1 + strlen(hex);
+	key = malloc(klen + 1);
+	if (!key)
+		tool_oom();
+	memcpy(key, rm->path, plen + 1);
+	memcpy(key + plen + 1, hex, strlen(hex) + 1);
+	HASH_FIND(hh, m->mods, key, klen, mm);
+	free(key);
+	return mm;
+}
+
+/* Refuses rp when its executable or a module path has another build. */
+static int check_modules(struct raw_merge *m, const struct raw_profile *rp)
+{
+	char a[2 * VPR_BUILD_ID_MAX + 1], b[2 * VPR_BUILD_ID_MAX + 1];
+	struct mmod *mm, *tmp;
+	size_t i;
+
+	if (!rp->n_modules || rp->modules[0].id != 0) {
+		tool_error(rp->file, "no executable (module 0) recorded: nothing to merge it by");
+		return -1;
+	}
+	if (!m->n_inputs)
+		return 0;
+	HASH_ITER(hh, m->mods, mm, tmp) {
+		if (!mm->is_exe)
+			continue;
+		build_id_hex(&rp->modules[0], a);
+		if (strcmp(mm->path, rp->modules[0].path) != 0 || !find_mod(m, &rp->modules[0])) {
+			tool_error(rp->file, "another program: executable %s (build-id %s), not %s "
+			           "(build-id %s) as in %s", rp->modules[0].path, a[0] ? a : "none",
+			           mm->path, mm->key + strlen(mm->path) + 1, m->first_file);
+			return -1;
+		}
+	}
+	for (i = 0; i < rp->n_modules; i++) {
+		const struct raw_module *rm = &rp->modules[i];
+		if (find_mod(m, rm))
+			continue;
+		build_id_hex(rm, a);
+		HASH_ITER(hh, m->mods, mm, tmp) {
+			if (strcmp(mm->path, rm->path) != 0)
+				continue;
+			snprintf(b, sizeof b, "%s", mm->key + strlen(mm->path) + 1);
+			tool_error(rp->file, "module %s has build-id %s, not %s as in %s", rm->path,
+			           a[0] ? a : "none", b[0] ? b : "none", m->first_file);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void add_modules(struct raw_merge *m, const struct raw_profile *rp)
+{
+	char hex[2 * VPR_BUILD_ID_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < rp->n_modules; i++) {
+		const struct raw_module *rm = &rp->modules[i];
+		struct mmod *mm = find_mod(m, rm);
+		size_t plen;
+		if (mm) {
+			mm->pie |= rm->load_bias != 0;
+			continue;
+		}
+		mm = calloc(1, sizeof *mm);
+		if (!mm)
+			tool_oom();
+		build_id_hex(rm, hex);
+		plen = strlen(rm->path);
+		mm->keylen = plen + 1 + strlen(hex);
+		mm->key = malloc(mm->keylen + 1);
+		if (!mm->key)
+			tool_oom();
+		memcpy(mm->key, rm->path, plen + 1);
+		memcpy(mm->key + plen + 1, hex, strlen(hex) + 1);
+		mm->path = mm->key;
+		mm->build_id_len = rm->build_id_len;
+		memcpy(mm->build_id, rm->build_id, rm->build_id_len);
+		mm->elf_lo = rm->lo - rm->load_bias;
+		mm->elf_hi = rm->hi - rm->load_bias;
+		mm->pie = rm->load_bias != 0;
+		mm->is_exe = rm->id == 0;
+		HASH_ADD_KEYPTR(hh, m->mods, mm->key, mm->keylen, mm);
+	}
+}
+
+/* The input module holding addr (the highest id wins an overlap), or -1. */
+static long module_of(const struct raw_profile *rp, uint64_t addr, long *cache,
+                      int overlaps)
+{
+	long best = -1;
+	size_t i;
+
+	if (*cache >= 0 && !overlaps) {
+		const struct raw_module *c = &rp->modules[*cache];
+		if (addr >= c->lo && addr < c->hi)
+			return *cache;
+	}
+	for (i = 0; i < rp->n_modules; i++)
+		if (addr >= rp->modules[i].lo && addr < rp->modules[i].hi)
+			best = (long)i;     /* sorted by id: the last one wins */
+	*cache = best;
+	return best;
+}
+
+/* A run's address as (object, ELF address): the object in *mod (NULL when
+ * the address is in no module; then the address is kept as it is). */
+struct loc {
+	struct mmod *mod;
+	uint64_t vaddr;
+};
+
+static struct loc locate(const struct raw_profile *rp, struct mmod **map, uint64_t addr,
+                         long *cache, int overlaps)
+{
+	struct loc l = {NULL, addr};
+	long k;
+
+	if (addr == VPR_SITE_FUNCTION)
+		return l;
+	k = module_of(rp, addr, cache, overlaps);
+	if (k >= 0) {
+		l.mod = map[k];
+		l.vaddr = addr - rp->modules[k].load_bias;
+	}
+	return l;
+}
+
+static struct ledge *ledge_get(struct ledge **tab, const struct lkey *k)
+{
+	struct ledge *e;
+
+	HASH_FIND(hh, *tab, k, sizeof *k, e);
+	if (!e) {
+		e = calloc(1, sizeof *e);
+		if (!e)
+			tool_oom();
+		e->key = *k;
+		HASH_ADD(hh, *tab, key, sizeof e->key, e);
+	}
+	return e;
+}
+
+static int check_gcov(struct raw_merge *m, const struct raw_profile *rp)
+{
+	size_t i, j;
+
+	for (i = 0; i < rp->n_gcov; i++) {
+		const struct raw_gcov_object *o = &rp->gcov[i];
+		struct mgcov *g;
+		HASH_FIND_STR(m->gcov, o->gcda_path, g);
+		if (!g)
+			continue;
+		if (g->o.version != o->version || g->o.stamp != o->stamp ||
+		    g->o.checksum != o->checksum || g->o.n_functions != o->n_functions) {
+			tool_error(rp->file, "gcov object %s: version/stamp/checksum/functions "
+			           "%08x/%u/%u/%zu, not %08x/%u/%u/%zu as in %s (rebuilt)",
+			           o->gcda_path, o->version, o->stamp, o->checksum, o->n_functions,
+			           g->o.version, g->o.stamp, g->o.checksum, g->o.n_functions,
+			           g->first_file);
+			return -1;
+		}
+		for (j = 0; j < o->n_functions; j++) {
+			const struct gcov_counters *a = &o->functions[j], *b = &g->o.functions[j];
+			if (a->ident != b->ident || a->lineno_checksum != b->lineno_checksum ||
+			    a->cfg_checksum != b->cfg_checksum || a->n_arcs != b->n_arcs) {
+				tool_error(rp->file, "gcov object %s, function %zu (ident %u): checksums "
+				           "or arcs differ from %s (rebuilt)", o->gcda_path, j, a->ident,
+				           g->first_file);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t w)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < rp->n_gcov; i++) {
+		const struct raw_gcov_object *o = &rp->gcov[i];
+		struct mgcov *g;
+		HASH_FIND_STR(m->gcov, o->gcda_path, g);
+		if (!g) {
+			g = calloc(1, sizeof *g);
+			if (!g)
+				tool_oom();
+			g->o = *o;
+			g->o.gcda_path = xstrdup(o->gcda_path);
+			g->o.counts_known = 0;
+			g->o.arcs_mode = VPR_ARCS_COPY;
+			g->first_file = xstrdup(rp->file ? rp->file : "<input>");
+			g->o.functions = calloc(o->n_functions ? o->n_functions : 1,
+			                        sizeof *g->o.functions);
+			if (!g->o.functions)
+				tool_oom();
+			for (j = 0; j < o->n_functions; j++) {
+				g->o.functions[j] = o->functions[j];
+				g->o.functions[j].arcs = NULL;
+				if (o->functions[j].n_arcs) {
+					g->o.functions[j].arcs = calloc(o->functions[j].n_arcs, 8);
+					if (!g->o.functions[j].arcs)
+						tool_oom();
+				}
+			}
+			HASH_ADD_KEYPTR(hh, m->gcov, g->o.gcda_path, strlen(g->o.gcda_path), g);
+		}
+		if (!o->counts_known) {
+			tool_warn(rp->file, "gcov object %s: counts unknown (killed before the "
+			          "first copy), not merged", o->gcda_path);
+			continue;
+		}
+		g->o.counts_known = 1;
+		g->o.counter_mask |= o->counter_mask;
+		for (j = 0; j < o->n_functions; j++)
+			for (k = 0; k < o->functions[j].n_arcs; k++)
+				g->o.functions[j].arcs[k] = sat_add_u64(g->o.functions[j].arcs[k],
+					sat_mul_u64(o->functions[j].arcs[k], w));
+	}
+}
+
+static void add_header(struct raw_merge *m, const struct raw_profile *rp, uint64_t w)
+{
+	struct raw_profile *h = &m->head;
+	int timed = rp->mode == VPR_MODE_TIME && rp->time_available;
+
+	if (!m->n_inputs) {
+		h->state = rp->state;
+		h->pid = rp->pid;
+		h->ppid = rp->ppid;
+		h->start_realtime_ns = rp->start_realtime_ns;
+		h->end_realtime_ns = rp->end_realtime_ns;
+		snprintf(h->host, sizeof h->host, "%s", rp->host);
+		snprintf(h->exe_path, sizeof h->exe_path, "%s", rp->exe_path);
+	} else {
+		if (rp->state == VPR_STATE_RUNNING)
+			h->state = VPR_STATE_RUNNING;
+		if (rp->pid < h->pid)
+			h->pid = rp->pid;
+		if (rp->ppid < h->ppid)
+			h->ppid = rp->ppid;
+		if (rp->start_realtime_ns < h->start_realtime_ns)
+			h->start_realtime_ns = rp->start_realtime_ns;
+		if (rp->end_realtime_ns > h->end_realtime_ns)
+			h->end_realtime_ns = rp->end_realtime_ns;
+		if (strcmp(rp->host, h->host) < 0)
+			snprintf(h->host, sizeof h->host, "%s", rp->host);
+		if (strcmp(rp->exe_path, h->exe_path) < 0)
+			snprintf(h->exe_path, sizeof h->exe_path, "%s", rp->exe_path);
+	}
+	h->flags |= rp->flags & VPR_FLAG_FORK_CHILD;
+	h->n_threads = sat_add_u64(h->n_threads, rp->n_threads);
+	h->lost_calls = sat_add_u64(h->lost_calls, sat_mul_u64(rp->lost_calls, w));
+	h->lost_frames = sat_add_u64(h->lost_frames, sat_mul_u64(rp->lost_frames, w));
+	h->lost_sections = sat_add_u64(h->lost_sections, rp->lost_sections);
+	if (!timed)
+		m->all_timed = 0;
+}
+
+int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
+                  uint64_t runs)
+{
+	struct mmod **map;
+	long cs = -1, cf = -1;
+	size_t i, j;
+	int ov = 0;
+	int timed = rp->mode == VPR_MODE_TIME && rp->time_available;
+
+	if (m->finished)
+		return -1;
+	if (check_modules(m, rp) != 0 || check_gcov(m, rp) != 0)
+		return -1;
+	add_modules(m, rp);
+	map = calloc(rp->n_modules, sizeof *map);
+	if (!map)
+		tool_oom();
+	for (i = 0; i < rp->n_modules; i++) {
+		map[i] = find_mod(m, &rp->modules[i]);
+		for (j = 0; j < i; j++)
+			if (rp->modules[j].lo < rp->modules[i].hi && rp->modules[i].lo < rp->modules[j].hi)
+				ov = 1;
+	}
+	for (i = 0; i < rp->n_edges; i++) {
+		const struct raw_edge *e = &rp->edges[i];
+		struct loc s = locate(rp, map, e->site, &cs, ov),
+		           f = locate(rp, map, e->fn, &cf, ov);
+		struct lkey k = {(uintptr_t)s.mod, s.vaddr, (uintptr_t)f.mod, f.vaddr};
+		struct ledge *le;
+		if (!e->count && !e->total_ticks && !e->self_ticks)
+			continue;
+		le = ledge_get(&m->ledges, &k);
+		le->count = sat_add_u64(le->count, sat_mul_u64(e->count, w));
+		if (timed) {
+			le->total_ns = sat_add_u64(le->total_ns,
+			                           sat_mul_u64(raw_ticks_to_ns(rp, e->total_ticks), w));
+			le->self_ns = sat_add_u64(le->self_ns,
+			                          sat_mul_u64(raw_ticks_to_ns(rp, e->self_ticks), w));
+		}
+	}
+	for (i = 0; timed && i < rp->n_functions; i++) {
+		struct loc f = locate(rp, map, rp->functions[i].fn, &cf, ov);
+		struct lkey k = {0, VPR_SITE_FUNCTION, (uintptr_t)f.mod, f.vaddr};
+		struct ledge *le = ledge_get(&m->ledges, &k);
+		le->total_ns = sat_add_u64(le->total_ns,
+		                           sat_mul_u64(raw_ticks_to_ns(rp, rp->functions[i].total_ticks), w));
+	}
+	free(map);
+	add_gcov(m, rp, w);
+	add_header(m, rp, w);
+	if (!m->n_inputs)
+		m->first_file = xstrdup(rp->file ? rp->file : "<input>");
+	m->n_inputs++;
+	m->runs = sat_add_u64(m->runs, runs ? runs : 1);
+	return 0;
+}
+
+/* Output order of objects: the executable, then by path and build-id. */
+static int mod_order(const void *a, const void *b)
+{
+	const struct mmod *x = *(struct mmod *const *)a, *y = *(struct mmod *const *)b;
+	int c;
+
+	if (x->is_exe != y->is_exe)
+		return x->is_exe ? -1 : 1;
+	c = strcmp(x->path, y->path);
+	return c ? c : strcmp(x->key + strlen(x->path) + 1, y->key + strlen(y->path) + 1);
+}
+
+static int edge_order(const void *a, const void *b)
+{
+	const struct raw_edge *x = a, *y = b;
+
+	if (x->fn != y->fn)
+		return x->fn < y->fn ? -1 : 1;
+	return x->site < y->site ? -1 : x->site > y->site;
+}
+
+static int fn_order(const void *a, const void *b)
+{
+	const struct raw_function *x = a, *y = b;
+
+	return x->fn < y->fn ? -1 : x->fn > y->fn;
+}
+
+static int gcov_order(const void *a, const void *b)
+{
+	return strcmp(((const struct raw_gcov_object *)a)->gcda_path,
+	              ((const struct raw_gcov_object *)b)->gcda_path);
+}
+
+static uint64_t canonical(uintptr_t mod, uint64_t vaddr)
+{
+	const struct mmod *mm = (const struct mmod *)mod;
+
+	return mm ? vaddr + mm->bias : vaddr;
+}
+
+const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
+{
+	struct raw_profile *o = &m->out;
+	struct mmod **mods, *mm, *tmp;
+	struct ledge *le, *lt;
+	struct mgcov *g, *gt;
+	size_t n, i, ne = 0, nf = 0;
+	uint64_t cursor = CANON_BASE;
+
+	*runs = m->runs;
+	if (m->finished)
+		return o;
+	m->finished = 1;
+	*o = m->head;
+	o->file = xstrdup(m->first_file ? m->first_file : "<merged>");
+	o->mode = m->all_timed && m->n_inputs ? VPR_MODE_TIME : VPR_MODE_COUNT;
+	o->clock = VPR_CLOCK_MONOTONIC;
+	o->time_available = o->mode == VPR_MODE_TIME;
+	o->calib_dtick = o->calib_dns = 1;
+
+	/* Modules in canonical order and layout. */
+	n = HASH_COUNT(m->mods);
+	mods = calloc(n ? n : 1, sizeof *mods);
+	o->modules = calloc(n ? n : 1, sizeof *o->modules);
+	if (!mods || !o->modules)
+		tool_oom();
+	i = 0;
+	HASH_ITER(hh, m->mods, mm, tmp)
+		mods[i++] = mm;
+	qsort(mods, n, sizeof *mods, mod_order);
+	for (i = 0; i < n; i++) {
+		struct raw_module *rm = &o->modules[i];
+		mm = mods[i];
+		if (mm->pie) {
+			mm->bias = cursor - (mm->elf_lo & ~(uint64_t)0xfff);
+			cursor = (mm->elf_hi + mm->bias + CANON_GAP) & ~(CANON_GAP - 1);
+			cursor += CANON_GAP;
+		}
+		rm->id = (uint32_t)i;
+		rm->load_bias = mm->bias;
+		rm->lo = mm->elf_lo + mm->bias;
+		rm->hi = mm->elf_hi + mm->bias;
+		rm->build_id_len = mm->build_id_len;
+		memcpy(rm->build_id, mm->build_id, mm->build_id_len);
+		rm->path = xstrdup(mm->path);
+	}
+	o->n_modules = n;
+	free(mods);
+
+	/* Edges and function records at canonical addresses, sorted. */
+	n = HASH_COUNT(m->ledges);
+	o->edges = calloc(n ? n : 1, sizeof *o->edges);
+	o->functions = calloc(n ? n : 1, sizeof *o->functions);
+	if (!o->edges || !o->functions)
+		tool_oom();
+	HASH_ITER(hh, m->ledges, le, lt) {
+		int timed = o->mode == VPR_MODE_TIME;
+		/* Nothing left in it (times dropped): a reader would leave it
+		 * out, so a merge of this merge must not see it either. */
+		if (!le->count && (!timed || (!le->total_ns && !le->self_ns))) {
+			;
+		} else if (le->key.site == VPR_SITE_FUNCTION && !le->key.site_mod) {
+			if (timed) {
+				o->functions[nf].fn = canonical(le->key.fn_mod, le->key.fn);
+				o->functions[nf++].total_ticks = le->total_ns;
+			}
+		} else {
+			struct raw_edge *e = &o->edges[ne++];
+			e->site = canonical(le->key.site_mod, le->key.site);
+			e->fn = canonical(le->key.fn_mod, le->key.fn);
+			e->count = le->count;
+			if (o->mode == VPR_MODE_TIME) {
+				e->total_ticks = le->total_ns;
+				e->self_ticks = le->self_ns;
+			}
+		}
+		HASH_DEL(m->ledges, le);
+		free(le);
+	}
+	o->n_edges = ne;
+	o->n_functions = nf;
+	if (o->mode != VPR_MODE_TIME)
+		o->lost_frames = 0;
+	qsort(o->edges, ne, sizeof *o->edges, edge_order);
+	qsort(o->functions, nf, sizeof *o->functions, fn_order);
+
+	/* gcov objects by .gcda path; the merge owns them from here. */
+	n = HASH_COUNT(m->gcov);
+	o->gcov = calloc(n ? n : 1, sizeof *o->gcov);
+	if (!o->gcov)
+		tool_oom();
+	i = 0;
+	HASH_ITER(hh, m->gcov, g, gt) {
+		o->gcov[i++] = g->o;
+		HASH_DEL(m->gcov, g);
+		free(g->first_file);
+		free(g);
+	}
+	o->n_gcov = n;
+	o->n_arcs_copy = (uint32_t)n;
+	qsort(o->gcov, n, sizeof *o->gcov, gcov_order);
+	o->n_shards = 1;
+	o->n_tables = 1;
+	return o;
+}
+
+void raw_merge_free(struct raw_merge *m)
+{
+	struct mmod *mm, *tmp;
+	struct ledge *le, *lt;
+	struct mgcov *g, *gt;
+	size_t i, j;
+
+	if (!m)
+		return;
+	HASH_ITER(hh, m->mods, mm, tmp) {
+		HASH_DEL(m->mods, mm);
+		free(mm->key);
+		free(mm);
+	}
+	HASH_ITER(hh, m->ledges, le, lt) {
+		HASH_DEL(m->ledges, le);
+		free(le);
+	}
+	HASH_ITER(hh, m->gcov, g, gt) {
+		for (j = 0; j < g->o.n_functions; j++)
+			free(g->o.functions[j].arcs);
+		free(g->o.functions);
+		free(g->o.gcda_path);
+		free(g->first_file);
+		HASH_DEL(m->gcov, g);
+		free(g);
+	}
+	if (m->finished) {
+		for (i = 0; i < m->out.n_modules; i++)
+			free(m->out.modules[i].path);
+		for (i = 0; i < m->out.n_gcov; i++) {
+			for (j = 0; j < m->out.gcov[i].n_functions; j++)
+				free(m->out.gcov[i].functions[j].arcs);
+			free(m->out.gcov[i].functions);
+			free(m->out.gcov[i].gcda_path);
+		}
+		free(m->out.modules);
+		free(m->out.edges);
+		free(m->out.functions);
+		free(m->out.gcov);
+		free(m->out.file);
+	}
+	free(m->first_file);
+	free(m);
+}
