@@ -25,7 +25,9 @@ static const char usage[] =
 	"  in another format.\n"
 	"  -f, --format FMT      vitprof (the JSON profile, default), sample-profile\n"
 	"                        (clang's sample-profile text), link-order (a\n"
-	"                        function order for the linker)\n"
+	"                        function order for lld's --symbol-ordering-file),\n"
+	"                        link-order-gold (the same as section names, for\n"
+	"                        gold's --section-ordering-file)\n"
 	"  -o, --output OUT      output file; '-' for standard output;\n"
 	"                        default: FILE with .vitraw replaced by .vitprof\n"
 	"  --gcno-dir DIR        look for the .gcno notes files under DIR\n"
@@ -353,6 +355,7 @@ static const struct format formats[] = {
 	{"vitprof", export_vitprof_json, ".vitprof"},
 	{"sample-profile", export_sample_profile, ".afdo.txt"},
 	{"link-order", export_link_order, ".order"},
+	{"link-order-gold", export_link_order_gold, ".gold-order"},
 };
 
 /*
@@ -450,7 +453,7 @@ int cmd_export(int argc, char **argv)
 			break;
 	if (fmt == formats + sizeof formats / sizeof formats[0]) {
 		tool_error(NULL, "export: unknown format '%s' (known: vitprof, sample-profile,"
-		           " link-order)", format);
+		           " link-order, link-order-gold)", format);
 		return TOOL_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {

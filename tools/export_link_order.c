@@ -2,9 +2,8 @@
 /*
  * export_link_order.c - `vitprof export --format link-order`: a function
  * order for the linker from the call graph, one symbol name per line, the
- * input of lld's --symbol-ordering-file (docs/export-formats.md says how to
- * turn it into gold's --section-ordering-file, which export_link_order_gold
- * writes directly, for a format cmd_export.c does not offer yet).
+ * input of lld's --symbol-ordering-file; and `--format link-order-gold`:
+ * the same order as the section names gold's --section-ordering-file wants.
  *
  * The order is C3, call-chain clustering (Ottoni and Maher, "Optimizing
  * Function Placement for Large-Scale Data-Center Applications", CGO 2017),
@@ -347,8 +346,7 @@ int export_link_order(FILE *out, const struct profile *p, struct coverage *cov)
 	return write_order(out, p, cov, ORDER_SYMBOLS);
 }
 
-/* Not wired yet (cmd_export.c): the same order as gold's section names. */
-int export_link_order_gold(FILE *out, const struct profile *p, struct coverage *cov);
+/* `--format link-order-gold`: the same order as gold's section names. */
 int export_link_order_gold(FILE *out, const struct profile *p, struct coverage *cov)
 {
 	return write_order(out, p, cov, ORDER_GOLD_SECTIONS);

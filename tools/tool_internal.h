@@ -550,12 +550,20 @@ int cmd_gcda(int argc, char **argv);     /* cmd_gcda.c */
 int cmd_merge(int argc, char **argv);    /* cmd_merge.c */
 int cmd_overlap(int argc, char **argv);  /* cmd_overlap.c */
 
-/* export_sample.c: clang's sample-profile text of p (with cov's lines when
- * not NULL). Returns 0 or -1 (reported). */
+/*
+ * The other export formats (docs/export-formats.md). Each returns 0, -1 on
+ * a write error (the caller reports it), or -2 after reporting a problem
+ * of its own.
+ *   export_sample.c      clang's sample-profile text of p, with cov's line
+ *                        counts when cov is not NULL
+ *   export_link_order.c  a function order for the linker from p's call
+ *                        graph (C3): symbols, one per line (lld's
+ *                        --symbol-ordering-file), or section names for
+ *                        gold's --section-ordering-file
+ */
 int export_sample_profile(FILE *out, const struct profile *p, struct coverage *cov);
-/* export_link_order.c: a function order for the linker from p's call
- * graph, one symbol per line. Returns 0 or -1 (reported). */
 int export_link_order(FILE *out, const struct profile *p, struct coverage *cov);
+int export_link_order_gold(FILE *out, const struct profile *p, struct coverage *cov);
 
 /* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
 /*

@@ -14,7 +14,6 @@
 #include "vp_test.h"
 
 /* Not in tool_internal.h until cmd_export.c offers it. */
-int export_link_order_gold(FILE *out, const struct profile *p, struct coverage *cov);
 
 typedef int (*export_fn)(FILE *, const struct profile *, struct coverage *);
 
