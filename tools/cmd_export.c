@@ -27,7 +27,10 @@ static const char usage[] =
 	"                        (clang's sample-profile text), link-order (a\n"
 	"                        function order for lld's --symbol-ordering-file),\n"
 	"                        link-order-gold (the same as section names, for\n"
-	"                        gold's --section-ordering-file)\n"
+	"                        gold's --section-ordering-file), callgrind\n"
+	"                        (KCachegrind, callgrind_annotate), dot (Graphviz),\n"
+	"                        csv, prometheus (text exposition), folded\n"
+	"                        (flame-graph stacks, context mode)\n"
 	"  -o, --output OUT      output file; '-' for standard output;\n"
 	"                        default: FILE with .vitraw replaced by .vitprof\n"
 	"  --gcno-dir DIR        look for the .gcno notes files under DIR\n"
@@ -356,6 +359,11 @@ static const struct format formats[] = {
 	{"sample-profile", export_sample_profile, ".afdo.txt"},
 	{"link-order", export_link_order, ".order"},
 	{"link-order-gold", export_link_order_gold, ".gold-order"},
+	{"callgrind", export_callgrind, ".callgrind"},
+	{"dot", export_dot, ".dot"},
+	{"csv", export_csv, ".csv"},
+	{"prometheus", export_prometheus, ".prom"},
+	{"folded", export_folded, ".folded"},
 };
 
 /*
@@ -453,7 +461,8 @@ int cmd_export(int argc, char **argv)
 			break;
 	if (fmt == formats + sizeof formats / sizeof formats[0]) {
 		tool_error(NULL, "export: unknown format '%s' (known: vitprof, sample-profile,"
-		           " link-order, link-order-gold)", format);
+		           " link-order, link-order-gold, callgrind, dot, csv, prometheus,"
+		           " folded)", format);
 		return TOOL_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {

@@ -565,6 +565,22 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 int export_link_order(FILE *out, const struct profile *p, struct coverage *cov);
 int export_link_order_gold(FILE *out, const struct profile *p, struct coverage *cov);
 
+/* Call-graph formats (docs/formats-callgraph.md), same return convention:
+ *   export_callgrind.c  callgrind's profile format (KCachegrind)
+ *   export_dot.c        a Graphviz call graph, cold nodes and edges pruned
+ *   export_table.c      csv, and prometheus' text exposition format
+ *   export_folded.c     folded stacks of a context-mode profile */
+int export_callgrind(FILE *out, const struct profile *p, struct coverage *cov);
+int export_dot(FILE *out, const struct profile *p, struct coverage *cov);
+int export_csv(FILE *out, const struct profile *p, struct coverage *cov);
+int export_prometheus(FILE *out, const struct profile *p, struct coverage *cov);
+int export_folded(FILE *out, const struct profile *p, struct coverage *cov);
+int cmd_report(int argc, char **argv);      /* cmd_report.c */
+int cmd_flamegraph(int argc, char **argv);  /* cmd_flamegraph.c */
+
+/* ---- report / call-graph exports (issue: call graphs and reports) -------- */
+/* ---- context mode (issue: call graphs and reports) ------------------------ */
+
 /* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
 /*
  * The .gcda libgcov would write, made offline. The model is a struct

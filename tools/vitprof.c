@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"gcda", cmd_gcda, "write the .gcda files libgcov would have written"},
 	{"merge", cmd_merge, "merge raw profiles or .vitprof files, with weights"},
 	{"overlap", cmd_overlap, "how similar two profiles are"},
+	{"report", cmd_report, "gprof-style report: flat profile and call graph"},
+	{"flamegraph", cmd_flamegraph, "write an SVG flame graph of a context-mode profile"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
