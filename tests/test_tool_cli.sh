@@ -119,7 +119,7 @@ usage)
   expect 2 "-n wants a number" "$vitprof" show -n x ok.vitraw
   expect 2 "--sort wants calls, self or total" "$vitprof" show --sort name ok.vitraw
   expect 2 "--sort self needs a time-mode profile" "$vitprof" show --sort self ok.vitraw
-  expect 2 "unknown format 'csv'" "$vitprof" export --format csv ok.vitraw
+  expect 2 "unknown format 'xml'" "$vitprof" export --format xml ok.vitraw
   expect 2 "--compile or --link" "$vitprof" flags
   expect 2 "no such command" "$vitprof" help bogus
   expect 0 "" "$vitprof" --version

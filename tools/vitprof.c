@@ -38,7 +38,7 @@ static void print_usage(FILE *out)
 	      "       vitprof help [COMMAND] | --version\n\n"
 	      "commands:\n", out);
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'vitprof help COMMAND' or 'vitprof COMMAND --help' describes one.\n"
 	      "Exit status: 0 success, 1 error, 2 usage error.\n", out);
 }
