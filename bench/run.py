@@ -60,6 +60,10 @@ def main():
         ("vitprof, count mode", [f"{w}/vitprof", scale], dict(os.environ, VITPROF_FILE=f"{w}/c.vitraw")),
         ("vitprof, time mode", [f"{w}/vitprof", scale],
          dict(os.environ, VITPROF_FILE=f"{w}/t.vitraw", VITPROF_MODE="time")),
+        ("vitprof, context mode", [f"{w}/vitprof", scale],
+         dict(os.environ, VITPROF_FILE=f"{w}/x.vitraw", VITPROF_MODE="context")),
+        ("vitprof, context,time mode", [f"{w}/vitprof", scale],
+         dict(os.environ, VITPROF_FILE=f"{w}/xt.vitraw", VITPROF_MODE="context,time")),
     ]
     uftrace = shutil.which("uftrace")
     if uftrace:

@@ -6,7 +6,10 @@
  * own table and adds one; the exit hook returns at once. Time mode: the
  * enter hook also pushes a shadow-stack frame with a timestamp, and the
  * exit hook pops it and charges inclusive and self ticks to the edge and
- * the function.
+ * the function. Context modes: the enter hook finds the node (parent path =
+ * the top frame's node, callee) in the thread's calling-context table, adds
+ * one and pushes a frame naming it; the exit hook pops it (and charges
+ * ticks in context+time mode).
  *
  * Rules: a per-thread guard (rt_tls.busy) makes a hook that interrupts a
  * hook (a signal handler calling instrumented code) count a loss instead of
@@ -70,6 +73,56 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 	fr->start = rt_clock_now();
 }
 
+/*
+ * Context modes: the node of (top frame's node, fn), inserted if new.
+ * The same open-addressing probe as rt_slot(), keyed by (parent, fn).
+ */
+static inline struct vpr_ctx_node *ctx_slot(uint64_t parent, uintptr_t fn,
+                                            uintptr_t site)
+{
+	uint64_t i = rt_hash((uintptr_t)parent, fn, rt_tls.shift);
+
+	for (;;) {
+		struct vpr_ctx_node *n = (struct vpr_ctx_node *)(rt_tls.slots +
+		        i * sizeof(struct vpr_ctx_node));
+		if (RT_LIKELY(n->fn == fn && n->parent == parent))
+			return n;
+		if (n->fn == 0)
+			return rt_ctx_insert(parent, fn, site);
+		i = (i + 1) & rt_tls.mask;
+	}
+}
+
+static __attribute__((noinline)) void ctx_enter(uintptr_t fn, uintptr_t site,
+                                               uintptr_t sp)
+{
+	struct rt_shard *s = rt_tls.shard;
+	struct vpr_ctx_node *n;
+	struct rt_frame *fr;
+
+	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp <= sp))
+		rt_ctx_drop_dead(s, sp, site);
+	n = ctx_slot(s->depth ? s->stack[s->depth - 1].node : 0, fn, site);
+	if (RT_UNLIKELY(!n)) {
+		s->overflow++;   /* its exit must find no frame of ours */
+		return;
+	}
+	n->count++;
+	if (RT_UNLIKELY(s->depth == s->stack_cap)) {
+		s->overflow++;
+		return;
+	}
+	fr = &s->stack[s->depth++];
+	fr->fn = fn;
+	fr->site = site;
+	fr->sp = sp;
+	fr->edge = (struct vpr_edge_time *)n;
+	fr->func = NULL;
+	fr->node = n->id;
+	fr->child = 0;
+	fr->start = (rt_tls.timed & RT_TIMED_CLOCK) ? rt_clock_now() : 0;
+}
+
 /* First call of a thread (or of the process), or a call inside a hook. */
 static __attribute__((noinline, cold)) int enter_slow(void)
 {
@@ -101,7 +154,10 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (RT_UNLIKELY(rt_tls.timed)) {
-		time_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
+		if (rt_tls.timed & RT_TIMED_CONTEXT)
+			ctx_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
+		else
+			time_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
 	} else {
 		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
 		if (RT_LIKELY(e != NULL))
@@ -117,7 +173,7 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site)
 
 	if (RT_LIKELY(!rt_tls.timed) || rt_tls.busy || !rt_tls.shard)
 		return;
-	now = rt_clock_now();
+	now = (rt_tls.timed & RT_TIMED_CLOCK) ? rt_clock_now() : 0;
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	rt_time_exit((uintptr_t)this_fn, (uintptr_t)call_site, now);

@@ -107,7 +107,7 @@ static void header_init(struct vpr_file_header *h)
 	h->host[sizeof h->host - 1] = '\0';
 	r = readlink("/proc/self/exe", h->exe_path, sizeof h->exe_path - 1);
 	h->exe_path[r > 0 ? r : 0] = '\0';
-	rt_clock_init(h, rt_g.mode == VPR_MODE_TIME);
+	rt_clock_init(h, (rt_g.timed & RT_TIMED_CLOCK) != 0);
 }
 
 /* fork: keep the lock consistent, then give the child its own file. */
@@ -166,11 +166,25 @@ static void init_once(void)
 
 	rt_g.page_size = ps >= 4096 ? (uint32_t)ps : 4096u;
 	rt_g.verbose = verbose && *verbose && strcmp(verbose, "0") != 0;
-	rt_g.mode = mode && strcmp(mode, "time") == 0 ? VPR_MODE_TIME : VPR_MODE_COUNT;
-	rt_g.entry_size = rt_g.mode == VPR_MODE_TIME ? sizeof(struct vpr_edge_time)
-	                                             : sizeof(struct vpr_edge_count);
-	if (mode && *mode && strcmp(mode, "time") != 0 && strcmp(mode, "count") != 0)
+	rt_g.mode = VPR_MODE_COUNT;
+	rt_g.entry_size = sizeof(struct vpr_edge_count);
+	rt_g.timed = 0;
+	if (mode && strcmp(mode, "time") == 0) {
+		rt_g.mode = VPR_MODE_TIME;
+		rt_g.entry_size = sizeof(struct vpr_edge_time);
+		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CLOCK;
+	} else if (mode && strcmp(mode, "context") == 0) {
+		rt_g.mode = VPR_MODE_CONTEXT;
+		rt_g.entry_size = sizeof(struct vpr_ctx_node);
+		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CONTEXT;
+	} else if (mode && (strcmp(mode, "context,time") == 0 ||
+	                    strcmp(mode, "time,context") == 0)) {
+		rt_g.mode = VPR_MODE_CONTEXT_TIME;
+		rt_g.entry_size = sizeof(struct vpr_ctx_node);
+		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CLOCK | RT_TIMED_CONTEXT;
+	} else if (mode && *mode && strcmp(mode, "count") != 0) {
 		rt_log("unknown VITPROF_MODE, counting calls:", mode);
+	}
 	if (!file || !*file || strlen(file) >= sizeof rt_g.pattern)
 		file = DEFAULT_PATTERN;
 	rt_strlcpy(rt_g.pattern, file, sizeof rt_g.pattern);
@@ -215,7 +229,7 @@ __attribute__((destructor)) static void rt_fini(void)
 		return;
 	rt_tls.busy = 1;
 	if (rt_tls.shard && rt_tls.shard->stack)
-		rt_shard_close_frames(rt_tls.shard, rt_clock_now());
+		rt_shard_close_frames(rt_tls.shard, rt_frame_clock());
 	pthread_mutex_lock(&rt_g.lock);
 	rt_gcov_flush();
 	rt_clock_mark(rt_g.hdr);

@@ -23,15 +23,18 @@
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define RT_TLS __thread __attribute__((tls_model("initial-exec")))
 
-/* One shadow-stack frame (time mode). */
+/* One shadow-stack frame (time and context modes). */
 struct rt_frame {
 	uintptr_t fn;
 	uintptr_t site;
-	struct vpr_edge_time *edge;  /* NULL: not timed (table moved by fork) */
+	/* NULL: not timed (table moved by fork). Context modes: the frame's
+	 * struct vpr_ctx_node, whose first five words match vpr_edge_time. */
+	struct vpr_edge_time *edge;
 	struct vpr_edge_time *func;  /* the callee's function record, or NULL */
 	uintptr_t sp;                /* the enter hook's stack address */
 	uint64_t start;              /* tick at entry */
 	uint64_t child;              /* ticks spent in instrumented callees */
+	uint64_t node;               /* context modes: the frame's node id */
 };
 
 /*
@@ -61,9 +64,15 @@ struct rt_tls {
 	uint64_t mask;               /* capacity - 1 */
 	unsigned shift;              /* 64 - log2(capacity) */
 	int busy;                    /* recursion guard */
-	int timed;                   /* time mode */
+	int timed;                   /* RT_TIMED_* bits; 0 in count mode */
 	struct rt_shard *shard;      /* NULL until the thread's first call */
 };
+
+/* rt_tls.timed: the hooks keep a shadow stack; it reads the clock; the
+ * stack is a calling-context path (context modes). */
+#define RT_TIMED_STACK 1
+#define RT_TIMED_CLOCK 2
+#define RT_TIMED_CONTEXT 4
 
 extern RT_TLS struct rt_tls rt_tls;
 
@@ -77,6 +86,7 @@ struct rt_global {
 	uint32_t mode;               /* VPR_MODE_* */
 	uint32_t entry_size;
 	uint32_t page_size;
+	int timed;                   /* RT_TIMED_* bits of mode */
 	int verbose;
 	int reported;                /* the one loss line has been printed */
 	pthread_mutex_t lock;
@@ -102,12 +112,14 @@ void rt_write_stderr(const char *s, size_t n);
 /* rt_shard.c */
 struct rt_shard *rt_thread_attach(void);
 void *rt_edge_insert(uintptr_t site, uintptr_t fn);
+void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site);
 void rt_shards_after_fork(struct rt_shard *keep);
 void rt_shards_reset(void);
 void rt_shards_key_create(void);
 void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
 void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
 void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp);
+void rt_ctx_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
 
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
 int rt_file_open(const char *path);
@@ -178,6 +190,13 @@ static inline uint64_t *rt_slot(uintptr_t site, uintptr_t fn, size_t stride)
 			return rt_edge_insert(site, fn);
 		i = (i + 1) & rt_tls.mask;
 	}
+}
+
+/* The tick frames are closed at outside the exit hook: 0 in context mode
+ * (no clock; frames start at 0 too). */
+static inline uint64_t rt_frame_clock(void)
+{
+	return (rt_g.timed & RT_TIMED_CLOCK) ? rt_clock_now() : 0;
 }
 
 /* Closes the top frame of s at tick now, charging its edge and function. */

@@ -1134,6 +1134,10 @@ int rt_merge_into_pool(void)
 
 	if (!rt_g.pool[0] || rt_g.fd < 0)
 		return -1;
+	if (rt_g.timed & RT_TIMED_CONTEXT) {
+		report_merge(rt_g.pool, "context-mode profiles are not merged");
+		return -1;
+	}
 	memset(&m, 0, sizeof m);
 	rt_strlcpy(lock_path, rt_g.pool, sizeof lock_path);
 	strcat(lock_path, ".lock");

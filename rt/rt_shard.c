@@ -31,7 +31,7 @@ static void tls_load(struct rt_shard *s)
 	rt_tls.mask = s->table->capacity - 1;
 	rt_tls.shift = 64u - log2u64(s->table->capacity);
 	rt_tls.shard = s;
-	rt_tls.timed = rt_g.mode == VPR_MODE_TIME;
+	rt_tls.timed = rt_g.timed;
 }
 
 /* Allocates an empty, not yet live table. Caller holds rt_g.lock. */
@@ -94,7 +94,10 @@ static void frames_resolve(struct rt_shard *s)
 
 	for (i = 0; i < s->depth; i++) {
 		struct rt_frame *f = &s->stack[i];
-		if (f->edge)
+		if (f->edge && (rt_g.timed & RT_TIMED_CONTEXT))
+			f->edge = (struct vpr_edge_time *)table_find(
+			        i ? s->stack[i - 1].node : 0, f->fn);
+		else if (f->edge)
 			f->edge = (struct vpr_edge_time *)table_find(f->site, f->fn);
 		if (f->func)
 			f->func = (struct vpr_edge_time *)table_find(VPR_SITE_FUNCTION, f->fn);
@@ -174,6 +177,47 @@ void *rt_edge_insert(uintptr_t site, uintptr_t fn)
 	return e;
 }
 
+/*
+ * Context modes, slow path of the node lookup: the path (parent, fn) is
+ * new. Records unseen modules (of fn and of the call site), grows the
+ * table when half full, inserts the node and gives it the next id.
+ * Returns the node, or NULL (the call is lost and counted). Preserves errno.
+ */
+void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
+{
+	struct rt_shard *s = rt_tls.shard;
+	int saved = errno;
+	struct vpr_ctx_node *n;
+
+	rt_module_check(fn);
+	rt_module_check(site);
+	if (s->table->n_used + 1 >= s->grow_at && table_grow(s) != 0 &&
+	    s->table->n_used + 1 >= s->grow_at) {
+		s->table->lost_calls++;
+		errno = saved;
+		return NULL;
+	}
+	{
+		struct vpr_edges *t = s->table;
+		unsigned char *slots = (unsigned char *)t + t->entries_offset;
+		uint64_t i = rt_hash((uintptr_t)parent, fn, 64u - log2u64(t->capacity));
+
+		for (;; i = (i + 1) & (t->capacity - 1)) {
+			n = (struct vpr_ctx_node *)(slots + i * sizeof *n);
+			if (n->fn == 0)
+				break;
+		}
+		n->parent = parent;
+		n->id = t->n_used + 1;
+		n->site = site;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		n->fn = fn;
+		t->n_used++;
+	}
+	errno = saved;
+	return n;
+}
+
 static struct rt_shard *shard_new(void)
 {
 	static unsigned char *arena;
@@ -226,7 +270,7 @@ struct rt_shard *rt_thread_attach(void)
 	pthread_mutex_unlock(&rt_g.lock);
 	if (!s)
 		return NULL;
-	if (rt_g.mode == VPR_MODE_TIME && !s->stack) {
+	if ((rt_g.timed & RT_TIMED_STACK) && !s->stack) {
 		size_t cap = RT_STACK_FRAMES;
 		while (cap >= 1024 && !(s->stack = rt_anon_alloc(cap * sizeof *s->stack)))
 			cap /= 16;
@@ -297,8 +341,30 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp)
 			break;
 	if (j == 0)
 		return;
-	now = rt_clock_now();
+	now = rt_frame_clock();
 	while (s->depth > j)
+		rt_frame_pop(s, now);
+}
+
+/*
+ * Context modes: a call at stack address sp, not deeper than the top frame.
+ * Frames deeper than sp were left by longjmp (rt_frames_drop_dead). A frame
+ * at exactly sp is the caller only when the call is inlined into it, and
+ * then gcc passes the host's own call site: a frame at sp with another site
+ * is a sibling the program left by longjmp, and is closed too. Otherwise
+ * the new call would be filed under a dead path.
+ */
+void rt_ctx_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
+{
+	uint64_t now;
+
+	if (s->stack[s->depth - 1].sp < sp)
+		rt_frames_drop_dead(s, sp);
+	if (!s->depth || s->stack[s->depth - 1].sp != sp || s->stack[s->depth - 1].site == site)
+		return;
+	now = rt_frame_clock();
+	while (s->depth && s->stack[s->depth - 1].sp == sp &&
+	       s->stack[s->depth - 1].site != site)
 		rt_frame_pop(s, now);
 }
 
@@ -309,7 +375,7 @@ static void thread_detach(void *arg)
 
 	rt_tls.busy = 1;
 	if (s->stack)
-		rt_shard_close_frames(s, rt_clock_now());
+		rt_shard_close_frames(s, rt_frame_clock());
 	pthread_mutex_lock(&rt_g.lock);
 	s->in_use = 0;
 	s->next_free = rt_g.free_shards;
@@ -346,7 +412,15 @@ void rt_shards_after_fork(struct rt_shard *keep)
 		rt_g.free_shards = s;
 	}
 	rt_g.hdr->n_threads = keep ? 1 : 0;
-	if (keep) {
+	if (keep && (rt_g.timed & RT_TIMED_CONTEXT)) {
+		/* The emptied table has none of the frames' nodes: the child's
+		 * calls start new paths at the root; the old frames' exits are
+		 * counted as lost frames. */
+		keep->table->thread_id = (uint64_t)gettid();
+		keep->depth = 0;
+		keep->overflow = 0;
+		keep->epoch++;
+	} else if (keep) {
 		keep->table->thread_id = (uint64_t)gettid();
 		for (i = 0; i < keep->depth; i++)
 			keep->stack[i].edge = keep->stack[i].func = NULL;
@@ -371,10 +445,10 @@ void rt_shards_reset(void)
 			uint64_t *e = (uint64_t *)(slots + i * t->entry_size);
 			if (!e[1])
 				continue;
-			if (e[0] != VPR_SITE_FUNCTION || t->entry_size == sizeof(struct vpr_edge_count))
+			if (e[0] != VPR_SITE_FUNCTION || t->entry_size != sizeof(struct vpr_edge_time))
 				e[2] = 0;
-			if (t->entry_size == sizeof(struct vpr_edge_time))
-				e[3] = e[4] = 0;
+			if (t->entry_size >= sizeof(struct vpr_edge_time))
+				e[3] = e[4] = 0;   /* time tables and context nodes */
 		}
 		t->lost_calls = t->lost_frames = 0;
 	}

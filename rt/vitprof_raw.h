@@ -41,6 +41,8 @@
 /* header.mode */
 #define VPR_MODE_COUNT 1u       /* call counts only */
 #define VPR_MODE_TIME 2u        /* call counts plus inclusive/self ticks */
+#define VPR_MODE_CONTEXT 3u     /* counts per calling-context path (vpr_ctx_node) */
+#define VPR_MODE_CONTEXT_TIME 4u /* the same plus inclusive/self ticks per path */
 
 /* header.clock: what a tick is */
 #define VPR_CLOCK_TSC 1u        /* rdtsc; calibrated by calib_* pairs */
@@ -182,6 +184,39 @@ struct vpr_edge_time {
 	uint64_t count;
 	uint64_t total_ticks;       /* inclusive ticks, summed over calls */
 	uint64_t self_ticks;        /* ticks not spent in instrumented callees */
+};
+
+/*
+ * Context modes (header.mode VPR_MODE_CONTEXT or VPR_MODE_CONTEXT_TIME):
+ * each VPR_SEC_EDGES table holds, with entry_size == sizeof(struct
+ * vpr_ctx_node), one thread shard's calling-context tree instead of call
+ * edges. Sections, shards, generations, live, growth and retirement work
+ * exactly as above; only the entries differ. The hash key is (parent, fn).
+ *
+ * A node is one calling-context path: the path of its parent followed by a
+ * call of fn (call sites are not distinguished: two calls of fn from one
+ * caller path share a node). id is the node's number in its shard, from 1,
+ * unique and never reused (it is n_used just after the node was inserted,
+ * so 1 <= id <= n_used); parent is the id of the parent node in the same
+ * shard's live table, or 0 for a root (a call with no instrumented caller
+ * on the thread's shadow stack). Parents are always inserted before their
+ * children, so parent < id: the tree has no cycles. count is the number of
+ * calls that reached exactly this path. In VPR_MODE_CONTEXT_TIME,
+ * total_ticks is the inclusive and self_ticks the self time of those calls
+ * (recursion: every activation is its own node, so nothing is counted
+ * twice); in VPR_MODE_CONTEXT both are 0. The first five words are laid out
+ * like struct vpr_edge_time. A node is written (parent, id, site) before
+ * fn publishes it, then n_used is incremented: a crash in between leaves a
+ * complete node with id == n_used + 1 <= capacity.
+ */
+struct vpr_ctx_node {
+	uint64_t parent;            /* parent node id, 0 for a root */
+	uint64_t fn;                /* callee entry address; 0 = empty slot */
+	uint64_t count;             /* calls that reached this path */
+	uint64_t total_ticks;       /* context+time: inclusive ticks */
+	uint64_t self_ticks;        /* context+time: ticks not in instrumented callees */
+	uint64_t id;                /* this node's id in its shard, from 1 */
+	uint64_t site;              /* call site of the node's first call */
 };
 
 /*

@@ -71,7 +71,7 @@ struct reader {
 	struct table_ref *tables;
 	size_t n_tables, cap_tables;
 	uint64_t *module_offsets;      /* record offset of each module */
-	size_t cap_offsets, cap_modules, cap_edges, cap_functions;
+	size_t cap_offsets, cap_modules, cap_edges, cap_functions, cap_ctx;
 	struct arcs_ref *arcs;         /* ARCS sections seen */
 	size_t n_arcs, cap_arcs;
 	struct gcov_ref *gcov;         /* gcov object records seen */
@@ -212,7 +212,8 @@ static int check_header(struct reader *r)
 		           " is past the end of the file (0x%" PRIx64 " bytes)", h->end, r->size);
 	if (h->state != VPR_STATE_RUNNING && h->state != VPR_STATE_EXITED)
 		return bad(r, HOFF(state), "unknown state %" PRIu32, h->state);
-	if (h->mode != VPR_MODE_COUNT && h->mode != VPR_MODE_TIME)
+	if (h->mode != VPR_MODE_COUNT && h->mode != VPR_MODE_TIME &&
+	    h->mode != VPR_MODE_CONTEXT && h->mode != VPR_MODE_CONTEXT_TIME)
 		return bad(r, HOFF(mode), "unknown mode %" PRIu32, h->mode);
 	if (h->flags & ~(uint32_t)(VPR_FLAG_FORK_CHILD | VPR_FLAG_MOVED))
 		return bad(r, HOFF(flags), "unknown flags 0x%" PRIx32, h->flags);
@@ -335,6 +336,8 @@ static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
 	uint32_t want = r->h.mode == VPR_MODE_TIME ? sizeof(struct vpr_edge_time)
 	                                            : sizeof(struct vpr_edge_count);
 
+	if (r->h.mode == VPR_MODE_CONTEXT || r->h.mode == VPR_MODE_CONTEXT_TIME)
+		want = sizeof(struct vpr_ctx_node);
 	if (read_at(r, off, &e, sizeof e) != 0)
 		return -1;
 	if (e.entry_size != want)
@@ -661,7 +664,67 @@ static int table_order(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/* Reads every occupied slot of table t into rp->edges / rp->functions. */
+/*
+ * Context modes: checks the nodes rp->ctx_nodes[first..] of table t: ids
+ * between 1 and the capacity and unique, every parent 0 or the id of a
+ * smaller-numbered node of the same table (so the tree has no cycle).
+ * Then adds one raw_edge per node. Returns 0 or -1 (reported).
+ */
+static int check_ctx_nodes(struct reader *r, struct raw_profile *rp,
+                           const struct table_ref *t, size_t first)
+{
+	size_t i;
+	unsigned char *seen = calloc((size_t)t->capacity + 1, 1);
+	int rc = -1;
+
+	if (!seen)
+		return bad(r, t->offset, "out of memory for context nodes");
+	for (i = first; i < rp->n_ctx_nodes; i++) {
+		const struct raw_ctx_node *c = &rp->ctx_nodes[i];
+		if (c->id == 0 || c->id > t->capacity) {
+			bad(r, t->offset, "context table of shard %" PRIu64 ": node id %" PRIu64
+			    " outside 1..%" PRIu64, t->shard_id, c->id, t->capacity);
+			goto out;
+		}
+		if (seen[c->id]) {
+			bad(r, t->offset, "context table of shard %" PRIu64 ": node id %" PRIu64
+			    " used twice", t->shard_id, c->id);
+			goto out;
+		}
+		seen[c->id] = 1;
+	}
+	for (i = first; i < rp->n_ctx_nodes; i++) {
+		const struct raw_ctx_node *c = &rp->ctx_nodes[i];
+		if (c->parent != 0 && (c->parent >= c->id || !seen[c->parent])) {
+			bad(r, t->offset, "context table of shard %" PRIu64 ": node %" PRIu64
+			    " has parent %" PRIu64 ", %s", t->shard_id, c->id, c->parent,
+			    c->parent >= c->id ? "not an earlier node" : "which is not in the table");
+			goto out;
+		}
+	}
+	for (i = first; i < rp->n_ctx_nodes; i++) {
+		const struct raw_ctx_node *c = &rp->ctx_nodes[i];
+		struct raw_edge *e;
+
+		if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
+			bad(r, t->offset, "out of memory for call edges");
+			goto out;
+		}
+		e = &rp->edges[rp->n_edges++];
+		e->site = c->site;
+		e->fn = c->fn;
+		e->count = c->count;
+		e->total_ticks = c->total_ticks;
+		e->self_ticks = c->self_ticks;
+	}
+	rc = 0;
+out:
+	free(seen);
+	return rc;
+}
+
+/* Reads every occupied slot of table t into rp->edges / rp->functions
+ * (context modes: rp->ctx_nodes, then edges made from them). */
 static int read_table_slots(struct reader *r, struct raw_profile *rp,
                             const struct table_ref *t)
 {
@@ -669,6 +732,8 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 	uint64_t chunk = t->capacity < CHUNK_SLOTS ? t->capacity : CHUNK_SLOTS;
 	unsigned char *buf = malloc((size_t)chunk * es);
 	uint64_t i, base = t->offset + t->entries_offset;
+	size_t first_node = rp->n_ctx_nodes;
+	int ctx = t->entry_size == sizeof(struct vpr_ctx_node);
 	int rc = -1;
 
 	if (!buf)
@@ -679,12 +744,28 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 		if (read_at(r, base + i * es, buf, (size_t)(n * es)) != 0)
 			goto out;
 		for (j = 0; j < n; j++) {
-			uint64_t v[5] = {0, 0, 0, 0, 0};
+			uint64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
 
 			memcpy(v, buf + j * es, es);
 			if (v[1] == 0)
 				continue;          /* empty slot */
-			if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
+			if (ctx) {
+				struct raw_ctx_node *c;
+				if (grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes,
+				         sizeof *c)) {
+					bad(r, base + (i + j) * es, "out of memory for context nodes");
+					goto out;
+				}
+				c = &rp->ctx_nodes[rp->n_ctx_nodes++];
+				c->shard_id = t->shard_id;
+				c->parent = v[0];
+				c->fn = v[1];
+				c->count = v[2];
+				c->total_ticks = v[3];
+				c->self_ticks = v[4];
+				c->id = v[5];
+				c->site = v[6];
+			} else if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
 				struct raw_function *f;
 				if (grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
 				         sizeof *f)) {
@@ -714,6 +795,8 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 		}
 		i += n;
 	}
+	if (ctx && check_ctx_nodes(r, rp, t, first_node) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(buf);
@@ -788,7 +871,7 @@ static void set_time(struct raw_profile *rp, const struct vpr_file_header *h)
 
 	rp->time_available = 0;
 	rp->time_note = NULL;
-	if (h->mode != VPR_MODE_TIME)
+	if (h->mode != VPR_MODE_TIME && h->mode != VPR_MODE_CONTEXT_TIME)
 		return;
 	if (h->clock == VPR_CLOCK_MONOTONIC) {
 		rp->calib_dtick = rp->calib_dns = 1;   /* a tick is a nanosecond */
@@ -822,6 +905,7 @@ static void clear_profile(struct raw_profile *rp)
 	free(rp->modules);
 	free(rp->edges);
 	free(rp->functions);
+	free(rp->ctx_nodes);
 	for (i = 0; i < rp->n_gcov; i++)
 		free_gcov_object(&rp->gcov[i]);
 	free(rp->gcov);
@@ -868,7 +952,7 @@ static void reader_reset(struct reader *r)
 	r->gcov = NULL;
 	r->n_tables = r->cap_tables = 0;
 	r->n_arcs = r->cap_arcs = r->n_gcov_refs = r->cap_gcov_refs = r->cap_gcov = 0;
-	r->cap_offsets = r->cap_modules = r->cap_edges = r->cap_functions = 0;
+	r->cap_offsets = r->cap_modules = r->cap_edges = r->cap_functions = r->cap_ctx = 0;
 	r->err[0] = '\0';
 }
 
@@ -973,7 +1057,12 @@ uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks)
 
 const char *raw_mode_name(uint32_t mode)
 {
-	return mode == VPR_MODE_TIME ? "time" : "count";
+	switch (mode) {
+	case VPR_MODE_TIME: return "time";
+	case VPR_MODE_CONTEXT: return "context";
+	case VPR_MODE_CONTEXT_TIME: return "context,time";
+	default: return "count";
+	}
 }
 
 const char *raw_state_name(uint32_t state)

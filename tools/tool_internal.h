@@ -89,6 +89,21 @@ struct raw_edge {
 	uint64_t self_ticks;        /* time mode; 0 in count mode */
 };
 
+/* Context modes: one calling-context node of one shard (raw_read.c has
+ * checked that parent is 0 or the id of an earlier node of the same shard).
+ * Context profiles also get one raw_edge per node (site, fn, count, ticks),
+ * so that every command that reads edges works on them. */
+struct raw_ctx_node {
+	uint64_t shard_id;
+	uint64_t id;                /* from 1, unique within the shard */
+	uint64_t parent;            /* 0: a root */
+	uint64_t fn;                /* callee entry address */
+	uint64_t site;              /* call site of the first call */
+	uint64_t count;
+	uint64_t total_ticks;       /* context+time mode; else 0 */
+	uint64_t self_ticks;
+};
+
 /* Time mode: one function record of one shard. */
 struct raw_function {
 	uint64_t fn;                /* entry address */
@@ -140,6 +155,9 @@ struct raw_profile {
 	size_t n_gcov;
 	uint32_t n_arcs_in_place;       /* ARCS sections of each mode */
 	uint32_t n_arcs_copy;
+	/* Context modes: every node of every selected table, shard by shard. */
+	struct raw_ctx_node *ctx_nodes;
+	size_t n_ctx_nodes;
 };
 
 /*
@@ -580,6 +598,42 @@ int cmd_flamegraph(int argc, char **argv);  /* cmd_flamegraph.c */
 
 /* ---- report / call-graph exports (issue: call graphs and reports) -------- */
 /* ---- context mode (issue: call graphs and reports) ------------------------ */
+/*
+ * export_folded.c: the calling-context tree of a context-mode profile,
+ * merged over threads by path (function by function from the root), for
+ * the folded export and the SVG flame graph (cmd_flamegraph.c).
+ *
+ * Node 0 is the synthetic root (name "all"). value is what the flame graph
+ * counts for the node's own path: the calls that reached exactly this path
+ * (timed false), or their self time in ns (timed true: context,time mode
+ * with a usable clock). total is value plus the totals of its children, so
+ * nodes[0].total is the sum of every value. Children of a node are linked
+ * first_child / next_sibling in ascending name order (0: none).
+ */
+struct ctx_tree_node {
+	const char *name;           /* function name (';' replaced by ':') */
+	uint32_t parent;            /* node index; the root's is 0 */
+	uint32_t depth;             /* root 0 */
+	uint32_t first_child, next_sibling;
+	uint64_t key;               /* function id, or 2^32 + address if unknown */
+	uint64_t calls;             /* calls that reached exactly this path */
+	uint64_t value, total;
+};
+
+struct ctx_tree {
+	struct ctx_tree_node *nodes;
+	size_t n, cap;
+	uint32_t max_depth;
+	int timed;                  /* values are self ns */
+	char **owned;               /* names made here (unknown addresses) */
+	size_t n_owned;
+};
+
+/* Builds the tree of p (p->raw must be a context-mode profile; otherwise
+ * reports that and returns -1). Returns 0 or -1 after reporting; free with
+ * ctx_tree_free() either way. */
+int ctx_tree_build(struct ctx_tree *t, const struct profile *p);
+void ctx_tree_free(struct ctx_tree *t);
 
 /* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
 /*
