@@ -171,6 +171,21 @@ def main():
     r = run([a.vitprof, "export", "--format", "vitprof", "--no-coverage", "-o",
              os.path.join(a.scratch, "ctx.vitprof"), raw])
     check(r.returncode == 0, "export --format vitprof reads a context profile")
+    if r.returncode == 0:
+        import json
+        import jsonschema
+        schema = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                              "docs", "vitprof.schema.json")
+        with open(os.path.join(a.scratch, "ctx.vitprof")) as f:
+            doc = json.load(f)
+        try:
+            jsonschema.validate(doc, json.load(open(schema)))
+            ok = True
+        except jsonschema.ValidationError as e:
+            ok = False
+            print("schema: %s" % e.message)
+        check(ok and doc["program"]["mode"] == "context",
+              "the context profile's document matches the schema, mode 'context'")
     r = run([a.vitprof, "show", raw])
     check(r.returncode == 0, "show reads a context profile")
 
