@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Builds and runs the libFuzzer harnesses (docs/fuzzing.md).
+#   fuzz.sh build   BUILD_DIR                     clang project tests/fuzz -> BUILD_DIR
+#   fuzz.sh seeds   BUILD_DIR VITPROF             real files -> BUILD_DIR/seeds/<reader>
+#   fuzz.sh run     BUILD_DIR READER [LIBFUZZER OPTIONS...]
+#                                                 fuzz READER (default: 8 s), corpus
+#                                                 BUILD_DIR/corpus/READER, seeded
+#   fuzz.sh replay  BUILD_DIR READER              every tests/fuzz/regressions/READER
+#                                                 file once, no fuzzing
+# Exit 77 (ctest: skipped) when clang cannot build a libFuzzer target.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cmd=$1 dir=$2
+shift 2
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+case $cmd in
+build)
+	cc=${CLANG:-clang}
+	mkdir -p "$dir"
+	probe="$dir/probe.c"
+	echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }' >"$probe"
+	if ! "$cc" -fsanitize=fuzzer,address,undefined "$probe" -o "$dir/probe" 2>"$dir/probe.log"; then
+		echo "fuzz: $cc cannot build a libFuzzer target (Debian: clang, libclang-rt-14-dev); skipped"
+		cat "$dir/probe.log"
+		exit 77
+	fi
+	cmake -S "$here" -B "$dir" -DCMAKE_C_COMPILER="$cc" >"$dir/configure.log" ||
+		{ cat "$dir/configure.log"; exit 1; }
+	cmake --build "$dir" -j"$(nproc)"
+	;;
+seeds)
+	# One small instrumented run of tests/programs/branchy.c gives a raw
+	# profile, its .gcno, the .gcda `vitprof gcda` writes and the .vitprof
+	# `vitprof export` writes: the seeds of the four readers.
+	vitprof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+	work="$dir/seed-run"
+	rm -rf "$work" "$dir/seeds"
+	mkdir -p "$work"
+	cd "$work"
+	for mode in count time; do
+		mkdir -p "$mode"
+		"${CC:-gcc}" $("$vitprof" flags --compile) -O1 -c "$here/../programs/branchy.c" -o "$mode/branchy.o"
+		"${CC:-gcc}" "$mode/branchy.o" $("$vitprof" flags --link) -o "$mode/branchy"
+		VITPROF_MODE=$mode VITPROF_FILE="$mode/run.vitraw" "./$mode/branchy" 20 >/dev/null || true
+		"$vitprof" gcda -o "$mode" "$mode/run.vitraw" 2>/dev/null
+		"$vitprof" export --format vitprof -o "$mode/run.vitprof" "$mode/run.vitraw"
+	done
+	"$vitprof" merge -o merged.vitraw count/run.vitraw count/run.vitraw
+	"$vitprof" merge -o merged.vitprof count/run.vitprof count/run.vitprof
+	mkdir -p "$dir/seeds/raw" "$dir/seeds/gcno" "$dir/seeds/gcda" "$dir/seeds/vitprof"
+	cp count/run.vitraw "$dir/seeds/raw/count.vitraw"
+	cp time/run.vitraw "$dir/seeds/raw/time.vitraw"
+	cp merged.vitraw "$dir/seeds/raw/merged.vitraw"
+	cp count/branchy.gcno "$dir/seeds/gcno/branchy.gcno"
+	cp count/branchy.gcda "$dir/seeds/gcda/branchy.gcda"
+	cp count/run.vitprof "$dir/seeds/vitprof/count.vitprof"
+	cp time/run.vitprof "$dir/seeds/vitprof/time.vitprof"
+	cp merged.vitprof "$dir/seeds/vitprof/merged.vitprof"
+	ls -l "$dir"/seeds/*
+	;;
+run)
+	reader=$1
+	shift
+	[ -x "$dir/fuzz_$reader" ] || { echo "fuzz: $dir/fuzz_$reader not built; skipped"; exit 77; }
+	mkdir -p "$dir/corpus/$reader" "$dir/crashes/$reader"
+	# libFuzzer's own error exit code is 77, ctest's "skipped": use 1.
+	set -- -max_total_time=8 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+		-error_exitcode=1 -timeout_exitcode=1 "$@"
+	regs="$here/regressions/$reader"
+	[ -d "$regs" ] || regs=
+	exec "$dir/fuzz_$reader" "$@" -artifact_prefix="$dir/crashes/$reader/" \
+		"$dir/corpus/$reader" "$dir/seeds/$reader" $regs
+	;;
+replay)
+	reader=$1
+	[ -x "$dir/fuzz_$reader" ] || { echo "fuzz: $dir/fuzz_$reader not built; skipped"; exit 77; }
+	regs="$here/regressions/$reader"
+	if [ -z "$(ls -A "$regs" 2>/dev/null)" ]; then
+		echo "fuzz: no regression inputs in $regs"
+		exit 0
+	fi
+	exec "$dir/fuzz_$reader" -runs=0 -rss_limit_mb=2048 -timeout=10 \
+		-error_exitcode=1 -timeout_exitcode=1 "$regs"/*
+	;;
+*)
+	echo "usage: fuzz.sh build|seeds|run|replay BUILD_DIR ..." >&2
+	exit 2
+	;;
+esac
