@@ -252,17 +252,7 @@ static void print_header(const struct report *r)
 	if (raw->lost_calls)
 		printf(", lost calls %" PRIu64, raw->lost_calls);
 	putchar('\n');
-	if (raw->state == VPR_STATE_RUNNING)
-		printf("note: the program was still running or died without exiting;"
-		       " counts are those written so far\n");
-	if (raw->mode == VPR_MODE_TIME && !raw->time_available)
-		printf("note: times unavailable: %s\n", raw->time_note ? raw->time_note : "no clock");
-	if (raw->lost_frames)
-		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
-		       raw->lost_frames);
-	if (raw->lost_sections)
-		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
-		       " are missing\n", raw->lost_sections);
+	print_profile_notes(raw);
 }
 
 static void print_flat(const struct report *r)

@@ -70,6 +70,21 @@ static int row_order(const void *a, const void *b, void *arg)
 	return r;
 }
 
+void print_profile_notes(const struct raw_profile *raw)
+{
+	if (raw->state == VPR_STATE_RUNNING)
+		printf("note: the program was still running or died without exiting;"
+		       " counts are those written so far\n");
+	if (raw->mode == VPR_MODE_TIME && !raw->time_available)
+		printf("note: times unavailable: %s\n", raw->time_note ? raw->time_note : "no clock");
+	if (raw->lost_frames)
+		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
+		       raw->lost_frames);
+	if (raw->lost_sections)
+		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
+		       " are missing\n", raw->lost_sections);
+}
+
 static void print_header(const struct profile *p)
 {
 	const struct raw_profile *raw = p->raw;
@@ -82,17 +97,7 @@ static void print_header(const struct profile *p)
 	if (raw->lost_calls)
 		printf(", lost calls %" PRIu64, raw->lost_calls);
 	putchar('\n');
-	if (raw->state == VPR_STATE_RUNNING)
-		printf("note: the program was still running or died without exiting;"
-		       " counts are those written so far\n");
-	if (raw->mode == VPR_MODE_TIME && !raw->time_available)
-		printf("note: times unavailable: %s\n", raw->time_note ? raw->time_note : "no clock");
-	if (raw->lost_frames)
-		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
-		       raw->lost_frames);
-	if (raw->lost_sections)
-		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
-		       " are missing\n", raw->lost_sections);
+	print_profile_notes(raw);
 	if (raw->n_gcov) {
 		size_t i, in_place = 0;
 		for (i = 0; i < raw->n_gcov; i++)

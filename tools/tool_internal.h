@@ -562,6 +562,9 @@ void json_write_escaped(FILE *out, const char *s);
 /* Each takes the arguments after the subcommand name (argv[0] is the name)
  * and returns an exit code (TOOL_EXIT_*). */
 int cmd_show(int argc, char **argv);
+/* cmd_show.c: the "note: ..." lines about a profile's completeness (still
+ * running, no times, lost frames or tables) that show and report print. */
+void print_profile_notes(const struct raw_profile *raw);
 int cmd_export(int argc, char **argv);
 int cmd_flags(int argc, char **argv);
 int cmd_gcda(int argc, char **argv);     /* cmd_gcda.c */

@@ -9,44 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_export_util.h"
 #include "tool_internal.h"
 #include "vp_test.h"
-
-typedef int (*export_fn)(FILE *, const struct profile *, struct coverage *);
 
 static struct raw_profile raw;
 static struct raw_module raw_mod;
 static struct prof_module mod;
-
-/* Runs fn into a memory buffer; *rc gets its result. Caller frees. */
-static char *run_export(export_fn fn, const struct profile *p, struct coverage *cov, int *rc)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	*rc = fn(f, p, cov);
-	fclose(f);
-	return buf;
-}
-
-static struct prof_function fn(uint32_t id, const char *name, const char *file,
-                               unsigned line, uint64_t address, uint64_t calls)
-{
-	struct prof_function f;
-
-	memset(&f, 0, sizeof f);
-	f.id = id;
-	f.module = 0;
-	f.address = address;
-	f.name = f.linkage_name = name;
-	f.file = file;
-	f.line = line;
-	f.instrumented = calls != 0;
-	f.calls = calls;
-	return f;
-}
 
 static struct prof_edge edge(uint32_t caller, uint32_t callee, const char *file,
                              unsigned line, uint64_t count)
