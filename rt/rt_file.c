@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -160,6 +161,24 @@ static int written_by_this_process(const char *path)
 	       h.pid == (int64_t)getpid();
 }
 
+/*
+ * posix_fallocate() that never raises SIGXFSZ: growing a file past the
+ * process's RLIMIT_FSIZE would kill a program that writes no large file of
+ * its own, so such a range is refused with EFBIG, as a full disk would be.
+ * Returns 0 or an errno value.
+ */
+int rt_fallocate(int fd, uint64_t off, uint64_t len)
+{
+	struct rlimit rl;
+
+	if (len > UINT64_MAX - off || off + len > (uint64_t)INT64_MAX)
+		return EFBIG;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    off + len > (uint64_t)rl.rlim_cur)
+		return EFBIG;
+	return posix_fallocate(fd, (off_t)off, (off_t)len);
+}
+
 /* Opens path exclusively, never through a symlink, mode 0600. */
 static int create_exclusive(const char *path)
 {
@@ -200,7 +219,7 @@ static int create_file(char *path, struct vpr_file_header **hdr_out)
 	}
 	if (fd < 0)
 		return -1;
-	err = posix_fallocate(fd, 0, rt_g.page_size);
+	err = rt_fallocate(fd, 0, rt_g.page_size);
 	if (err) {
 		unlink(path);
 		close(fd);
@@ -270,7 +289,7 @@ static int register_mapping(void *addr, uint64_t size, uint64_t offset, int in_f
 /* Reserves [hdr->end, +size) in the file and maps it at addr (or anywhere). */
 static void *map_file_range(int fd, uint64_t off, uint64_t size, void *addr)
 {
-	int err = posix_fallocate(fd, (off_t)off, (off_t)size);
+	int err = rt_fallocate(fd, off, size);
 	void *p;
 
 	if (err) {
@@ -402,7 +421,7 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 		src = saved;
 		len = sizeof saved;
 	}
-	if (fd >= 0 && posix_fallocate(fd, (off_t)off, (off_t)m->size) == 0 &&
+	if (fd >= 0 && rt_fallocate(fd, off, m->size) == 0 &&
 	    pwrite(fd, src, len, (off_t)off) == (ssize_t)len &&
 	    mmap(m->addr, m->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 	         fd, (off_t)off) != MAP_FAILED) {

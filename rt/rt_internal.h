@@ -122,6 +122,7 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp);
 void rt_ctx_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
 
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
+int rt_fallocate(int fd, uint64_t off, uint64_t len);
 int rt_file_open(const char *path);
 void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out);
 void rt_section_retire(void *addr);

@@ -851,7 +851,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return m->why = strerrordesc_np(errno), -1;
-	err = posix_fallocate(fd, 0, (off_t)total);
+	err = rt_fallocate(fd, 0, total);
 	img = err ? MAP_FAILED : mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (img == MAP_FAILED) {
 		m->why = strerrordesc_np(err ? err : errno);
