@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_merge.c - unit tests of `vitprof merge`'s parts: the raw merge
- * (ASLR-independent sums, weights, saturation, refusals, associativity and
- * commutativity byte for byte), the raw writer (reads back), the .vitprof
+ * (ASLR-independent sums, weights, refusals of mismatches and overflows,
+ * associativity and commutativity byte for byte), the raw writer (reads back), the .vitprof
  * reader (truncated at every byte, bytes flipped: one error line, never a
  * crash; run it under ASan with -DVITPROF_SANITIZE=ON) and the document
  * merge (sums by identity, associativity, refusals).
@@ -117,24 +117,46 @@ VP_TEST(raw_merge, aslr_sums_and_weights)
 	raw_profile_free(&b);
 }
 
-VP_TEST(raw_merge, saturates)
+/* A sum past the limit is refused, never saturated (docs/cli.md, "Limits"):
+ * the add that makes it fails naming its input, and the merge is spent. */
+VP_TEST(raw_merge, refuses_overflow)
 {
-	static const uint64_t arcs[3] = {UINT64_MAX / 2, 0, 0};
-	struct raw_profile a, out;
-	struct raw_profile *v[2] = {&a, &a};
-	static const uint64_t w[2] = {3, 1};
-	unsigned char *img;
-	size_t size;
+	static const uint64_t arcs[3] = {UINT64_MAX / 2, 0, 0};   /* 2^63-1 */
+	static const uint64_t one[3] = {1, 0, 0};
+	struct raw_profile a, b, c;
+	struct raw_merge *m;
 
-	make_raw(&a, 0x1000000, 0x2000000, UINT64_MAX - 1, 1, arcs, 1, exe_bid, 1);
-	CU_ASSERT_EQUAL_FATAL(merge_images(v, w, 2, &img, &size), 0);
-	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(img, size, "merged", &out), 0);
-	CU_ASSERT_EQUAL(edge_count(&out, 0x1005, 0, 0x2000), UINT64_MAX);
-	CU_ASSERT_EQUAL(edge_count(&out, 0x105, 1, 0x3000), 4);
-	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[0], UINT64_MAX);
-	raw_profile_free(&out);
-	free(img);
+	make_raw(&a, 0x1000000, 0x2000000, UINT64_MAX - 1, 0, arcs, 1, exe_bid, 1);
+	make_raw(&b, 0x1000000, 0x2000000, 1, 0, one, 1, exe_bid, 1);
+	make_raw(&c, 0x1000000, 0x2000000, 0, 1, one, 1, exe_bid, 1);
+	/* edge 2^64-2 + 1: the limit, exactly; the arc counter 2^63-1 + 1 is not */
+	m = raw_merge_new();
+	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), 0);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "count overflow: gcov object"));
+	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);       /* spent */
+	raw_merge_free(m);
+	/* weight 3 x (2^64-2): past the limit */
+	m = raw_merge_new();
+	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 3, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "x 3 is past 2^64-1"));
+	raw_merge_free(m);
+	/* all edges: 2^64-2 on one edge and 1 on another is 2^64-1; one more is not */
+	m = raw_merge_new();
+	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "the counts of all edges"));
+	raw_merge_free(m);
+	/* edges 1 + (2^64-2) fit; the arc counter 1 + (2^63-1) does not */
+	m = raw_merge_new();
+	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
+	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "arc counter 0: 1 + 9223372036854775807"));
+	raw_merge_free(m);
 	raw_profile_free(&a);
+	raw_profile_free(&b);
+	raw_profile_free(&c);
 }
 
 /* merge(a, merge(b, c)) == merge(merge(a, b), c) == merge(c, b, a). */

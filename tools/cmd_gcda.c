@@ -353,6 +353,29 @@ static int usable(const char *file, const struct raw_gcov_object *o)
 	return 1;
 }
 
+/* gcda_merge() refused a sum, not a mismatch. */
+static int is_overflow(const char *why)
+{
+	return strncmp(why, "count overflow", 14) == 0;
+}
+
+/* An arc counter of o past 2^63-1 would be a negative gcov_type (int64) in
+ * the .gcda: no run counts that far, the file is damaged. Returns 0, or -1
+ * after reporting. */
+static int check_counters(const char *file, const struct raw_gcov_object *o)
+{
+	for (size_t j = 0; j < o->n_functions; j++)
+		for (uint32_t k = 0; k < o->functions[j].n_arcs; k++)
+			if (o->functions[j].arcs[k] > GCOV_COUNT_MAX) {
+				tool_error(file, "%s: count overflow: function %zu (ident %" PRIu32
+				           "), arc counter %" PRIu32 " is %" PRIu64 ", past the 2^63-1"
+				           " of a gcov counter; not written", o->gcda_path, j,
+				           o->functions[j].ident, k, o->functions[j].arcs[k]);
+				return -1;
+			}
+	return 0;
+}
+
 /* Builds, merges and writes one target. Returns 0 or -1 (reported). */
 static int write_target(const char *file, const struct raw_profile *rp,
                         const struct target *t, const uint64_t *run_max, uint64_t runs,
@@ -370,13 +393,24 @@ static int write_target(const char *file, const struct raw_profile *rp,
 
 		if (!usable(file, o))
 			continue;
+		if (runs > UINT32_MAX) {
+			/* the OBJECT_SUMMARY's runs is 32 bits */
+			tool_error(file, "%s: count overflow: the profile stands for %" PRIu64 " runs,"
+			           " past the 2^32-1 of a .gcda; not written", t->path, runs);
+			goto out;
+		}
+		if (check_counters(file, o) != 0)
+			goto out;
 		if (gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]) != 0)
 			goto out;
 		(used ? &one : &run)->runs = (uint32_t)runs;
 		if (used && gcda_merge(&run, &one, why, sizeof why) != 0) {
 			gcda_free(&one);
-			tool_error(file, "%s: two records of this .gcda do not match: %s", t->path,
-			           why);
+			if (is_overflow(why))
+				tool_error(file, "%s: two records of this .gcda: %s", t->path, why);
+			else
+				tool_error(file, "%s: two records of this .gcda do not match: %s",
+				           t->path, why);
 			goto out;
 		}
 		if (used)
@@ -401,8 +435,12 @@ static int write_target(const char *file, const struct raw_profile *rp,
 		}
 		if (gcda_merge(&existing, &run, why, sizeof why) != 0) {
 			gcda_free(&existing);
-			tool_error(t->path, "existing .gcda does not match this run (%s); not"
-			           " overwritten", why);
+			if (is_overflow(why))
+				tool_error(t->path, "existing .gcda plus this run: %s; not overwritten",
+				           why);
+			else
+				tool_error(t->path, "existing .gcda does not match this run (%s); not"
+				           " overwritten", why);
 			goto out;
 		}
 		gcda_free(&run);

@@ -52,8 +52,10 @@ struct overlap {
 	int present[N_CATS][2];     /* the profile has the category at all */
 };
 
-static void add(struct overlap *o, int cat, int side, char *key, uint64_t count,
-                const char *label)
+/* Adds count to an item and to its category's total in one profile (d,
+ * for messages). Returns 0, or -1 after reporting a sum past COUNT_MAX. */
+static int add(struct overlap *o, const struct vpdoc *d, int cat, int side, char *key,
+               uint64_t count, const char *label)
 {
 	struct item *it;
 
@@ -70,8 +72,13 @@ static void add(struct overlap *o, int cat, int side, char *key, uint64_t count,
 	} else {
 		free(key);
 	}
-	it->count[side] = sat_add_u64(it->count[side], count);
-	o->total[cat][side] = sat_add_u64(o->total[cat][side], count);
+	if (count_add(&it->count[side], count, 1, COUNT_MAX) != 0 ||
+	    count_add(&o->total[cat][side], count, 1, COUNT_MAX) != 0) {
+		tool_error(d->name, "count overflow: the %s counts sum past 2^64-1 (%" PRIu64
+		           " more)", cat_names[cat], count);
+		return -1;
+	}
+	return 0;
 }
 
 static char *fkey(const struct vpdoc *d, uint32_t id)
@@ -87,7 +94,8 @@ static char *fkey(const struct vpdoc *d, uint32_t id)
 	return k;
 }
 
-static void add_doc(struct overlap *o, const struct vpdoc *d, int side)
+/* Returns 0, or -1 after reporting an overflow. */
+static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 {
 	size_t i, k;
 	char *key, *label;
@@ -97,7 +105,10 @@ static void add_doc(struct overlap *o, const struct vpdoc *d, int side)
 		if (asprintf(&label, "%s (%s:%" PRIu64 ")", f->name, f->file ? f->file : "?",
 		             f->line) < 0)
 			tool_oom();
-		add(o, CAT_FUNCTIONS, side, fkey(d, (uint32_t)i), f->calls, label);
+		if (add(o, d, CAT_FUNCTIONS, side, fkey(d, (uint32_t)i), f->calls, label) != 0) {
+			free(label);
+			return -1;
+		}
 		free(label);
 	}
 	o->present[CAT_FUNCTIONS][side] = 1;
@@ -109,25 +120,30 @@ static void add_doc(struct overlap *o, const struct vpdoc *d, int side)
 			tool_oom();
 		free(a);
 		free(b);
-		add(o, CAT_EDGES, side, key, e->count, NULL);
+		if (add(o, d, CAT_EDGES, side, key, e->count, NULL) != 0)
+			return -1;
 	}
 	o->present[CAT_EDGES][side] = 1;
 	if (!d->has_gcov)
-		return;
+		return 0;
 	for (i = 0; i < d->n_branches; i++)
 		for (k = 0; k < d->branches[i].n_outcomes; k++) {
 			if (asprintf(&key, "%u\x1f%s\x1f%" PRIu64 "\x1f%zu", CAT_BRANCHES,
 			             d->branches[i].file, d->branches[i].line, k) < 0)
 				tool_oom();
-			add(o, CAT_BRANCHES, side, key, d->branches[i].outcomes[k].count, NULL);
+			if (add(o, d, CAT_BRANCHES, side, key, d->branches[i].outcomes[k].count,
+			        NULL) != 0)
+				return -1;
 		}
 	for (i = 0; i < d->n_lines; i++) {
 		if (asprintf(&key, "%u\x1f%s\x1f%" PRIu64, CAT_LINES, d->lines[i].file,
 		             d->lines[i].line) < 0)
 			tool_oom();
-		add(o, CAT_LINES, side, key, d->lines[i].count, NULL);
+		if (add(o, d, CAT_LINES, side, key, d->lines[i].count, NULL) != 0)
+			return -1;
 	}
 	o->present[CAT_BRANCHES][side] = o->present[CAT_LINES][side] = 1;
+	return 0;
 }
 
 /* An item's share of its category's total in one profile, in [0, 1]. */
@@ -251,9 +267,9 @@ int cmd_overlap(int argc, char **argv)
 	for (side = 0; side < 2 && rc == TOOL_EXIT_OK; side++)
 		if (vpdoc_load_any(argv[optind + side], gcno_dir, &d[side]) != 0)
 			rc = TOOL_EXIT_ERROR;
+	if (rc == TOOL_EXIT_OK && (add_doc(&o, &d[0], 0) != 0 || add_doc(&o, &d[1], 1) != 0))
+		rc = TOOL_EXIT_ERROR;
 	if (rc == TOOL_EXIT_OK) {
-		add_doc(&o, &d[0], 0);
-		add_doc(&o, &d[1], 1);
 		report(&o, argv[optind], argv[optind + 1], top);
 		if (fflush(stdout) != 0) {
 			tool_error("<stdout>", "write error");

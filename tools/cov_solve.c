@@ -504,6 +504,7 @@ struct obj_line_key {
 struct obj_line {
 	struct obj_line_key key;
 	int exists, unexceptional, has_unexecuted_block;
+	int overflow;               /* count summed past INT64_MAX: refused */
 	int64_t count;
 	struct block_ref *blocks;
 	size_t n_blocks, cap_blocks;
@@ -588,7 +589,7 @@ static void add_line_counts(struct object *o, uint32_t fi)
 						line->has_unexecuted_block = 1;
 				}
 				if (add_overflows(line->count, b->count, &line->count))
-					line->count = INT64_MAX;
+					line->overflow = 1;
 			}
 			if (bi != 0 && bi + 1 != g->n_blocks && line) {
 				GROW(line->blocks, line->cap_blocks, line->n_blocks);
@@ -735,7 +736,7 @@ static int circuit(struct circuit_state *c, uint32_t v)
 }
 
 /* gcov's accumulate_line_info for a line with attached blocks. */
-static int64_t line_count(struct object *o, struct obj_line *l)
+static int64_t line_count(struct object *o, struct obj_line *l, int *overflow)
 {
 	int64_t count = 0;
 
@@ -751,7 +752,7 @@ static int64_t line_count(struct object *o, struct obj_line *l)
 		for (uint32_t a = b->pred; a != NONE; a = s->arcs[a].pred_next)
 			if (!line_has_block(&c, s->arcs[a].src) &&
 			    add_overflows(count, s->arcs[a].count, &count))
-				count = INT64_MAX;
+				*overflow = 1;
 		for (uint32_t a = b->succ; a != NONE; a = s->arcs[a].succ_next)
 			s->arcs[a].cs_count = s->arcs[a].count;
 	}
@@ -765,7 +766,7 @@ static int64_t line_count(struct object *o, struct obj_line *l)
 		c.start = l->blocks[i].block;
 		circuit(&c, c.start);
 		if (add_overflows(count, c.count, &count))
-			count = INT64_MAX;
+			*overflow = 1;
 		for (size_t j = 0; j < c.blocked.n; j++)
 			free(c.lists[j].v);
 		free(c.lists);
@@ -838,8 +839,15 @@ static int count_lines(struct object *o)
 	struct obj_line *l, *t;
 
 	HASH_ITER(hh, o->lines, l, t) {
-		if (l->n_blocks)
-			l->count = line_count(o, l);
+		if (l->n_blocks) {
+			l->overflow = 0;
+			l->count = line_count(o, l, &l->overflow);
+		}
+		if (l->overflow) {
+			tool_error(o->path, "%s:%" PRIu32 ": count overflow: the line's count sums"
+			           " past 2^63-1", l->key.file, l->key.line);
+			return -1;
+		}
 		if (l->count < 0) {
 			tool_error(o->path, "%s:%" PRIu32 ": the line solves to a negative"
 			           " count %" PRId64, l->key.file, l->key.line, l->count);
@@ -858,6 +866,31 @@ static int count_lines(struct object *o)
 					           s->arcs[a].count);
 					return -1;
 				}
+		}
+	}
+	return 0;
+}
+
+/* Every block's incoming and outgoing arc counts sum within int64: the
+ * loops of cov_loops.c add disjoint subsets of a header's incoming arcs,
+ * so they cannot overflow after this. (The solver checks the sums it
+ * makes; this covers the others, which only inconsistent counters can
+ * push past the limit.) Returns 0, or -1 after reporting. */
+static int check_block_sums(const struct solved *s, const char *path)
+{
+	for (uint32_t bi = 0; bi < s->g->n_blocks; bi++) {
+		const struct block *b = &s->blocks[bi];
+		int64_t in = 0, out = 0;
+		int ovf = 0;
+
+		for (uint32_t a = b->pred; a != NONE; a = s->arcs[a].pred_next)
+			ovf |= add_overflows(in, s->arcs[a].count > 0 ? s->arcs[a].count : 0, &in);
+		for (uint32_t a = b->succ; a != NONE; a = s->arcs[a].succ_next)
+			ovf |= add_overflows(out, s->arcs[a].count > 0 ? s->arcs[a].count : 0, &out);
+		if (ovf) {
+			tool_error(path, "function '%s': count overflow: the arc counts of block %"
+			           PRIu32 " sum past 2^63-1", s->g->name, bi);
+			return -1;
 		}
 	}
 	return 0;
@@ -1067,7 +1100,8 @@ int cov_report_add(struct cov_report *r, const struct gcno_file *g,
 			           e->c->n_arcs, fn->n_counters);
 			goto out;
 		}
-		if (solve(&o.fns[i], e->sum ? e->sum : e->c->arcs, path) != 0)
+		if (solve(&o.fns[i], e->sum ? e->sum : e->c->arcs, path) != 0 ||
+		    check_block_sums(&o.fns[i], path) != 0)
 			goto out;
 		/* gcov drops artificial functions and those without counters. */
 		o.fns[i].used = !fn->artificial && fn->n_counters > 0;

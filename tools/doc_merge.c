@@ -12,9 +12,9 @@
  *   line            file, line
  *   branch line     file, line (the outcome lists must have one layout)
  *   loop            function, file, line, depth
- * Counts and times are multiplied by the input's weight and summed,
- * saturating at INT64_MAX (the largest integer a jansson reader, hence a
- * later merge, accepts). Other members get a value that does not depend on
+ * Counts and times are multiplied by the input's weight and summed; a sum
+ * past DOC_COUNT_MAX (2^63-1, the largest integer a jansson reader, hence
+ * a later merge, accepts) refuses the input that made it (never saturated). Other members get a value that does not depend on
  * the order of the inputs (minimum, maximum, or, and), so merging is
  * associative and commutative: see docs/merge.md for each member.
  */
@@ -30,7 +30,6 @@
 #undef uthash_fatal
 #define uthash_fatal(msg) tool_oom()
 
-#define DOC_MAX ((uint64_t)INT64_MAX)
 #define NUL_MARK "\x1e"         /* a null string inside a key */
 #define SEP "\x1f"
 
@@ -108,6 +107,8 @@ struct doc_merge {
 	struct dm_line *lines;
 	struct dm_branch *branches;
 	struct dm_loop *loops;
+	char overflow[600];         /* the first overflow of this add, or "" */
+	int failed;                 /* an add was refused for an overflow */
 };
 
 static char *xstrdup(const char *s)
@@ -150,12 +151,23 @@ static const char *ns(const char *s)
 	return s ? s : NUL_MARK;
 }
 
-/* a + b * w, saturating at DOC_MAX. */
-static uint64_t wadd(uint64_t a, uint64_t b, uint64_t w)
+/* *acc += b * w when that is at most DOC_COUNT_MAX; else *acc is kept and
+ * the first overflow of the current add is described in m->overflow. */
+static void wadd(struct doc_merge *m, uint64_t *acc, uint64_t b, uint64_t w,
+                 const char *fmt, ...) TOOL_PRINTF(5, 6);
+static void wadd(struct doc_merge *m, uint64_t *acc, uint64_t b, uint64_t w,
+                 const char *fmt, ...)
 {
-	uint64_t s = sat_add_u64(a, sat_mul_u64(b, w));
+	char what[400];
+	va_list ap;
 
-	return s > DOC_MAX ? DOC_MAX : s;
+	if (count_add(acc, b, w, DOC_COUNT_MAX) == 0 || m->overflow[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(m->overflow, sizeof m->overflow, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64
+	         " is past 2^63-1", what, *acc, b, w);
 }
 
 /* NULL first, then strcmp. */
@@ -271,8 +283,9 @@ static void add_program(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		*p = *q;
 		p->path = xstrdup(q->path);
 		p->host = xstrdup(q->host);
-		p->lost_calls = wadd(0, q->lost_calls, w);
-		p->lost_frames = wadd(0, q->lost_frames, w);
+		p->lost_calls = p->lost_frames = 0;
+		wadd(m, &p->lost_calls, q->lost_calls, w, "program lost_calls");
+		wadd(m, &p->lost_frames, q->lost_frames, w, "program lost_frames");
 		p->time_available = q->time_mode && q->time_available;
 		p->time_mode = p->time_available;
 		return;
@@ -287,15 +300,15 @@ static void add_program(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	p->time_mode = p->time_available;
 	p->running |= q->running;
 	p->fork_child |= q->fork_child;
-	p->threads = wadd(p->threads, q->threads, 1);
+	wadd(m, &p->threads, q->threads, 1, "program threads");
 	if (q->start_time_ns < p->start_time_ns)
 		p->start_time_ns = q->start_time_ns;
 	if (q->has_end_time && (!p->has_end_time || q->end_time_ns > p->end_time_ns))
 		p->end_time_ns = q->end_time_ns;
 	p->has_end_time |= q->has_end_time;
-	p->lost_calls = wadd(p->lost_calls, q->lost_calls, w);
-	p->lost_frames = wadd(p->lost_frames, q->lost_frames, w);
-	p->lost_sections = wadd(p->lost_sections, q->lost_sections, 1);
+	wadd(m, &p->lost_calls, q->lost_calls, w, "program lost_calls");
+	wadd(m, &p->lost_frames, q->lost_frames, w, "program lost_frames");
+	wadd(m, &p->lost_sections, q->lost_sections, 1, "program lost_sections");
 }
 
 int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
@@ -304,7 +317,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	struct dm_function **fns;
 	size_t i, k;
 
-	if (check_doc(m, d) != 0)
+	if (m->failed || check_doc(m, d) != 0)
 		return -1;
 	add_program(m, d, w);
 	if (!m->first)
@@ -354,12 +367,12 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 				x->address = f->address;
 		}
 		x->instrumented |= f->instrumented;
-		x->calls = wadd(x->calls, f->calls, w);
-		x->self_ns = wadd(x->self_ns, f->self_ns, w);
-		x->total_ns = wadd(x->total_ns, f->total_ns, w);
+		wadd(m, &x->calls, f->calls, w, "function %s: calls", x->name);
+		wadd(m, &x->self_ns, f->self_ns, w, "function %s: self_ns", x->name);
+		wadd(m, &x->total_ns, f->total_ns, w, "function %s: total_ns", x->name);
 		if (f->has_entry_count) {
 			x->has_entry = 1;
-			x->entry_count = wadd(x->entry_count, f->entry_count, w);
+			wadd(m, &x->entry_count, f->entry_count, w, "function %s: entry_count", x->name);
 		}
 		fns[i] = x;
 	}
@@ -397,9 +410,12 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 			}
 			x->n_frames = e->n_frames;
 		}
-		x->count = wadd(x->count, e->count, w);
-		x->self_ns = wadd(x->self_ns, e->self_ns, w);
-		x->total_ns = wadd(x->total_ns, e->total_ns, w);
+		wadd(m, &x->count, e->count, w, "edge %s -> %s: count", x->caller->name,
+		     x->callee->name);
+		wadd(m, &x->self_ns, e->self_ns, w, "edge %s -> %s: self_ns", x->caller->name,
+		     x->callee->name);
+		wadd(m, &x->total_ns, e->total_ns, w, "edge %s -> %s: total_ns", x->caller->name,
+		     x->callee->name);
 	}
 
 	m->has_gcov |= d->has_gcov;
@@ -442,8 +458,8 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 			x->blocks = f->blocks;
 		if (f->blocks_executed > x->blocks_executed)
 			x->blocks_executed = f->blocks_executed;
-		x->entry_count = wadd(x->entry_count, f->entry_count, w);
-		x->returns = wadd(x->returns, f->returns, w);
+		wadd(m, &x->entry_count, f->entry_count, w, "gcov function %s: entry_count", x->name);
+		wadd(m, &x->returns, f->returns, w, "gcov function %s: returns", x->name);
 		if (!x->function && f->function != VPDOC_NONE)
 			x->function = fns[f->function];
 	}
@@ -461,7 +477,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		} else {
 			free(key);
 		}
-		x->count = wadd(x->count, l->count, w);
+		wadd(m, &x->count, l->count, w, "line %s:%" PRIu64 ": count", x->file, x->line);
 	}
 	for (i = 0; i < d->n_branches; i++) {
 		const struct vpdoc_branch *b = &d->branches[i];
@@ -485,7 +501,8 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 			free(key);
 		}
 		for (k = 0; k < b->n_outcomes; k++)
-			x->outcomes[k].count = wadd(x->outcomes[k].count, b->outcomes[k].count, w);
+			wadd(m, &x->outcomes[k].count, b->outcomes[k].count, w, "branch %s:%" PRIu64
+			     ", outcome %zu: count", x->file, x->line, k);
 	}
 	for (i = 0; i < d->n_loops; i++) {
 		const struct vpdoc_loop *l = &d->loops[i];
@@ -504,12 +521,19 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		} else {
 			free(key);
 		}
-		x->entries = wadd(x->entries, l->entries, w);
-		x->iterations = wadd(x->iterations, l->iterations, w);
+		wadd(m, &x->entries, l->entries, w, "loop in %s at %s:%" PRIu64 ": entries",
+		     x->function, x->file ? x->file : "?", x->line);
+		wadd(m, &x->iterations, l->iterations, w, "loop in %s at %s:%" PRIu64 ": iterations",
+		     x->function, x->file ? x->file : "?", x->line);
 	}
 	free(mods);
 	free(fns);
 	m->n_inputs++;
+	if (m->overflow[0]) {
+		tool_error(d->name, "count overflow: %s", m->overflow);
+		m->failed = 1;
+		return -1;
+	}
 	return 0;
 }
 

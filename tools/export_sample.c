@@ -64,8 +64,16 @@ struct sample_fn {
 	struct sample_line *lines;  /* build_lines() */
 	size_t n_lines;
 	uint64_t total;             /* sum of the lines' counts */
+	int overflow;               /* a sum passed COUNT_MAX: refused */
 	UT_hash_handle hh;
 };
+
+/* *acc += v, or f->overflow set (and *acc kept) when past COUNT_MAX. */
+static void fn_add(struct sample_fn *f, uint64_t *acc, uint64_t v)
+{
+	if (count_add(acc, v, 1, COUNT_MAX) != 0)
+		f->overflow = 1;
+}
 
 /* One output line, aggregated. */
 struct sample_line {
@@ -291,7 +299,7 @@ static void build_lines(struct sample_fn *f)
 
 		l->offset = f->recs[i].offset;
 		for (j = i; j < f->n_recs && f->recs[j].offset == l->offset && !f->recs[j].callee; j++) {
-			cov += f->recs[j].count;
+			fn_add(f, &cov, f->recs[j].count);
 			has_cov = 1;
 		}
 		l->calls = &f->recs[j];
@@ -304,7 +312,7 @@ static void build_lines(struct sample_fn *f)
 			uint64_t s = 0;
 			size_t v = w;
 			while (v < k && f->recs[v].site == f->recs[w].site)
-				s += f->recs[v++].count;
+				fn_add(f, &s, f->recs[v++].count);
 			if (s > site_max)
 				site_max = s;
 			w = v;
@@ -313,7 +321,7 @@ static void build_lines(struct sample_fn *f)
 		for (w = j, l->n_calls = 0; w < k; w++) {
 			struct sample_rec *c = &l->calls[l->n_calls];
 			if (l->n_calls && strcmp(c[-1].callee, f->recs[w].callee) == 0) {
-				c[-1].count += f->recs[w].count;
+				fn_add(f, &c[-1].count, f->recs[w].count);
 				continue;
 			}
 			*c = f->recs[w];
@@ -324,7 +332,7 @@ static void build_lines(struct sample_fn *f)
 			l->count = has_cov ? cov : site_max;
 		else
 			l->count = cov > site_max ? cov : site_max;
-		f->total += l->count;
+		fn_add(f, &f->total, l->count);
 		i = k;
 	}
 	f->lines = ls;
@@ -412,7 +420,7 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 			continue;
 		f = fn_get(&table, pf->linkage_name);
 		f->hooked = 1;
-		f->head_calls += pf->calls;
+		fn_add(f, &f->head_calls, pf->calls);
 		range_add(f, pf->file, pf->line, 0);
 	}
 	/* Functions the arc counters saw: lines, and entry counts of those
@@ -426,7 +434,7 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 			continue;               /* never ran */
 		if (!f)
 			f = fn_get(&table, cf->name);
-		f->head_entries += cf->entry_count;
+		fn_add(f, &f->head_entries, cf->entry_count);
 		add_cov_lines(f, r, cf);
 	}
 	/* Calls, at their call site's line. */
@@ -452,6 +460,11 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 		if (!f->has_lines && head)      /* entry count on the name's line */
 			rec_add(f, 0, NULL, 0, head);
 		build_lines(f);
+		if (f->overflow && rc == 0) {
+			tool_error(p->raw->file, "sample-profile: count overflow: the counts of"
+			           " function %s sum past 2^64-1", f->name);
+			rc = -2;
+		}
 		if (f->total || head)           /* else it never ran */
 			order[n++] = f;
 	}
@@ -459,7 +472,7 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 	warn_same_names(order, n);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = write_fn(out, order[i]);
-	if (!n) {
+	if (!n && rc == 0) {
 		tool_error(NULL, "sample-profile: no function that ran has a source line"
 		           " (build with -g and `vitprof flags --compile`)");
 		rc = -2;

@@ -162,9 +162,16 @@ int export_prometheus(FILE *out, const struct profile *p, struct coverage *cov)
 	qsort(s, p->n_functions, sizeof *s, cmp_series);
 	for (i = 0; i < p->n_functions; i++) {
 		if (n && cmp_series(&s[n - 1], &s[i]) == 0) {
+			/* calls and self_ns: parts of sums the raw reader bounds */
 			s[n - 1].calls += s[i].calls;
 			s[n - 1].self_ns += s[i].self_ns;
-			s[n - 1].total_ns += s[i].total_ns;
+			if (count_add(&s[n - 1].total_ns, s[i].total_ns, 1, COUNT_MAX) != 0) {
+				tool_error(p->raw->file, "prometheus: count overflow: the inclusive"
+				           " time of the functions %s (%s) sums past 2^64-1 ns",
+				           s[i].function, s[i].file);
+				free(s);
+				return -2;
+			}
 		} else {
 			s[n++] = s[i];
 		}

@@ -377,6 +377,34 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 			                a->cfg_checksum, a->n_arcs, b->ident, b->lineno_checksum,
 			                b->cfg_checksum, b->n_arcs);
 	}
+	/* The sums, checked before anything changes: gcov_type is int64 and
+	 * libgcov's __gcov_merge_add wraps a sum past 2^63-1 into a negative
+	 * count, runs is 32 bits and libgcov wraps it too; both are refused
+	 * here. (sum_max is 32 bits in the file and libgcov keeps its low 32
+	 * bits: it is a hint for the compiler's hot threshold, kept as libgcov
+	 * writes it.) */
+	{
+		uint32_t runs;
+
+		if (__builtin_add_overflow(acc->runs, add->runs, &runs))
+			return mismatch(why, whylen, "count overflow: runs %" PRIu32 " + %" PRIu32
+			                " is past 2^32-1", acc->runs, add->runs);
+	}
+	for (size_t i = 0; i < acc->n_functions; i++) {
+		const struct gcov_counters *a = &acc->functions[i], *b = &add->functions[i];
+
+		if (gcda_slot_empty(a) || gcda_slot_empty(b))
+			continue;
+		for (uint32_t k = 0; k < b->n_arcs; k++) {
+			int64_t sum;
+
+			if (__builtin_add_overflow((int64_t)a->arcs[k], (int64_t)b->arcs[k], &sum))
+				return mismatch(why, whylen, "count overflow: function %zu (ident %"
+				                PRIu32 "), arc counter %" PRIu32 ": %" PRId64 " + %"
+				                PRId64 " is past the int64 range of a gcov counter", i,
+				                a->ident, k, (int64_t)a->arcs[k], (int64_t)b->arcs[k]);
+		}
+	}
 	/* Checked: now nothing can fail but memory. A slot empty on one side
 	 * (a COMDAT copy dropped in one link) takes the other side's record,
 	 * as libgcov keeps ("buffers") a record its run does not have. */
@@ -401,7 +429,7 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 			continue;
 		}
 		for (uint32_t k = 0; k < b->n_arcs; k++)
-			out[i].arcs[k] += b->arcs[k];     /* wraps like gcov_type */
+			out[i].arcs[k] += b->arcs[k];     /* checked above (as int64) */
 	}
 	for (size_t i = 0; i < acc->n_functions; i++)
 		free(acc->functions[i].arcs);

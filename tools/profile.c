@@ -437,6 +437,10 @@ static int edge_add(struct builder *b, const struct raw_edge *re)
 	if (c < 0 || !(s = site_of(b, re->site)))
 		return -1;
 	callee = &p->functions[c];
+	/* Counts and self ticks: these sums (and those of the edges over
+	 * threads, and every total an export or report makes from them) are
+	 * parts of the sums raw_read.c bounds to COUNT_MAX: they cannot wrap.
+	 * Inclusive ticks: check_inclusive_sums(). */
 	callee->calls += re->count;
 	callee->self_ticks += re->self_ticks;
 	if (p->n_edges == b->cap_edges) {
@@ -606,6 +610,32 @@ static void builder_free(struct builder *b)
 	b->p->site_infos = b->sites;
 }
 
+/* The inclusive ticks of the edges into each function, summed: every sum
+ * of inclusive times a report or an export makes (an edge over threads, a
+ * caller-callee pair over call sites, a callgrind inclusive cost) is a part
+ * of one, and must fit in 64 bits as ticks and as ns. (Counts and self
+ * times are bounded by the raw reader.) Returns 0, or -1 after reporting. */
+static int check_inclusive_sums(const struct profile *p, const struct raw_profile *raw)
+{
+	uint64_t *into = calloc(p->n_functions ? p->n_functions : 1, sizeof *into);
+	size_t i;
+	int rc = 0;
+
+	if (!into)
+		tool_oom();
+	for (i = 0; i < p->n_edges && rc == 0; i++) {
+		const struct prof_edge *e = &p->edges[i];
+		if (count_add(&into[e->callee], e->total_ticks, 1, COUNT_MAX) != 0 ||
+		    !raw_ticks_fit_ns(raw, into[e->callee])) {
+			tool_error(raw->file, "count overflow: the inclusive time of the calls into"
+			           " %s is past 2^64-1 ns", p->functions[e->callee].name);
+			rc = -1;
+		}
+	}
+	free(into);
+	return rc;
+}
+
 int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym)
 {
@@ -636,8 +666,16 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
 			continue;
 		if ((f = callee_of(&b, raw->functions[i].fn)) < 0)
 			goto out;
-		p->functions[f].total_ticks += raw->functions[i].total_ticks;
+		if (count_add(&p->functions[f].total_ticks, raw->functions[i].total_ticks, 1,
+		              COUNT_MAX) != 0 ||
+		    !raw_ticks_fit_ns(raw, p->functions[f].total_ticks)) {
+			tool_error(raw->file, "count overflow: the inclusive time of %s, summed over"
+			           " threads, is past 2^64-1 ns", p->functions[f].name);
+			goto out;
+		}
 	}
+	if (check_inclusive_sums(p, raw) != 0)
+		goto out;
 	number_functions(&b);
 	finish(&b);
 	rc = 0;

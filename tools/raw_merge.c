@@ -13,10 +13,17 @@
  * associative and commutative, and a merged profile merges again like any
  * run. Edges are summed by (site, callee), time-mode function records by
  * callee, gcov counters by .gcda path and function; every count is
- * multiplied by its input's weight, saturating at UINT64_MAX. Times are
- * converted to nanoseconds (the merged clock is 1 tick = 1 ns).
+ * multiplied by its input's weight. Times are converted to nanoseconds
+ * (the merged clock is 1 tick = 1 ns).
+ *
+ * Nothing wraps or saturates: a sum past COUNT_MAX (arc counters: past
+ * GCOV_COUNT_MAX, gcov_type being int64), and a total of all edge counts
+ * or of all self times past COUNT_MAX (the raw reader refuses such a file,
+ * so the result could not be read back), refuses the input that made it.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
@@ -76,7 +83,30 @@ struct raw_merge {
 	struct mgcov *gcov;
 	struct raw_profile out;
 	int finished;
+	/* Sums over every edge (weighted), which the raw reader bounds. */
+	uint64_t sum_count, sum_self_ns;
+	char overflow[512];         /* the first overflow of this add, or "" */
+	int failed;                 /* an add was refused for an overflow */
 };
+
+/* *acc += v * w when that is at most max; else *acc is kept and the first
+ * overflow of the current add is described in m->overflow (fmt: what). */
+static void madd(struct raw_merge *m, uint64_t *acc, uint64_t v, uint64_t w, uint64_t max,
+                 const char *fmt, ...) TOOL_PRINTF(6, 7);
+static void madd(struct raw_merge *m, uint64_t *acc, uint64_t v, uint64_t w, uint64_t max,
+                 const char *fmt, ...)
+{
+	char what[300];
+	va_list ap;
+
+	if (count_add(acc, v, w, max) == 0 || m->overflow[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(m->overflow, sizeof m->overflow, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64
+	         " is past %s", what, *acc, v, w, count_limit_name(max));
+}
 
 struct raw_merge *raw_merge_new(void)
 {
@@ -337,8 +367,9 @@ static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t
 		g->o.counter_mask |= o->counter_mask;
 		for (j = 0; j < o->n_functions; j++)
 			for (k = 0; k < o->functions[j].n_arcs; k++)
-				g->o.functions[j].arcs[k] = sat_add_u64(g->o.functions[j].arcs[k],
-					sat_mul_u64(o->functions[j].arcs[k], w));
+				madd(m, &g->o.functions[j].arcs[k], o->functions[j].arcs[k], w,
+				     GCOV_COUNT_MAX, "gcov object %s, function %zu (ident %" PRIu32
+				     "), arc counter %zu", o->gcda_path, j, o->functions[j].ident, k);
 	}
 }
 
@@ -372,10 +403,10 @@ static void add_header(struct raw_merge *m, const struct raw_profile *rp, uint64
 			snprintf(h->exe_path, sizeof h->exe_path, "%s", rp->exe_path);
 	}
 	h->flags |= rp->flags & VPR_FLAG_FORK_CHILD;
-	h->n_threads = sat_add_u64(h->n_threads, rp->n_threads);
-	h->lost_calls = sat_add_u64(h->lost_calls, sat_mul_u64(rp->lost_calls, w));
-	h->lost_frames = sat_add_u64(h->lost_frames, sat_mul_u64(rp->lost_frames, w));
-	h->lost_sections = sat_add_u64(h->lost_sections, rp->lost_sections);
+	madd(m, &h->n_threads, rp->n_threads, 1, COUNT_MAX, "n_threads");
+	madd(m, &h->lost_calls, rp->lost_calls, w, COUNT_MAX, "lost_calls");
+	madd(m, &h->lost_frames, rp->lost_frames, w, COUNT_MAX, "lost_frames");
+	madd(m, &h->lost_sections, rp->lost_sections, 1, COUNT_MAX, "lost_sections");
 	if (!timed)
 		m->all_timed = 0;
 }
@@ -389,7 +420,7 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	int ov = 0;
 	int timed = rp->mode == VPR_MODE_TIME && rp->time_available;
 
-	if (m->finished)
+	if (m->finished || m->failed)
 		return -1;
 	if (check_modules(m, rp) != 0 || check_gcov(m, rp) != 0)
 		return -1;
@@ -412,20 +443,26 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 		if (!e->count && !e->total_ticks && !e->self_ticks)
 			continue;
 		le = ledge_get(&m->ledges, &k);
-		le->count = sat_add_u64(le->count, sat_mul_u64(e->count, w));
+		madd(m, &le->count, e->count, w, COUNT_MAX, "count of the edge 0x%" PRIx64
+		     " -> 0x%" PRIx64, e->site, e->fn);
+		madd(m, &m->sum_count, e->count, w, COUNT_MAX, "the counts of all edges");
 		if (timed) {
-			le->total_ns = sat_add_u64(le->total_ns,
-			                           sat_mul_u64(raw_ticks_to_ns(rp, e->total_ticks), w));
-			le->self_ns = sat_add_u64(le->self_ns,
-			                          sat_mul_u64(raw_ticks_to_ns(rp, e->self_ticks), w));
+			uint64_t tot = raw_ticks_to_ns(rp, e->total_ticks),
+			         self = raw_ticks_to_ns(rp, e->self_ticks);
+			madd(m, &le->total_ns, tot, w, COUNT_MAX, "total_ns of the edge 0x%" PRIx64
+			     " -> 0x%" PRIx64, e->site, e->fn);
+			madd(m, &le->self_ns, self, w, COUNT_MAX, "self_ns of the edge 0x%" PRIx64
+			     " -> 0x%" PRIx64, e->site, e->fn);
+			madd(m, &m->sum_self_ns, self, w, COUNT_MAX, "the self_ns of all edges");
 		}
 	}
 	for (i = 0; timed && i < rp->n_functions; i++) {
 		struct loc f = locate(rp, map, rp->functions[i].fn, &cf, ov);
 		struct lkey k = {0, VPR_SITE_FUNCTION, (uintptr_t)f.mod, f.vaddr};
 		struct ledge *le = ledge_get(&m->ledges, &k);
-		le->total_ns = sat_add_u64(le->total_ns,
-		                           sat_mul_u64(raw_ticks_to_ns(rp, rp->functions[i].total_ticks), w));
+		uint64_t tot = raw_ticks_to_ns(rp, rp->functions[i].total_ticks);
+		madd(m, &le->total_ns, tot, w, COUNT_MAX, "total_ns of the function 0x%" PRIx64,
+		     rp->functions[i].fn);
 	}
 	free(map);
 	add_gcov(m, rp, w);
@@ -433,7 +470,12 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	if (!m->n_inputs)
 		m->first_file = xstrdup(rp->file ? rp->file : "<input>");
 	m->n_inputs++;
-	m->runs = sat_add_u64(m->runs, runs ? runs : 1);
+	madd(m, &m->runs, runs ? runs : 1, 1, COUNT_MAX, "merged runs");
+	if (m->overflow[0]) {
+		tool_error(rp->file, "count overflow: %s", m->overflow);
+		m->failed = 1;
+		return -1;
+	}
 	return 0;
 }
 

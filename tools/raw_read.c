@@ -76,6 +76,13 @@ struct reader {
 	size_t n_arcs, cap_arcs;
 	struct gcov_ref *gcov;         /* gcov object records seen */
 	size_t n_gcov_refs, cap_gcov_refs, cap_gcov;
+	/* Sums over every slot of the selected tables: every aggregation of
+	 * counts or self times the tool makes (per function, per edge over
+	 * threads, totals of a report or an export) is a part of one of them,
+	 * so bounding them here bounds those (docs/cli.md, "Limits").
+	 * Inclusive times are not summed here: their sum over all edges grows
+	 * with the stack depth, and profile.c bounds the sums it makes. */
+	uint64_t sum_count, sum_self_ticks;
 	char err[1024];                /* the first problem, for the report */
 };
 
@@ -723,6 +730,25 @@ out:
 	return rc;
 }
 
+/* Adds one occupied slot (v: its words; a time-mode function record's
+ * count and self ticks are scratch, not added) to the reader's sums.
+ * Returns 0, or -1 (r->err set) when a sum would pass COUNT_MAX. */
+static int add_slot_sums(struct reader *r, const struct table_ref *t, const uint64_t *v,
+                         int fn_record, uint64_t off)
+{
+	static const char *const what[] = {"call counts", "self ticks"};
+	uint64_t *sum[2] = {&r->sum_count, &r->sum_self_ticks};
+	uint64_t val[2] = {fn_record ? 0 : v[2], fn_record ? 0 : v[4]};
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (count_add(sum[k], val[k], 1, COUNT_MAX) != 0)
+			return bad(r, off, "count overflow: the %s of the selected tables sum past"
+			           " 2^64-1 (%" PRIu64 " + %" PRIu64 ", shard %" PRIu64 ")", what[k],
+			           *sum[k], val[k], t->shard_id);
+	return 0;
+}
+
 /* Reads every occupied slot of table t into rp->edges / rp->functions
  * (context modes: rp->ctx_nodes, then edges made from them). */
 static int read_table_slots(struct reader *r, struct raw_profile *rp,
@@ -749,6 +775,9 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 			memcpy(v, buf + j * es, es);
 			if (v[1] == 0)
 				continue;          /* empty slot */
+			if (add_slot_sums(r, t, v, !ctx && v[0] == VPR_SITE_FUNCTION &&
+			                  rp->mode == VPR_MODE_TIME, base + (i + j) * es) != 0)
+				goto out;
 			if (ctx) {
 				struct raw_ctx_node *c;
 				if (grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes,
@@ -803,6 +832,18 @@ out:
 	return rc;
 }
 
+/* Time: the sum of self ticks must still fit in 64 bits once converted to
+ * ns (raw_ticks_to_ns() saturates; nothing may reach it). Returns 0 or -1. */
+static int check_time_sums(struct reader *r, const struct raw_profile *rp)
+{
+	if (!raw_ticks_fit_ns(rp, r->sum_self_ticks))
+		return bad(r, NO_OFFSET, "count overflow: the self ticks of the selected tables,"
+		           " %" PRIu64 ", are past 2^64-1 ns with this clock's calibration (%"
+		           PRIu64 " ns per %" PRIu64 " ticks)", r->sum_self_ticks, rp->calib_dns,
+		           rp->calib_dtick);
+	return 0;
+}
+
 /*
  * Selects, per shard, the live table of the highest generation, reads it,
  * and sums the losses. Two live tables of one shard and generation are
@@ -834,10 +875,13 @@ static int read_edges(struct reader *r, struct raw_profile *rp)
 		if (live != 1)
 			return bad(r, t->offset + EOFF(live), "edge table retired while being read");
 		rp->n_shards++;
-		rp->lost_calls += t->lost_calls;
-		rp->lost_frames += t->lost_frames;
+		if (count_add(&rp->lost_calls, t->lost_calls, 1, COUNT_MAX) != 0 ||
+		    count_add(&rp->lost_frames, t->lost_frames, 1, COUNT_MAX) != 0)
+			return bad(r, t->offset + EOFF(lost_calls), "count overflow: lost_calls or"
+			           " lost_frames of shard %" PRIu64 " and the header sum past 2^64-1",
+			           t->shard_id);
 	}
-	return 0;
+	return check_time_sums(r, rp);
 }
 
 /* Module ids must be unique; sorts rp->modules by id. */
@@ -953,6 +997,7 @@ static void reader_reset(struct reader *r)
 	r->n_tables = r->cap_tables = 0;
 	r->n_arcs = r->cap_arcs = r->n_gcov_refs = r->cap_gcov_refs = r->cap_gcov = 0;
 	r->cap_offsets = r->cap_modules = r->cap_edges = r->cap_functions = r->cap_ctx = 0;
+	r->sum_count = r->sum_self_ticks = 0;
 	r->err[0] = '\0';
 }
 
@@ -1043,6 +1088,13 @@ void raw_profile_free(struct raw_profile *rp)
 	clear_profile(rp);
 	free(rp->file);
 	rp->file = NULL;
+}
+
+int raw_ticks_fit_ns(const struct raw_profile *rp, uint64_t ticks)
+{
+	if (!rp->time_available || rp->calib_dtick == 0)
+		return 1;
+	return (unsigned __int128)ticks * rp->calib_dns / rp->calib_dtick <= UINT64_MAX;
 }
 
 uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks)

@@ -177,8 +177,11 @@ int raw_profile_read_mem(const void *data, size_t size, const char *name,
 void raw_profile_free(struct raw_profile *rp);
 
 /* ticks to nanoseconds (exact 128-bit arithmetic, saturating); 0 when the
- * profile has no usable time. */
+ * profile has no usable time. The reader and profile_build() refuse the
+ * sums that would saturate, so a profile's times never do. */
 uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks);
+/* 1 when ticks convert to ns without saturating (or time is unusable). */
+int raw_ticks_fit_ns(const struct raw_profile *rp, uint64_t ticks);
 
 /* "count" / "time", "running" / "exited". */
 const char *raw_mode_name(uint32_t mode);
@@ -686,21 +689,43 @@ int gcda_model_read(struct gcda_file *out, const char *path);
 /* Adds add to acc as libgcov merges a run into an existing file: counters
  * added, runs and sum_max added, a record empty on one side taken from the
  * other. Version, stamp, checksum, number of functions and each function's
- * ident, checksums and number of arcs must be equal; otherwise acc is left
- * unchanged, the reason (one line, no file name) is put in why, and -1 is
- * returned. */
+ * ident, checksums and number of arcs must be equal, the counter sums must
+ * stay within int64 and runs within 32 bits (sum_max keeps its low 32
+ * bits, as libgcov); otherwise acc is left unchanged, the reason (one
+ * line, no file name; "count overflow: ..." for a sum) is put in why, and
+ * -1 is returned. */
 int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, size_t whylen);
 
 /* ---- merge / overlap (cmd_merge.c, cmd_overlap.c, ...) -------------------- */
 
-/* Saturating arithmetic on counts (merge weights). */
-static inline uint64_t sat_add_u64(uint64_t a, uint64_t b)
+/*
+ * Checked arithmetic on counts read from files (docs/cli.md, "Limits"):
+ * a count, time or run number that would overflow is refused, never
+ * wrapped or saturated. The limits:
+ *   COUNT_MAX       a count or time of a raw profile (uint64 in the file)
+ *   DOC_COUNT_MAX   a number of a .vitprof document (jansson's json_int_t)
+ *   GCOV_COUNT_MAX  a gcov arc counter (gcov_type is int64)
+ * count_add: *acc += v * w when that is at most max; returns 0, or -1 with
+ * *acc unchanged. The caller reports, naming the file and the quantity.
+ */
+#define COUNT_MAX UINT64_MAX
+#define DOC_COUNT_MAX ((uint64_t)INT64_MAX)
+#define GCOV_COUNT_MAX ((uint64_t)INT64_MAX)
+
+static inline int count_add(uint64_t *acc, uint64_t v, uint64_t w, uint64_t max)
 {
-	return a + b < a ? UINT64_MAX : a + b;
+	uint64_t p, s;
+
+	if (__builtin_mul_overflow(v, w, &p) || __builtin_add_overflow(*acc, p, &s) || s > max)
+		return -1;
+	*acc = s;
+	return 0;
 }
-static inline uint64_t sat_mul_u64(uint64_t a, uint64_t b)
+
+/* "2^64-1", "2^63-1" or the number: how messages name a limit. */
+static inline const char *count_limit_name(uint64_t max)
 {
-	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+	return max == UINT64_MAX ? "2^64-1" : max == (uint64_t)INT64_MAX ? "2^63-1" : "the limit";
 }
 
 /* raw_write.c: writes rp as a version-1 raw profile to path, through a
@@ -724,7 +749,10 @@ struct raw_merge *raw_merge_new(void);
 /* Adds rp (read from rp->file) with weight w >= 1. A different executable,
  * a module or gcov object whose build-id/stamp/checksums differ from those
  * already added is refused: one line naming rp->file and what differs,
- * -1 returned, the merge unchanged. runs: runs rp stands for. */
+ * -1 returned, the merge unchanged. A sum that would pass COUNT_MAX
+ * (arc counters: GCOV_COUNT_MAX) is refused the same way ("count
+ * overflow: ..."), but the merge is then spent: every later add fails and
+ * raw_merge_result() must not be called. runs: runs rp stands for. */
 int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
                   uint64_t runs);
 /* The merged profile (owned by m, valid until raw_merge_free()), and the
@@ -734,7 +762,8 @@ void raw_merge_free(struct raw_merge *m);
 
 /* vitprof_read.c: a .vitprof document (format version 2), read with jansson
  * and checked (types, required members, every id reference). Counts are
- * unsigned and at most INT64_MAX (jansson's integers). */
+ * unsigned and at most DOC_COUNT_MAX (jansson's integers); a larger or
+ * negative one is refused. */
 #define VPDOC_NONE UINT32_MAX      /* a null id */
 
 struct vpdoc_program {
@@ -851,7 +880,9 @@ struct doc_merge;
 struct doc_merge *doc_merge_new(void);
 /* Adds d with weight w >= 1; a different executable or a mismatching
  * module, gcov object or branch layout is refused (reported, -1, the merge
- * unchanged). */
+ * unchanged). A sum past DOC_COUNT_MAX is refused too ("count overflow"),
+ * after which the merge is spent (every later add fails; do not write
+ * it). */
 int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w);
 /* Writes the merged document in canonical order. Returns 0 or -1 (write
  * error, not reported). */

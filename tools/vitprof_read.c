@@ -488,8 +488,8 @@ int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc
 	root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
 		if (strstr(err.text, "too big") || strstr(err.text, "overflow"))
-			tool_error(name, "integer out of range (above 2^63-1) at line %d column %d",
-			           err.line, err.column);
+			tool_error(name, "integer out of range at line %d column %d: a .vitprof"
+			           " document's integers are read up to 2^63-1", err.line, err.column);
 		else
 			tool_error(name, "invalid JSON at line %d column %d: %s", err.line,
 			           err.column, err.text);
@@ -640,10 +640,22 @@ static int load_raw(const char *path, const char *gcno_dir, struct vpdoc *d)
 		rc = export_vitprof_json(mem, &prof, &cov);
 		if (fclose(mem) != 0)
 			rc = -1;
-		if (rc != 0)
+		if (rc != 0) {
 			tool_error(path, "cannot build its document");
-		else
+		} else {
+			/* Its counts may not fit a document's 2^63-1: say so about
+			 * the raw profile, not about the document's lines. */
+			char reason[1024];
+			tool_error_mute(1);
 			rc = vpdoc_read_mem(buf, size, path, d);
+			tool_error_mute(0);
+			if (rc != 0) {
+				snprintf(reason, sizeof reason, "%s", tool_last_error());
+				tool_error(path, "its .vitprof document cannot be read back: %s",
+				           strncmp(reason, path, strlen(path)) == 0 &&
+				           reason[strlen(path)] == ':' ? reason + strlen(path) + 2 : reason);
+			}
+		}
 	}
 	free(buf);
 	coverage_free(&cov);
