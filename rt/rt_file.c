@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -143,14 +144,112 @@ size_t rt_expand_path(char *out, size_t cap, const char *pattern)
 }
 
 /*
- * 1 if path holds a raw profile written by this very process: an earlier
- * image of it, before an exec (the pid survives exec, so "%p" expands the
- * same). Such a file is never replaced.
+ * Classifies what is at path without following a symlink (lstat). Returns
+ * RT_PATH_ABSENT (nothing; also when a directory on the way is missing),
+ * RT_PATH_OURS (a regular file owned by the effective uid with one link),
+ * or RT_PATH_REFUSED with *why saying what is in the way (or why it could
+ * not be told). st, if not NULL, gets the lstat of what is there.
+ */
+int rt_path_check(const char *path, struct stat *st, const char **why)
+{
+	struct stat tmp;
+
+	if (!st)
+		st = &tmp;
+	*why = NULL;
+	if (lstat(path, st) != 0) {
+		if (errno == ENOENT)
+			return RT_PATH_ABSENT;
+		*why = strerrordesc_np(errno);
+		return RT_PATH_REFUSED;
+	}
+	if (S_ISLNK(st->st_mode))
+		*why = "a symbolic link is in the way (left alone)";
+	else if (S_ISDIR(st->st_mode))
+		*why = "a directory is in the way (left alone)";
+	else if (!S_ISREG(st->st_mode))
+		*why = "a FIFO, device or socket is in the way (left alone)";
+	else if (st->st_uid != geteuid())
+		*why = "another user's file is in the way (left alone)";
+	else if (st->st_nlink != 1)
+		*why = "a file with other hard links is in the way (left alone)";
+	return *why ? RT_PATH_REFUSED : RT_PATH_OURS;
+}
+
+static int same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * Opens an existing file at path that is ours (rt_path_check) with flags
+ * (O_RDONLY or O_RDWR; never O_CREAT), never through a symlink, never
+ * blocking on a FIFO swapped in meanwhile, and checks that the file opened
+ * is the one checked. Returns the fd (*st its fstat), or -1 with errno
+ * ENOENT (nothing there) or another errno and *why set.
+ */
+int rt_open_own(const char *path, int flags, struct stat *st, const char **why)
+{
+	struct stat before;
+	int fd, kind = rt_path_check(path, &before, why);
+
+	if (kind == RT_PATH_ABSENT) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (kind == RT_PATH_REFUSED) {
+		errno = EPERM;
+		return -1;
+	}
+	fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*why = strerrordesc_np(errno);
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !same_inode(st, &before) || !S_ISREG(st->st_mode) ||
+	    st->st_uid != geteuid() || st->st_nlink != 1) {
+		close(fd);
+		*why = "the file changed while it was opened (left alone)";
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Removes path only when it still is the file `created` describes (the
+ * runtime removes only what it created itself). Returns 0 or -1.
+ */
+int rt_unlink_same(const char *path, const struct stat *created)
+{
+	struct stat now;
+
+	if (lstat(path, &now) != 0 || !same_inode(&now, created))
+		return -1;
+	return unlink(path);
+}
+
+/* rt_unlink_same() of the file open at fd. */
+int rt_unlink_fd_file(const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	return rt_unlink_same(path, &st);
+}
+
+/*
+ * 1 if path (ours, rt_path_check) holds a raw profile written by this very
+ * process: an earlier image of it, before an exec (the pid survives exec,
+ * so "%p" expands the same). Such a file is never replaced.
  */
 static int written_by_this_process(const char *path)
 {
 	struct vpr_file_header h;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	const char *why;
+	int fd = rt_open_own(path, O_RDONLY, &st, &why);
 	ssize_t n;
 
 	if (fd < 0)
@@ -186,42 +285,75 @@ static int create_exclusive(const char *path)
 }
 
 /*
- * Creates path (or, when an earlier image of this process left its profile
- * there, or when merging (%m) and any file is there, path.1, path.2, ...;
- * the name used is written back into path,
- * which has VPR_PATH_MAX bytes), replacing any other file an earlier run
- * left at that name, and reserves and maps its header page. Returns the fd
- * and sets *hdr_out, or returns -1 with errno.
+ * Creates path.1, path.2, ... path.99, the first that is free (path has
+ * VPR_PATH_MAX bytes and gets the name used). Nothing found at those names
+ * is opened or removed. Returns the fd or -1 with errno.
  */
-static int create_file(char *path, struct vpr_file_header **hdr_out)
+static int create_suffixed(char *path)
 {
-	int fd, err, k;
+	size_t n = strlen(path);
+	int fd = -1, k;
+
+	errno = EEXIST;
+	for (k = 1; k < 100 && fd < 0 && (errno == EEXIST || errno == ELOOP); k++) {
+		char num[24];
+		size_t len = rt_u64_to_dec(num, (uint64_t)k);
+		if (n + 1 + len >= VPR_PATH_MAX) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		path[n] = '.';
+		memcpy(path + n + 1, num, len + 1);
+		fd = create_exclusive(path);
+	}
+	return fd;
+}
+
+/*
+ * Creates path, new, exclusively, mode 0600, never through a symlink, and
+ * reserves and maps its header page. When something is already there:
+ * - a regular file owned by the effective uid with one link (an earlier
+ *   run's profile): replaced (unlinked, then created exclusively, so a
+ *   race only ends in a failed create); but a profile an earlier image of
+ *   this process left (exec), or any such file when merging (%m: a killed
+ *   run's unmerged counts), is kept and path.1, path.2, ... is created
+ *   instead (the name used is written back into path, VPR_PATH_MAX bytes);
+ * - anything else (symlink, directory, FIFO, device, socket, another
+ *   user's file, a file with other hard links) is left alone, never opened
+ *   or removed: -1 with EEXIST and *why saying what is in the way.
+ * Returns the fd and sets *hdr_out, or returns -1 with errno (and *why, or
+ * NULL when errno says it all).
+ */
+static int create_file(char *path, struct vpr_file_header **hdr_out, const char **why)
+{
+	int fd, err;
 	void *p;
 
+	*why = NULL;
 	fd = create_exclusive(path);
-	/* With %m, a file at <pool>.<pid> is a killed run's unmerged counts
-	 * (its pid reused since): kept too. */
-	if (fd < 0 && errno == EEXIST && (rt_g.pool[0] || written_by_this_process(path))) {
-		size_t n = strlen(path);
-		for (k = 1; k < 100 && fd < 0 && errno == EEXIST; k++) {
-			char num[24];
-			size_t len = rt_u64_to_dec(num, (uint64_t)k);
-			if (n + 1 + len >= VPR_PATH_MAX)
-				break;
-			path[n] = '.';
-			memcpy(path + n + 1, num, len + 1);
+	/* A symlink at path fails with ELOOP (O_NOFOLLOW), anything else with
+	 * EEXIST. */
+	if (fd < 0 && (errno == EEXIST || errno == ELOOP)) {
+		switch (rt_path_check(path, NULL, why)) {
+		case RT_PATH_ABSENT:         /* removed meanwhile */
 			fd = create_exclusive(path);
-		}
-	} else if (fd < 0 && errno == EEXIST) {
-		if (unlink(path) != 0)
+			break;
+		case RT_PATH_OURS:
+			if (rt_g.pool[0] || written_by_this_process(path))
+				fd = create_suffixed(path);
+			else if (unlink(path) == 0 || errno == ENOENT)
+				fd = create_exclusive(path);
+			break;
+		default:
+			errno = EEXIST;
 			return -1;
-		fd = create_exclusive(path);
+		}
 	}
 	if (fd < 0)
 		return -1;
 	err = rt_fallocate(fd, 0, rt_g.page_size);
 	if (err) {
-		unlink(path);
+		rt_unlink_fd_file(path, fd);
 		close(fd);
 		errno = err;
 		return -1;
@@ -229,7 +361,7 @@ static int create_file(char *path, struct vpr_file_header **hdr_out)
 	p = mmap(NULL, rt_g.page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
 		err = errno;
-		unlink(path);
+		rt_unlink_fd_file(path, fd);
 		close(fd);
 		errno = err;
 		return -1;
@@ -248,16 +380,18 @@ int rt_file_open(const char *path_in)
 {
 	struct vpr_file_header *hdr = NULL;
 	char path[VPR_PATH_MAX];
+	const char *why;
 	int fd;
 
 	rt_strlcpy(path, path_in, sizeof path);
-	fd = create_file(path, &hdr);
+	fd = create_file(path, &hdr, &why);
 
 	if (fd < 0) {
 		int err = errno;
 		rt_g.fd = -1;
 		rt_g.hdr = rt_anon_alloc(rt_g.page_size);
-		rt_report_once("cannot create the profile", path, err);
+		rt_report_once_why("cannot create the profile", path,
+		                   why ? why : strerrordesc_np(err));
 		if (rt_g.hdr)
 			rt_g.hdr->lost_sections++;
 		return -1;
@@ -453,11 +587,12 @@ int rt_file_move(const char *new_path_in, int keep_counts)
 {
 	struct vpr_file_header *old = rt_g.hdr, *hdr = NULL;
 	char new_path[VPR_PATH_MAX];
+	const char *why;
 	size_t i;
 	int lost = 0, fd;
 
 	rt_strlcpy(new_path, new_path_in, sizeof new_path);
-	fd = create_file(new_path, &hdr);
+	fd = create_file(new_path, &hdr, &why);
 
 	if (fd < 0) {
 		int err = errno;
@@ -465,7 +600,8 @@ int rt_file_move(const char *new_path_in, int keep_counts)
 			errno = err;
 			return -1;
 		}
-		rt_report_once("cannot create the profile", new_path, err);
+		rt_report_once_why("cannot create the profile", new_path,
+		                   why ? why : strerrordesc_np(err));
 		hdr = rt_anon_alloc(rt_g.page_size);
 		if (!hdr)
 			return -1;
@@ -492,7 +628,7 @@ int rt_file_move(const char *new_path_in, int keep_counts)
 	if (lost || fd < 0)
 		hdr->lost_sections++;
 	if (keep_counts && rt_g.fd >= 0)
-		unlink(rt_g.path);
+		rt_unlink_fd_file(rt_g.path, rt_g.fd);
 	if (rt_g.fd >= 0)
 		close(rt_g.fd);
 	munmap(old, rt_g.page_size);

@@ -6,7 +6,11 @@
  * The runtime starts at the first instrumented call of any thread (which
  * may come before main, from another constructor) and reads its
  * configuration then: VITPROF_FILE, VITPROF_MODE, VITPROF_VERBOSE, through
- * secure_getenv(), so a setuid program ignores them.
+ * secure_getenv(), so a setuid or setgid program ignores them (and writes
+ * the default %e.%p.vitraw in its current directory). They are untrusted:
+ * a VITPROF_FILE longer than VPR_PATH_MAX - 1 bytes (before or after
+ * expansion) means no file, reported once; values are printed escaped and
+ * cut (rt_append_escaped), never used as a format.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +23,7 @@
 #include "vitprof.h"
 
 #define DEFAULT_PATTERN "%e.%p.vitraw"
+_Static_assert(VPR_PATH_MAX == 1024, "the messages of init_once() say 1023 bytes");
 
 struct rt_global rt_g = {
 	.fd = -1,
@@ -40,51 +45,105 @@ void rt_write_stderr(const char *s, size_t n)
 	}
 }
 
-/* Prints "vitprof: a b\n" when VITPROF_VERBOSE is set. */
+/*
+ * Appends s to line[0, n) (capacity cap), as the runtime prints untrusted
+ * text (paths, environment values): at most RT_PRINT_MAX bytes of it, then
+ * "..."; printable ASCII as it is, any other byte (control characters,
+ * newlines, escape sequences, bytes >= 0x80) and the backslash as \xHH.
+ * Never writes past cap - 1 and keeps line NUL-terminated. Returns the new
+ * length.
+ */
+size_t rt_append_escaped(char *line, size_t n, size_t cap, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	if (n >= cap)
+		return n;
+	for (i = 0; p[i] && i < RT_PRINT_MAX; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+			if (n + 1 >= cap)
+				break;
+			line[n++] = (char)p[i];
+		} else {
+			if (n + 4 >= cap)
+				break;
+			line[n++] = '\\';
+			line[n++] = 'x';
+			line[n++] = hex[p[i] >> 4];
+			line[n++] = hex[p[i] & 15];
+		}
+	}
+	if (p[i] && n + 3 < cap) {
+		memcpy(line + n, "...", 3);
+		n += 3;
+	}
+	line[n] = '\0';
+	return n;
+}
+
+/*
+ * Appends trusted text s to line[0, n) within capacity cap (cut if need
+ * be; line stays NUL-terminated). Returns the new length.
+ */
+size_t rt_append(char *line, size_t n, size_t cap, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (n >= cap)
+		return n;
+	if (len > cap - 1 - n)
+		len = cap - 1 - n;
+	memcpy(line + n, s, len);
+	line[n + len] = '\0';
+	return n + len;
+}
+
+/* Prints "vitprof: a b\n" when VITPROF_VERBOSE is set (b escaped). */
 void rt_log(const char *a, const char *b)
 {
-	char line[VPR_PATH_MAX + 128];
+	char line[4 * RT_PRINT_MAX + 256];
 	size_t n;
 
 	if (!rt_g.verbose)
 		return;
-	n = rt_strlcpy(line, "vitprof: ", sizeof line);
-	n += rt_strlcpy(line + n, a, sizeof line - n);
-	if (b && n + 2 < sizeof line) {
-		line[n++] = ' ';
-		n += rt_strlcpy(line + n, b, sizeof line - n);
+	n = rt_append(line, 0, 200, "vitprof: ");
+	n = rt_append(line, n, 200, a);
+	if (b) {
+		n = rt_append(line, n, 201, " ");
+		n = rt_append_escaped(line, n, sizeof line - 1, b);
 	}
-	if (n > sizeof line - 2)
-		n = sizeof line - 2;
 	line[n++] = '\n';
 	rt_write_stderr(line, n);
 }
 
 /*
  * The runtime's only unsolicited output: the first time it cannot record,
- * one line naming the file and the reason. Later losses are only counted.
+ * one line naming the file (escaped, rt_append_escaped) and the reason.
+ * Later losses are only counted.
  */
-void rt_report_once(const char *what, const char *path, int err)
+void rt_report_once_why(const char *what, const char *path, const char *why)
 {
-	char line[VPR_PATH_MAX + 256];
-	const char *reason = strerrordesc_np(err);
+	char line[4 * RT_PRINT_MAX + 512];
 	size_t n;
 
 	if (__atomic_exchange_n(&rt_g.reported, 1, __ATOMIC_ACQ_REL))
 		return;
-	n = rt_strlcpy(line, "vitprof: ", sizeof line);
-	n += rt_strlcpy(line + n, what, sizeof line - n);
-	n += rt_strlcpy(line + n, " '", sizeof line - n);
-	n += rt_strlcpy(line + n, path, sizeof line - n);
-	n += rt_strlcpy(line + n, "': ", sizeof line - n);
-	n += rt_strlcpy(line + n, reason ? reason : "error", sizeof line - n);
-	n += rt_strlcpy(line + n, "; calls not in the file are lost (counted)\n",
-	                sizeof line - n);
-	if (n > sizeof line - 1) {
-		n = sizeof line - 1;
-		line[n - 1] = '\n';
-	}
+	n = rt_append(line, 0, 160, "vitprof: ");
+	n = rt_append(line, n, 160, what);
+	n = rt_append(line, n, 170, " '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, path);
+	n = rt_append(line, n, sizeof line - 60, "': ");
+	n = rt_append(line, n, sizeof line - 60, why ? why : "error");
+	n = rt_append(line, n, sizeof line - 1, "; calls not in the file are lost (counted)");
+	line[n++] = '\n';
 	rt_write_stderr(line, n);
+}
+
+void rt_report_once(const char *what, const char *path, int err)
+{
+	rt_report_once_why(what, path, strerrordesc_np(err));
 }
 
 static void header_init(struct vpr_file_header *h)
@@ -163,6 +222,7 @@ static void init_once(void)
 	const char *verbose = secure_getenv("VITPROF_VERBOSE");
 	char path[VPR_PATH_MAX];
 	long ps = sysconf(_SC_PAGESIZE);
+	int file_fits;
 
 	rt_g.page_size = ps >= 4096 ? (uint32_t)ps : 4096u;
 	rt_g.verbose = verbose && *verbose && strcmp(verbose, "0") != 0;
@@ -185,16 +245,23 @@ static void init_once(void)
 	} else if (mode && *mode && strcmp(mode, "count") != 0) {
 		rt_log("unknown VITPROF_MODE, counting calls:", mode);
 	}
-	if (!file || !*file || strlen(file) >= sizeof rt_g.pattern)
+	if (!file || !*file)
 		file = DEFAULT_PATTERN;
-	rt_strlcpy(rt_g.pattern, file, sizeof rt_g.pattern);
+	file_fits = strlen(file) < sizeof rt_g.pattern;
+	if (file_fits)
+		rt_strlcpy(rt_g.pattern, file, sizeof rt_g.pattern);
 
 	pthread_mutex_lock(&rt_g.lock);
-	if (rt_profile_paths(rt_g.pattern, path, rt_g.pool) == 0) {
+	if (file_fits && rt_profile_paths(rt_g.pattern, path, rt_g.pool) == 0) {
 		rt_file_open(path);
 	} else {
+		/* No file: never a name the user did not ask for. */
 		rt_g.hdr = rt_anon_alloc(rt_g.page_size);
-		rt_report_once("profile path too long", rt_g.pattern, ENAMETOOLONG);
+		rt_report_once_why(file_fits ? "profile path too long"
+		                             : "VITPROF_FILE too long, ignored", file,
+		                   file_fits ? "longer than 1023 bytes once expanded, no "
+		                               "profile is written"
+		                             : "longer than 1023 bytes, no profile is written");
 	}
 	if (!rt_g.hdr)
 		rt_g.hdr = &fallback_hdr;

@@ -106,8 +106,14 @@ extern struct rt_global rt_g;
 /* rt_init.c */
 void rt_init(void);
 void rt_report_once(const char *what, const char *path, int err);
+void rt_report_once_why(const char *what, const char *path, const char *why);
 void rt_log(const char *a, const char *b);
 void rt_write_stderr(const char *s, size_t n);
+size_t rt_append(char *line, size_t n, size_t cap, const char *s);
+size_t rt_append_escaped(char *line, size_t n, size_t cap, const char *s);
+
+/* Bytes of an untrusted string (path, environment value) a message shows. */
+#define RT_PRINT_MAX 256u
 
 /* rt_shard.c */
 struct rt_shard *rt_thread_attach(void);
@@ -134,6 +140,22 @@ int rt_section_alias(void *sec, void *addr, uint64_t off, uint64_t size);
 void rt_section_unalias(void *sec);
 int rt_section_in_file(const void *sec);
 void rt_copy_words(void *dst, const void *src, size_t n);
+
+/*
+ * What the runtime finds at a path it wants to create, replace, read or
+ * remove (never following a symlink). Only RT_PATH_OURS, a regular file
+ * owned by the effective uid with no other hard link, is ever opened
+ * without O_EXCL or removed; anything else is refused (docs/runtime.md,
+ * "Security").
+ */
+#define RT_PATH_ABSENT 0
+#define RT_PATH_OURS 1
+#define RT_PATH_REFUSED 2
+struct stat;
+int rt_path_check(const char *path, struct stat *st, const char **why);
+int rt_open_own(const char *path, int flags, struct stat *st, const char **why);
+int rt_unlink_same(const char *path, const struct stat *created);
+int rt_unlink_fd_file(const char *path, int fd);
 
 /* rt_gcov.c: gcov arc counters (-fprofile-arcs code). Callers hold rt_g.lock. */
 void rt_gcov_flush(void);

@@ -56,6 +56,7 @@
 #include "rt_internal.h"
 
 #define LOCK_TIMEOUT_MS 60000u
+#define TEST_SLEEP_MAX_MS 60000u
 #define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 #define RELOCATE_ALIGN ((uint64_t)1 << 21)
 
@@ -118,6 +119,20 @@ static int vec_grow(struct arena *a, void **arr, size_t n, size_t *cap, size_t e
 	*arr = p;
 	*cap = ncap;
 	return 0;
+}
+
+/*
+ * prefix + why in a static buffer: the reason a merge is refused (one
+ * merge per process, at exit, under rt_g.lock).
+ */
+static const char *merge_why(const char *prefix, const char *why)
+{
+	static char buf[256];
+	size_t n = rt_strlcpy(buf, prefix, sizeof buf);
+
+	if (n < sizeof buf)
+		rt_strlcpy(buf + n, why ? why : "error", sizeof buf - n);
+	return buf;
 }
 
 /* ---- the signature that %m stands for ------------------------------------ */
@@ -796,14 +811,21 @@ static void *put_section(unsigned char *img, struct vpr_file_header *h, uint32_t
 	return s;
 }
 
-/* Sleeps for VITPROF_TEST_MERGE_SLEEP_MS (a test hook: see docs/runtime.md). */
+/*
+ * Sleeps for VITPROF_TEST_MERGE_SLEEP_MS (a test hook, see docs/runtime.md):
+ * 1 to 5 decimal digits, at most TEST_SLEEP_MAX_MS; any other value is
+ * ignored.
+ */
 static void test_hook_sleep(void)
 {
 	const char *e = secure_getenv("VITPROF_TEST_MERGE_SLEEP_MS");
-	unsigned long ms = e ? strtoul(e, NULL, 10) : 0;
+	unsigned long ms = 0;
 	struct timespec ts;
+	size_t i;
 
-	if (!ms)
+	for (i = 0; e && e[i] >= '0' && e[i] <= '9' && i < 5; i++)
+		ms = ms * 10 + (unsigned long)(e[i] - '0');
+	if (!e || !i || e[i] || ms > TEST_SLEEP_MAX_MS)
 		return;
 	ts.tv_sec = (time_t)(ms / 1000);
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
@@ -812,11 +834,41 @@ static void test_hook_sleep(void)
 }
 
 /*
+ * Creates the temporary file path, new, exclusively, mode 0600: a stale one
+ * (a killed merger's) is removed first when it is ours (rt_path_check);
+ * anything else there is left alone and the merge refused. Returns the fd
+ * (*st its fstat) or -1 with m->why.
+ */
+static int create_temp(struct merge *m, const char *path, struct stat *st)
+{
+	const char *why;
+	int fd, kind = rt_path_check(path, NULL, &why);
+
+	if (kind == RT_PATH_REFUSED)
+		return m->why = merge_why("its temporary file (.tmp): ", why), -1;
+	if (kind == RT_PATH_OURS && unlink(path) != 0 && errno != ENOENT)
+		return m->why = "cannot remove the stale temporary file", -1;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return m->why = merge_why("its temporary file (.tmp): ",
+		                          strerrordesc_np(errno)), -1;
+	if (fstat(fd, st) != 0) {
+		/* Left as a stale temporary file of ours: the next merger
+		 * replaces it. */
+		m->why = strerrordesc_np(errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * Writes the sum of pool (NULL: none yet) and run to path, a new file
- * (replacing a stale one). 0, or -1 with m->why (and the file removed).
+ * (replacing a stale one of ours). 0 and *tmp_st its stat, or -1 with m->why
+ * (and the file removed).
  */
 static int write_merged(struct merge *m, const struct view *pool, struct view *run,
-                        const char *path)
+                        const char *path, struct stat *tmp_st)
 {
 	const struct view *first = pool ? pool : run;
 	uint64_t page = rt_g.page_size, total, mod_bytes = 0, gcov_bytes = 0, n_slots;
@@ -846,17 +898,15 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 	if (m->n_gcov)
 		total += round_up(sizeof *ms + gcov_bytes, page);
 
-	if (unlink(path) != 0 && errno != ENOENT)
-		return m->why = "cannot remove the stale temporary file", -1;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = create_temp(m, path, tmp_st);
 	if (fd < 0)
-		return m->why = strerrordesc_np(errno), -1;
+		return -1;
 	err = rt_fallocate(fd, 0, total);
 	img = err ? MAP_FAILED : mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (img == MAP_FAILED) {
 		m->why = strerrordesc_np(err ? err : errno);
 		close(fd);
-		unlink(path);
+		rt_unlink_same(path, tmp_st);
 		return -1;
 	}
 
@@ -974,14 +1024,14 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 	munmap(img, total);
 	if (close(fd) != 0) {
 		m->why = strerrordesc_np(errno);
-		unlink(path);
+		rt_unlink_same(path, tmp_st);
 		return -1;
 	}
 	return 0;
 fail:
 	munmap(img, total);
 	close(fd);
-	unlink(path);
+	rt_unlink_same(path, tmp_st);
 	return -1;
 }
 
@@ -996,20 +1046,48 @@ static uint64_t now_ms(void)
 }
 
 /*
- * Takes the write lock of lock_path (created if needed), polling for up to
- * LOCK_TIMEOUT_MS. Returns the fd holding the lock, or -1 with errno.
- * Closing the fd (or dying) releases the lock.
+ * Opens the lock file lock_path: created exclusively (mode 0600), or, when
+ * one is there, opened only if it is ours (a regular file owned by the
+ * effective uid with one link, rt_open_own). Never follows a symlink, never
+ * blocks on a FIFO. Returns the fd, or -1 with *why.
  */
-static int lock_pool(const char *lock_path)
+static int open_lock(const char *lock_path, const char **why)
+{
+	struct stat st;
+	int fd = -1, tries;
+
+	*why = NULL;
+	for (tries = 0; tries < 3; tries++) {
+		fd = open(lock_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || (errno != EEXIST && errno != ELOOP))
+			break;
+		fd = rt_open_own(lock_path, O_RDWR, &st, why);
+		if (fd >= 0 || errno != ENOENT)
+			break;
+		*why = NULL;                 /* removed meanwhile: create it */
+	}
+	if (fd < 0 && !*why)
+		*why = strerrordesc_np(errno);
+	return fd;
+}
+
+/*
+ * Takes the write lock of lock_path (created if needed, open_lock),
+ * polling for up to LOCK_TIMEOUT_MS. Returns the fd holding the lock, or
+ * -1 with *why. Closing the fd (or dying) releases the lock.
+ */
+static int lock_pool(const char *lock_path, const char **why)
 {
 	struct flock fl;
 	uint64_t deadline = now_ms() + LOCK_TIMEOUT_MS;
 	long delay_us = 500;
-	int fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = open_lock(lock_path, why);
 	int cmd = F_OFD_SETLK;
 
-	if (fd < 0)
+	if (fd < 0) {
+		*why = merge_why("its lock file (.lock): ", *why);
 		return -1;
+	}
 	for (;;) {
 		memset(&fl, 0, sizeof fl);
 		fl.l_type = F_WRLCK;
@@ -1033,39 +1111,37 @@ static int lock_pool(const char *lock_path)
 		if (delay_us < 20000)
 			delay_us *= 2;
 	}
-	{
-		int err = errno;
-		close(fd);
-		errno = err;
-	}
+	*why = errno == ETIMEDOUT ? "timed out waiting for the pool's lock"
+	                          : strerrordesc_np(errno);
+	close(fd);
 	return -1;
 }
 
 /* ---- reading the pool ------------------------------------------------------ */
 
 /*
- * Reads the pool at path into scratch memory (*data, *size), or sets *data NULL
- * when there is no pool yet. 0, or -1 with *why.
+ * Reads the pool at path into scratch memory (*data, *size; *st its stat),
+ * or sets *data NULL when there is no pool yet. Only a pool of ours is read
+ * (rt_open_own: a regular file owned by the effective uid, one link, not
+ * through a symlink). 0, or -1 with *why.
  */
 static int read_pool(struct arena *a, const char *path, unsigned char **data,
-                     uint64_t *size, const char **why)
+                     uint64_t *size, struct stat *st, const char **why)
 {
 	struct vpr_file_header h;
-	struct stat st;
 	uint64_t got = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = rt_open_own(path, O_RDONLY, st, why);
 
 	*data = NULL;
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		*why = strerrordesc_np(errno);
+		*why = merge_why("the pool: ", *why);
 		return -1;
 	}
 	*why = "the pool is not a valid raw profile";
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
-	    check_header(&h, (uint64_t)st.st_size, why) != 0)
+	if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+	    check_header(&h, (uint64_t)st->st_size, why) != 0)
 		goto bad;
 	*data = arena_alloc(a, h.end);
 	if (!*data) {
@@ -1093,26 +1169,42 @@ bad:
 
 /* ---- the merge ------------------------------------------------------------- */
 
+/*
+ * rename(from, to) that never replaces anything at `to`: RENAME_NOREPLACE,
+ * or, on a file system without it, a plain rename after a last look.
+ * 0, or -1 with errno (EEXIST: something is there).
+ */
+static int rename_noreplace(const char *from, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
 /* The one line about a merge that did not happen. */
 static void report_merge(const char *pool, const char *why)
 {
 	static int reported;
-	char line[3 * VPR_PATH_MAX];
+	char line[16 * RT_PRINT_MAX];
 	size_t n;
 
 	if (__atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
-	n = rt_strlcpy(line, "vitprof: cannot merge into '", sizeof line);
-	n += rt_strlcpy(line + n, pool, sizeof line - n);
-	n += rt_strlcpy(line + n, "': ", sizeof line - n);
-	n += rt_strlcpy(line + n, why ? why : "error", sizeof line - n);
-	n += rt_strlcpy(line + n, "; this run's profile stays in '", sizeof line - n);
-	n += rt_strlcpy(line + n, rt_g.path, sizeof line - n);
-	n += rt_strlcpy(line + n, "'\n", sizeof line - n);
-	if (n > sizeof line - 1) {
-		n = sizeof line - 1;
-		line[n - 1] = '\n';
-	}
+	n = rt_append(line, 0, 64, "vitprof: cannot merge into '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, pool);
+	n = rt_append(line, n, n + 4, "': ");
+	n = rt_append(line, n, n + 256, why ? why : "error");
+	n = rt_append(line, n, n + 64, "; this run's profile stays in '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, rt_g.path);
+	n = rt_append(line, n, n + 4, "'\n");
 	rt_write_stderr(line, n);
 }
 
@@ -1129,6 +1221,7 @@ int rt_merge_into_pool(void)
 	unsigned char *pool_data = NULL;
 	const unsigned char *own;
 	uint64_t pool_size = 0, own_size = rt_g.hdr->end;
+	struct stat pool_st, tmp_st, now;
 	const char *why = NULL;
 	int lock_fd, rc = -1;
 
@@ -1153,13 +1246,10 @@ int rt_merge_into_pool(void)
 		why = "this run's own profile does not validate";
 		goto out_unmap;
 	}
-	lock_fd = lock_pool(lock_path);
-	if (lock_fd < 0) {
-		why = errno == ETIMEDOUT ? "timed out waiting for the pool's lock"
-		                         : strerrordesc_np(errno);
+	lock_fd = lock_pool(lock_path, &why);
+	if (lock_fd < 0)
 		goto out_unmap;
-	}
-	if (read_pool(&m.a, rt_g.pool, &pool_data, &pool_size, &why) != 0)
+	if (read_pool(&m.a, rt_g.pool, &pool_data, &pool_size, &pool_st, &why) != 0)
 		goto out_unlock;
 	if (pool_data && view_parse(&m.a, &pool_v, pool_data, pool_size, &why) != 0) {
 		why = "the pool is not a valid raw profile";
@@ -1178,13 +1268,33 @@ int rt_merge_into_pool(void)
 	}
 	if ((pool_data && map_modules(&m, &pool_v, 0) != 0) || map_modules(&m, &run_v, 1) != 0 ||
 	    (pool_data && add_gcov(&m, &pool_v) != 0) || add_gcov(&m, &run_v) != 0 ||
-	    write_merged(&m, pool_data ? &pool_v : NULL, &run_v, tmp_path) != 0) {
+	    write_merged(&m, pool_data ? &pool_v : NULL, &run_v, tmp_path, &tmp_st) != 0) {
 		why = m.why;
 		goto out_unlock;
 	}
-	if (rename(tmp_path, rt_g.pool) != 0) {
-		why = strerrordesc_np(errno);
-		unlink(tmp_path);
+	/*
+	 * The new pool replaces only the pool just read, never anything put at
+	 * its name meanwhile; with no pool before, nothing is replaced
+	 * (RENAME_NOREPLACE; a file system without it gets a plain rename after
+	 * a last look).
+	 */
+	if (lstat(tmp_path, &now) != 0 || now.st_dev != tmp_st.st_dev ||
+	    now.st_ino != tmp_st.st_ino) {
+		why = "its temporary file (.tmp) changed while it was written";
+		goto out_unlock;
+	}
+	if (pool_data) {
+		if (lstat(rt_g.pool, &now) != 0 || now.st_dev != pool_st.st_dev ||
+		    now.st_ino != pool_st.st_ino || rename(tmp_path, rt_g.pool) != 0) {
+			why = "the pool changed while it was merged into (left alone)";
+			rt_unlink_same(tmp_path, &tmp_st);
+			goto out_unlock;
+		}
+	} else if (rename_noreplace(tmp_path, rt_g.pool) != 0) {
+		why = errno == EEXIST ? "a file appeared at the pool's name while it was "
+		                        "merged into (left alone)"
+		                      : strerrordesc_np(errno);
+		rt_unlink_same(tmp_path, &tmp_st);
 		goto out_unlock;
 	}
 	rc = 0;
@@ -1194,7 +1304,7 @@ out_unmap:
 	munmap((void *)own, own_size);
 	arena_free(&m.a);
 	if (rc == 0) {
-		unlink(rt_g.path);
+		rt_unlink_fd_file(rt_g.path, rt_g.fd);
 		rt_log("merged into", rt_g.pool);
 	} else {
 		report_merge(rt_g.pool, why);
