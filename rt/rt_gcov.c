@@ -119,7 +119,6 @@ static size_t n_objects, cap_objects;
 static struct vpr_modules *gsec;     /* current VPR_SEC_GCOV section */
 static uint64_t gsec_size;
 static uint32_t next_arcs_id = 1;
-static int version_reported;
 static unsigned long long seen_subs;  /* dlpi_subs when last validated */
 /* Stored in gcov_info.next (libgcov's list link, free for us) when we
  * register it: a gcov_info with it is registered already; one without it
@@ -286,10 +285,11 @@ static int probe_arcs_section(const struct find_ctx *f, uintptr_t *lo, uintptr_t
 	uint64_t page = rt_g.page_size;
 	int fd, ok = 0;
 
-	fd = open(f->name, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO swapped in at the object's path must not block. */
+	fd = open(f->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof *eh) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof *eh) {
 		close(fd);
 		return -1;
 	}
@@ -661,7 +661,11 @@ static void record_unit(const struct unit *u, uint32_t arcs_id, uintptr_t base)
 	gsec->n_records++;
 }
 
-/* One stderr line for the first gcov_info of a version we cannot read. */
+/*
+ * A gcov_info of a version we cannot read: a loss, counted; the one loss
+ * line (rt_g.reported, shared with rt_report_once) names the object,
+ * escaped, and the version.
+ */
 static void report_version(uint32_t version, const char *object)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -670,12 +674,10 @@ static void report_version(uint32_t version, const char *object)
 	int i;
 
 	rt_g.hdr->lost_sections++;
-	if (__atomic_exchange_n(&version_reported, 1, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&rt_g.reported, 1, __ATOMIC_ACQ_REL))
 		return;
 	n = rt_strlcpy(line, "vitprof: ", sizeof line);
-	n += rt_strlcpy(line + n, object, sizeof line - 128 - n);
-	if (n > sizeof line - 128)
-		n = sizeof line - 128;
+	n = rt_append_escaped(line, n, sizeof line - 128, object);
 	n += rt_strlcpy(line + n, ": gcov version 0x", sizeof line - n);
 	for (i = 28; i >= 0; i -= 4)
 		line[n++] = hex[(version >> i) & 0xfu];

@@ -170,8 +170,16 @@ static void header_init(struct vpr_file_header *h)
 }
 
 /* fork: keep the lock consistent, then give the child its own file. */
+static RT_TLS int busy_before_fork;
+
+/* The lock is held from here until the parent or child handler: hooks
+ * called meanwhile on this thread (a pthread_atfork prepare handler of the
+ * program, which runs after this one, or a signal handler) count a loss
+ * instead of taking the lock again (self-deadlock). */
 static void atfork_prepare(void)
 {
+	busy_before_fork = rt_tls.busy;
+	rt_tls.busy = 1;
 	pthread_mutex_lock(&rt_g.lock);
 	rt_gcov_validate();      /* no alias of an unloaded library may move */
 }
@@ -179,12 +187,13 @@ static void atfork_prepare(void)
 static void atfork_parent(void)
 {
 	pthread_mutex_unlock(&rt_g.lock);
+	rt_tls.busy = busy_before_fork;
 }
 
 static void atfork_child(void)
 {
 	char path[VPR_PATH_MAX];
-	int busy = rt_tls.busy, saved = errno;
+	int busy = busy_before_fork, saved = errno;
 	struct vpr_file_header *h;
 
 	rt_tls.busy = 1;

@@ -229,12 +229,17 @@ static inline void rt_frame_pop(struct rt_shard *s, uint64_t now)
 	uint64_t incl = now > f->start ? now - f->start : 0;
 	uint64_t self = incl > f->child ? incl - f->child : 0;
 
-	if (f->edge) {
-		f->edge->total_ticks += incl;
-		f->edge->self_ticks += self;
-	}
+	/* The function's total first, then the edge's total, then its self
+	 * time: a SIGKILL between two of these stores leaves self <= total in
+	 * the file (the fences keep the compiler from reordering them). */
 	if (f->func && f->func->count && --f->func->count == 0)
 		f->func->total_ticks += incl;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (f->edge) {
+		f->edge->total_ticks += incl;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		f->edge->self_ticks += self;
+	}
 	if (s->depth)
 		s->stack[s->depth - 1].child += incl;
 }

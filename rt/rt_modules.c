@@ -20,7 +20,12 @@
 #include "rt_internal.h"
 
 #define MAX_RANGES 1024u
-#define MODULES_SECTION_SIZE 65536u
+/* One page holds some 30 records (a new section is chained when full).
+ * Small on purpose: the modules section is the first one a run needs, and
+ * on a nearly full disk a 64 KiB one did not fit where a thread's table
+ * still did, leaving a profile whose every function was a bare address
+ * (faults.disk_full). */
+#define MODULES_SECTION_SIZE 4096u
 
 struct range {
 	uintptr_t lo, hi;

@@ -114,9 +114,11 @@ static int table_grow(struct rt_shard *s)
 	struct vpr_edges *old = s->table, *t;
 	unsigned char *slots = (unsigned char *)old + old->entries_offset;
 	uint64_t i, cap = old->capacity;
+	int keep_old;
 
 	pthread_mutex_lock(&rt_g.lock);
 	t = table_new(s->shard_id, old->generation + 1, cap * 4);
+	keep_old = t && !rt_section_in_file(t) && rt_section_in_file(old);
 	pthread_mutex_unlock(&rt_g.lock);
 	if (!t) {
 		uint64_t later = old->n_used + cap / 16;
@@ -134,9 +136,12 @@ static int table_grow(struct rt_shard *s)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	t->live = 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	/* An anonymous table (offset 0: the file is full) cannot replace the
-	 * one in the file: leave that live, stale but never double counted. */
-	if (t->sec.offset)
+	/* An anonymous table (the file is full) cannot replace the one in the
+	 * file: leave that live and mapped, stale but never double counted.
+	 * (This tested t->sec.offset, which is not 0 for an anonymous section:
+	 * the old table was unmarked and retired, a hole punched in it, and
+	 * the file lost every count the thread made before the disk filled.) */
+	if (!keep_old)
 		old->live = 0;
 	s->table = t;
 	s->grow_at = t->capacity / 2;
@@ -144,9 +149,11 @@ static int table_grow(struct rt_shard *s)
 	tls_load(s);
 	if (s->depth)
 		frames_resolve(s);
-	pthread_mutex_lock(&rt_g.lock);
-	rt_section_retire(old);
-	pthread_mutex_unlock(&rt_g.lock);
+	if (!keep_old) {
+		pthread_mutex_lock(&rt_g.lock);
+		rt_section_retire(old);
+		pthread_mutex_unlock(&rt_g.lock);
+	}
 	rt_log("table grown for a thread, slots:", NULL);
 	return 0;
 }
