@@ -315,9 +315,10 @@ static void drop_dwarf(struct sym_module *m)
 	m->has_dwarf = 0;
 }
 
-int sym_dwarf_index(struct sym_module *m, int fd, char *why, size_t whylen)
+int sym_dwarf_index(struct sym_module *m, int fd,
+                    const struct sym_dwarf_guard *g, char *why, size_t whylen)
 {
-	struct dw_ctx c = {.m = m, .why = why, .whylen = whylen};
+	struct dw_ctx c = {.m = m, .guard = g, .why = why, .whylen = whylen};
 	size_t units = 0;
 	int rc, ret;
 

@@ -49,6 +49,7 @@ struct dw_piece {
 
 struct dw_ctx {
 	struct sym_module *m;
+	const struct sym_dwarf_guard *guard;
 	Dwarf_Debug dbg;
 	Dwarf_Error err;
 	char *why;                /* reason of failure, whylen bytes */

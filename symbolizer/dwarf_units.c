@@ -46,6 +46,32 @@ static int load_files(struct dw_ctx *c, Dwarf_Die cu_die, struct dw_cu *cu,
 }
 
 /*
+ * Checks, before libdwarf reads it, the line table header the unit's
+ * DW_AT_stmt_list points at (sym_line_header_check()). Returns 0 / -1.
+ */
+static int check_line_header(struct dw_ctx *c, Dwarf_Die cu_die)
+{
+	Dwarf_Attribute attr = NULL;
+	Dwarf_Off off = 0;
+	char why[160];
+	int rc;
+
+	rc = dwarf_attr(cu_die, DW_AT_stmt_list, &attr, &c->err);
+	if (rc == DW_DLV_ERROR)
+		return dw_fail(c, "reading a unit's DW_AT_stmt_list");
+	if (rc != DW_DLV_OK)
+		return 0;
+	rc = dwarf_global_formref(attr, &off, &c->err);
+	dwarf_dealloc_attribute(attr);
+	if (rc == DW_DLV_ERROR)
+		return dw_fail(c, "reading a unit's DW_AT_stmt_list");
+	if (rc == DW_DLV_OK &&
+	    sym_line_header_check(c->guard, off, why, sizeof why) < 0)
+		return dw_fail(c, why);
+	return 0;
+}
+
+/*
  * Reads the unit's line table: its version decides how file numbers count
  * (DWARF 5 from 0, before from 1), and with want_lines its rows go into
  * the module. Returns 0 / -1.
@@ -112,7 +138,8 @@ int dw_cu_get(struct dw_ctx *c, Dwarf_Die cu_die, int want_lines,
 		return dw_fail(c, "reading a unit's base address");
 	if (rc != DW_DLV_OK)
 		cu->base = 0;
-	if (dw_attr_string(c, cu_die, DW_AT_comp_dir, &comp_dir, &found) < 0)
+	if (dw_attr_string(c, cu_die, DW_AT_comp_dir, &comp_dir, &found) < 0 ||
+	    check_line_header(c, cu_die) < 0)
 		return -1;
 	if (load_files(c, cu_die, cu, found ? comp_dir : NULL) < 0)
 		return -1;

@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_BUILD_ID 256
@@ -125,6 +127,82 @@ int sym_text_contains(const struct sym_module *m, uint64_t addr)
 	return lo > 0 && addr < m->text[lo - 1].hi;
 }
 
+/* 1 if [off, off + size) lies within a file of fsize bytes. */
+static int within(uint64_t off, uint64_t size, uint64_t fsize)
+{
+	return off <= fsize && size <= fsize - off;
+}
+
+/*
+ * Checks that the object's tables lie in the file (fsize bytes): the
+ * program and section header tables, and the bytes of every section.
+ * libelf silently shows a header table that is cut off as an empty one, and
+ * libelf and libdwarf refuse sections past the end one by one: a truncated
+ * or overwritten object would look like one without symbols or build-id.
+ * The counts come from the ELF header itself (libelf's only for extended
+ * numbering). Returns 0, or -1 with the reason in why.
+ */
+static int check_layout(Elf *elf, const GElf_Ehdr *eh, uint64_t fsize,
+                        char *why, size_t whylen)
+{
+	size_t nsh = eh->e_shnum, nph = eh->e_phnum, i;
+	uint64_t shsz, phsz;
+
+	if ((nsh == 0 && eh->e_shoff != 0 && elf_getshdrnum(elf, &nsh) != 0) ||
+	    (nph == PN_XNUM && elf_getphdrnum(elf, &nph) != 0)) {
+		snprintf(why, whylen, "unreadable header table counts (%s)",
+		         elf_errmsg(-1));
+		return -1;
+	}
+	if (nsh == 0 && eh->e_shoff != 0)
+		nsh = 1; /* extended numbering: entry 0 must be there */
+	shsz = gelf_fsize(elf, ELF_T_SHDR, 1, EV_CURRENT);
+	phsz = gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if ((nsh && eh->e_shentsize != shsz) || (nph && eh->e_phentsize != phsz)) {
+		snprintf(why, whylen,
+		         "section and program header entries of %u and %u bytes "
+		         "(expected %" PRIu64 " and %" PRIu64 ")",
+		         (unsigned)eh->e_shentsize, (unsigned)eh->e_phentsize, shsz,
+		         phsz);
+		return -1;
+	}
+	if (nsh && (nsh > fsize / shsz ||
+	            !within(eh->e_shoff, (uint64_t)nsh * shsz, fsize))) {
+		snprintf(why, whylen,
+		         "its section header table (%zu x %" PRIu64 " bytes at offset 0x%"
+		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
+		         nsh, shsz, (uint64_t)eh->e_shoff, fsize);
+		return -1;
+	}
+	if (nph && (nph > fsize / phsz ||
+	            !within(eh->e_phoff, (uint64_t)nph * phsz, fsize))) {
+		snprintf(why, whylen,
+		         "its program header table (%zu x %" PRIu64 " bytes at offset 0x%"
+		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
+		         nph, phsz, (uint64_t)eh->e_phoff, fsize);
+		return -1;
+	}
+	for (i = 1; i < nsh; i++) {
+		Elf_Scn *scn = elf_getscn(elf, i);
+		GElf_Shdr sh;
+
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			snprintf(why, whylen, "unreadable section header %zu (%s)", i,
+			         elf_errmsg(-1));
+			return -1;
+		}
+		if (sh.sh_type != SHT_NOBITS &&
+		    !within(sh.sh_offset, sh.sh_size, fsize)) {
+			snprintf(why, whylen,
+			         "its section %zu (0x%" PRIx64 " bytes at offset 0x%" PRIx64
+			         ") ends past the end of the file (%" PRIu64 " bytes)",
+			         i, (uint64_t)sh.sh_size, (uint64_t)sh.sh_offset, fsize);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * Checks the object's build-id against the expected one. Returns 0 when it
  * matches (or none is expected), else -1 with status and err set.
@@ -174,6 +252,8 @@ struct sym_module *sym_module_open(const char *path, const uint8_t *build_id,
 	char why[512];
 	Elf *elf = NULL;
 	GElf_Ehdr eh;
+	struct sym_dwarf_guard guard;
+	struct stat sb;
 	int fd, dwarf_ok;
 
 	if (!status)
@@ -204,6 +284,12 @@ struct sym_module *sym_module_open(const char *path, const uint8_t *build_id,
 		set_err(err, errlen, path, "corrupt ELF header: %s", elf_errmsg(-1));
 		goto fail;
 	}
+	if (fstat(fd, &sb) != 0 ||
+	    check_layout(elf, &eh, (uint64_t)sb.st_size, why, sizeof why) < 0) {
+		st = SYM_ERR_NOT_ELF;
+		set_err(err, errlen, path, "truncated or corrupt ELF object: %s", why);
+		goto fail;
+	}
 	if (check_build_id(elf, path, build_id, build_id_len, &st, err, errlen) < 0)
 		goto fail;
 
@@ -214,15 +300,16 @@ struct sym_module *sym_module_open(const char *path, const uint8_t *build_id,
 		set_err(err, errlen, path, "out of memory while indexing");
 		goto fail;
 	}
-	dwarf_ok = sym_dwarf_precheck(elf, why, sizeof why) == 0;
+	dwarf_ok = sym_dwarf_precheck(elf, fd, &guard, why, sizeof why) == 0;
 	elf_end(elf);
 	elf = NULL;
 
-	if (!dwarf_ok || sym_dwarf_index(m, fd, why, sizeof why) < 0) {
+	if (!dwarf_ok || sym_dwarf_index(m, fd, &guard, why, sizeof why) < 0) {
 		st = SYM_ERR_DWARF;
 		set_err(err, errlen, path,
 		        "unreadable DWARF (%s), using symbol table names only", why);
 	}
+	sym_dwarf_guard_free(&guard);
 	close(fd);
 	sym_strpool_seal(&m->strings);
 	*status = st;

@@ -136,15 +136,35 @@ int sym_elf_build_id(Elf *elf, uint8_t *out, size_t cap);
  * and builds m->symtab_spans. Returns 0, or -1 on OOM. */
 int sym_symtab_index(struct sym_module *m, Elf *elf);
 
-/* dwarf_precheck.c: 0 if the DWARF sections of elf are safe to give to
- * libdwarf, else -1 with the reason in why (then the DWARF is skipped). */
-int sym_dwarf_precheck(Elf *elf, char *why, size_t whylen);
+/* What the DWARF indexer checks as it goes (dwarf_precheck.c fills it). */
+struct sym_dwarf_guard {
+	unsigned char *line;   /* the .debug_line bytes, inflated; NULL if none */
+	size_t nline;
+	int big;               /* big-endian object */
+};
+
+/* dwarf_precheck.c: 0 if the DWARF sections of elf (open as fd, its layout
+ * checked: every section within the file) are safe to give to libdwarf,
+ * with *g filled (free it with sym_dwarf_guard_free), else -1 with the
+ * reason in why and *g empty (then the DWARF is skipped). */
+int sym_dwarf_precheck(Elf *elf, int fd, struct sym_dwarf_guard *g, char *why,
+                       size_t whylen);
+void sym_dwarf_guard_free(struct sym_dwarf_guard *g);
+/* An n-byte unsigned integer (n <= 8) in the given byte order. */
+uint64_t sym_get_uint(const unsigned char *p, unsigned n, int big);
+
+/* dwarf_line_guard.c: 0 if the line table header at offset off of g's
+ * .debug_line is safe for libdwarf, else -1 with the reason in why. */
+int sym_line_header_check(const struct sym_dwarf_guard *g, uint64_t off,
+                          char *why, size_t whylen);
 
 /* dwarf_index.c: indexes the DWARF of the object open as fd into funcs,
- * scopes, lines and dwarf_spans, setting m->has_dwarf when there is some.
- * Returns 0 (also when there is no DWARF), or -1 with the reason in why;
- * on -1 the module holds no DWARF data (symbol tables only). */
-int sym_dwarf_index(struct sym_module *m, int fd, char *why, size_t whylen);
+ * scopes, lines and dwarf_spans, setting m->has_dwarf when there is some;
+ * g is what sym_dwarf_precheck() kept. Returns 0 (also when there is no
+ * DWARF), or -1 with the reason in why; on -1 the module holds no DWARF
+ * data (symbol tables only). */
+int sym_dwarf_index(struct sym_module *m, int fd,
+                    const struct sym_dwarf_guard *g, char *why, size_t whylen);
 
 /* dwarf_lines.c: sorts m->lines by address keeping, per address, the row
  * that applies (the last one of its sequence; code over an end). */

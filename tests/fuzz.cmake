@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 # libFuzzer harnesses of every reader (tests/fuzz, docs/fuzzing.md): the raw
-# profile, .gcno, .gcda (and the .gcda model `vitprof gcda` merges into) and
-# the .vitprof document `vitprof merge` reads. vitprof builds with gcc, so
-# the harnesses are a clang project of their own, built by the fuzz.build
-# test; fuzz.seeds makes the seed corpus from one real instrumented run;
+# profile, .gcno, .gcda (and the .gcda model `vitprof gcda` merges into),
+# the .vitprof document `vitprof merge` reads, and the ELF objects (DWARF,
+# symbol tables, build-id) the symbolizer opens for every profiled module.
+# vitprof builds with gcc, so the harnesses are a clang project of their
+# own, built by the fuzz.build test; fuzz.seeds makes the seed corpus from
+# one real instrumented run (and, for the symbolizer, objects built there);
 # fuzz.<reader> fuzzes for 8 s; fuzz.replay.<reader> runs the harness once
 # over every saved crash in tests/fuzz/regressions/<reader>/.
 #   ctest -R fuzz --output-on-failure
@@ -40,9 +42,14 @@ add_test(NAME fuzz.build COMMAND sh ${fuzz_sh} build ${fuzz_dir})
 set_tests_properties(fuzz.build PROPERTIES TIMEOUT 300 LABELS fuzz SKIP_RETURN_CODE 77
   ENVIRONMENT CLANG=${VITPROF_FUZZ_CLANG} FIXTURES_SETUP fuzz_build)
 add_test(NAME fuzz.seeds COMMAND sh ${fuzz_sh} seeds ${fuzz_dir} $<TARGET_FILE:vitprof>)
+# The symbolizer's seeds are objects built by CC (and CXX, when there is one).
+set(fuzz_seed_env CC=${CMAKE_C_COMPILER} OBJCOPY=${CMAKE_OBJCOPY})
+if(CMAKE_CXX_COMPILER)
+  list(APPEND fuzz_seed_env CXX=${CMAKE_CXX_COMPILER})
+endif()
 set_tests_properties(fuzz.seeds PROPERTIES TIMEOUT 120 LABELS fuzz
-  ENVIRONMENT CC=${CMAKE_C_COMPILER} FIXTURES_SETUP fuzz_seeds)
-foreach(reader raw gcno gcda vitprof)
+  ENVIRONMENT "${fuzz_seed_env}" FIXTURES_SETUP fuzz_seeds)
+foreach(reader raw gcno gcda vitprof symbolizer)
   add_test(NAME fuzz.${reader} COMMAND sh ${fuzz_sh} run ${fuzz_dir} ${reader})
   set_tests_properties(fuzz.${reader} PROPERTIES TIMEOUT 60 LABELS fuzz
     SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds")

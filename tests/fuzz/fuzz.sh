@@ -3,6 +3,7 @@
 # Builds and runs the libFuzzer harnesses (docs/fuzzing.md).
 #   fuzz.sh build   BUILD_DIR                     clang project tests/fuzz -> BUILD_DIR
 #   fuzz.sh seeds   BUILD_DIR VITPROF             real files -> BUILD_DIR/seeds/<reader>
+#                                                 (symbolizer: ELF objects built here)
 #   fuzz.sh run     BUILD_DIR READER [LIBFUZZER OPTIONS...]
 #                                                 fuzz READER (default: 8 s), corpus
 #                                                 BUILD_DIR/corpus/READER, seeded
@@ -15,6 +16,34 @@ cmd=$1 dir=$2
 shift 2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
+
+# symbolizer_seeds OUT INSTRUMENTED: the ELF objects the symbolizer reads,
+# built from tests/symbolizer_data: DWARF 5 at -O0 and -O2 (inlined code),
+# DWARF 4, a shared library, compressed (-gz) and split (-gsplit-dwarf, with
+# its .dwo files) debug info, a relocatable object, copies without DWARF and without
+# .symtab, a C++ program when there is a C++ compiler, and INSTRUMENTED (a
+# program built with `vitprof flags`).
+symbolizer_seeds() {
+	out=$1 src="$here/../symbolizer_data" cc=${CC:-gcc}
+	prog="$src/prog_main.c $src/prog_util.c"
+	mkdir -p "$out"
+	cp "$2" "$out/instrumented"
+	$cc -Wl,--build-id -g -O0 -o "$out/prog-O0" $prog
+	$cc -Wl,--build-id -g -O2 -fPIE -pie -o "$out/prog-O2" $prog
+	$cc -Wl,--build-id -gdwarf-4 -O2 -o "$out/prog-dwarf4" $prog
+	$cc -Wl,--build-id -g -O2 -fPIC -shared -o "$out/libshlib.so" "$src/shlib.c"
+	$cc -g -O2 -c -o "$out/prog_util.o" "$src/prog_util.c"
+	$cc -Wl,--build-id -gz -g -O2 -o "$out/prog-gz" $prog 2>/dev/null ||
+		echo "fuzz: $cc -gz failed, no compressed-DWARF seed"
+	# The .dwo files land next to the program: they are seeds too.
+	$cc -Wl,--build-id -g -gsplit-dwarf -O2 -o "$out/prog-split" $prog
+	${OBJCOPY:-objcopy} --strip-debug "$out/prog-O2" "$out/prog-nodebug"
+	${OBJCOPY:-objcopy} --strip-all "$out/libshlib.so" "$out/libshlib-dynsym.so"
+	cxx=${CXX:-c++}
+	if command -v "$cxx" >/dev/null 2>&1; then
+		$cxx -Wl,--build-id -g -O2 -o "$out/cxx-prog" "$src/cxx_ns.cpp"
+	fi
+}
 
 case $cmd in
 build)
@@ -34,7 +63,8 @@ build)
 seeds)
 	# One small instrumented run of tests/programs/branchy.c gives a raw
 	# profile, its .gcno, the .gcda `vitprof gcda` writes and the .vitprof
-	# `vitprof export` writes: the seeds of the four readers.
+	# `vitprof export` writes: the seeds of the four readers; the program
+	# itself and the objects of symbolizer_seeds seed the symbolizer.
 	vitprof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 	work="$dir/seed-run"
 	rm -rf "$work" "$dir/seeds"
@@ -59,6 +89,7 @@ seeds)
 	cp count/run.vitprof "$dir/seeds/vitprof/count.vitprof"
 	cp time/run.vitprof "$dir/seeds/vitprof/time.vitprof"
 	cp merged.vitprof "$dir/seeds/vitprof/merged.vitprof"
+	symbolizer_seeds "$dir/seeds/symbolizer" count/branchy
 	ls -l "$dir"/seeds/*
 	;;
 run)
@@ -71,6 +102,7 @@ run)
 		-error_exitcode=1 -timeout_exitcode=1 "$@"
 	regs="$here/regressions/$reader"
 	[ -d "$regs" ] || regs=
+	[ -f "$here/$reader.dict" ] && set -- -dict="$here/$reader.dict" "$@"
 	exec "$dir/fuzz_$reader" "$@" -artifact_prefix="$dir/crashes/$reader/" \
 		"$dir/corpus/$reader" "$dir/seeds/$reader" $regs
 	;;
