@@ -81,8 +81,9 @@ void print_profile_notes(const struct raw_profile *raw)
 		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
 		       raw->lost_frames);
 	if (raw->lost_sections)
-		printf("note: %" PRIu64 " tables could not be put in the file; their counts"
-		       " are missing\n", raw->lost_sections);
+		printf("note: %" PRIu64 " sections (count tables, module records or arc"
+		       " counters) could not be put in the file; what they held is missing\n",
+		       raw->lost_sections);
 }
 
 static void print_header(const struct profile *p)
