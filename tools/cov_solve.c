@@ -896,7 +896,12 @@ static int check_block_sums(const struct solved *s, const char *path)
 	return 0;
 }
 
-static void merge_lines(struct object *o)
+/*
+ * Adds the object's lines into the report (a line compiled into several
+ * objects sums their counts). Returns -1, with the error said, when a
+ * line's total would pass 2^63-1 (a gcov count, and a .vitprof integer).
+ */
+static int merge_lines(struct object *o)
 {
 	struct cov_report *r = o->r;
 	size_t n = HASH_COUNT(o->lines), i = 0;
@@ -925,8 +930,13 @@ static void merge_lines(struct object *o)
 		if (!l->exists)
 			continue;
 		cl = report_line(r, l->key.file, l->key.line, &slot);
-		if (__builtin_add_overflow(cl->count, (uint64_t)l->count, &cl->count))
-			cl->count = UINT64_MAX;
+		if (count_add(&cl->count, (uint64_t)l->count, 1, GCOV_COUNT_MAX) != 0) {
+			tool_error(o->path, "%s:%" PRIu32 ": count overflow: the line's count summed"
+			           " over the objects that compile it passes 2^63-1",
+			           l->key.file, l->key.line);
+			free(order);
+			return -1;
+		}
 		if (l->has_unexecuted_block)
 			cl->unexecuted_block = 1;
 		for (size_t k = 0; k < l->n_blocks; k++) {
@@ -950,6 +960,7 @@ static void merge_lines(struct object *o)
 		}
 	}
 	free(order);
+	return 0;
 }
 
 static void add_functions(struct object *o)
@@ -1113,7 +1124,8 @@ int cov_report_add(struct cov_report *r, const struct gcno_file *g,
 			add_line_counts(&o, i);
 	if (count_lines(&o) != 0)
 		goto out;
-	merge_lines(&o);
+	if (merge_lines(&o) != 0)
+		goto out;
 	add_functions(&o);
 	for (size_t i = 0; i < o.n_fns; i++) {
 		struct solved *s = &o.fns[i];
