@@ -49,54 +49,6 @@ __attribute__((noinline, noclone)) void mk_work(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-/* Records every loaded object with a path, as the runtime does. */
-static int record_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct rawgen *g = arg;
-	static uint32_t next_id;
-	uint64_t lo = UINT64_MAX, hi = 0;
-	uint8_t bid[VPR_BUILD_ID_MAX];
-	unsigned bid_len = 0;
-	char exe[VPR_PATH_MAX];
-	const char *path = info->dlpi_name;
-	int i;
-
-	(void)size;
-	for (i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type == PT_LOAD) {
-			uint64_t a = info->dlpi_addr + ph->p_vaddr;
-			if (a < lo)
-				lo = a;
-			if (a + ph->p_memsz > hi)
-				hi = a + ph->p_memsz;
-		} else if (ph->p_type == PT_NOTE && !bid_len) {
-			const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
-			const unsigned char *end = p + ph->p_memsz;
-			while (p + sizeof(ElfW(Nhdr)) <= end) {
-				const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
-				const unsigned char *desc = p + sizeof *n + ((n->n_namesz + 3u) & ~3u);
-				if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
-				    n->n_descsz <= VPR_BUILD_ID_MAX) {
-					memcpy(bid, desc, n->n_descsz);
-					bid_len = n->n_descsz;
-					break;
-				}
-				p = desc + ((n->n_descsz + 3u) & ~3u);
-			}
-		}
-	}
-	if (next_id == 0) {
-		ssize_t r = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		exe[r > 0 ? r : 0] = '\0';
-		path = exe;
-	}
-	if (!path || path[0] != '/' || !hi)
-		return 0;
-	rg_module(g, next_id++, path, info->dlpi_addr, lo, hi, bid, bid_len);
-	return 0;
-}
-
 static void self_profile(struct rawgen *g, int timed)
 {
 	uint64_t leaf = (uint64_t)(uintptr_t)&mk_leaf, work = (uint64_t)(uintptr_t)&mk_work;
@@ -122,7 +74,7 @@ static void self_profile(struct rawgen *g, int timed)
 	rg_hdr(g)->clock = VPR_CLOCK_MONOTONIC;
 	r = readlink("/proc/self/exe", rg_hdr(g)->exe_path, VPR_PATH_MAX - 1);
 	rg_hdr(g)->exe_path[r > 0 ? r : 0] = '\0';
-	dl_iterate_phdr(record_object, g);
+	rg_self_modules(g);
 	rg_modules_end(g);
 	rg_table(g, 1, 0, 1, 16, s1, timed ? 7 : 4);
 	rg_table(g, 2, 0, 1, 16, s2, timed ? 2 : 1);

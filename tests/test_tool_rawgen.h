@@ -83,6 +83,10 @@ void rg_sample(struct rawgen *g, uint32_t mode);
 /* Writes the image to path. Returns 0 or -1. */
 int rg_write(const struct rawgen *g, const char *path);
 
+/* Records every object loaded in this process that has a path (the
+ * executable first, id 0), with its build-id, as the runtime does. */
+void rg_self_modules(struct rawgen *g);
+
 void rg_free(struct rawgen *g);
 
 #endif

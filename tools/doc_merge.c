@@ -158,16 +158,11 @@ static void wadd(struct doc_merge *m, uint64_t *acc, uint64_t b, uint64_t w,
 static void wadd(struct doc_merge *m, uint64_t *acc, uint64_t b, uint64_t w,
                  const char *fmt, ...)
 {
-	char what[400];
 	va_list ap;
 
-	if (count_add(acc, b, w, DOC_COUNT_MAX) == 0 || m->overflow[0])
-		return;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	count_add_vnoted(m->overflow, sizeof m->overflow, acc, b, w, DOC_COUNT_MAX, fmt, ap);
 	va_end(ap);
-	snprintf(m->overflow, sizeof m->overflow, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64
-	         " is past 2^63-1", what, *acc, b, w);
 }
 
 /* NULL first, then strcmp. */

@@ -96,16 +96,11 @@ static void madd(struct raw_merge *m, uint64_t *acc, uint64_t v, uint64_t w, uin
 static void madd(struct raw_merge *m, uint64_t *acc, uint64_t v, uint64_t w, uint64_t max,
                  const char *fmt, ...)
 {
-	char what[300];
 	va_list ap;
 
-	if (count_add(acc, v, w, max) == 0 || m->overflow[0])
-		return;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	count_add_vnoted(m->overflow, sizeof m->overflow, acc, v, w, max, fmt, ap);
 	va_end(ap);
-	snprintf(m->overflow, sizeof m->overflow, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64
-	         " is past %s", what, *acc, v, w, count_limit_name(max));
 }
 
 struct raw_merge *raw_merge_new(void)

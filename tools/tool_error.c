@@ -4,6 +4,7 @@
  * "vitprof: FILE: MESSAGE", so that scripts and people see which file is
  * wrong and why. The last line is kept for the unit tests.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,4 +61,16 @@ void tool_oom(void)
 {
 	tool_error(NULL, "out of memory");
 	exit(TOOL_EXIT_ERROR);
+}
+
+void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_t w,
+                      uint64_t max, const char *fmt, va_list ap)
+{
+	char what[400];
+
+	if (count_add(acc, v, w, max) == 0 || note[0])
+		return;
+	vsnprintf(what, sizeof what, fmt, ap);
+	snprintf(note, cap, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64 " is past %s",
+	         what, *acc, v, w, count_limit_name(max));
 }

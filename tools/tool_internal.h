@@ -20,6 +20,7 @@
 #define VITPROF_TOOL_INTERNAL_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -727,6 +728,14 @@ static inline const char *count_limit_name(uint64_t max)
 {
 	return max == UINT64_MAX ? "2^64-1" : max == (uint64_t)INT64_MAX ? "2^63-1" : "the limit";
 }
+
+/*
+ * count_add() for a merge that reports later: on overflow *acc is kept
+ * and, unless note already holds one, note (cap bytes) describes it as
+ * "WHAT: ACC + V x W is past LIMIT", WHAT formatted from fmt and ap.
+ */
+void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_t w,
+                      uint64_t max, const char *fmt, va_list ap);
 
 /* raw_write.c: writes rp as a version-1 raw profile to path, through a
  * temporary file renamed into place. rp's edges must be unique per (site,
