@@ -5,7 +5,9 @@
 
 Each CASE crafts inputs at and just past one limit (raw profiles written
 by ovf_mkraw, a profile of itself with the counts it is given; .vitprof
-documents exported from them and edited here; raw files patched here) and
+documents exported from them and edited here; raw files patched here; for
+the coverage case, a real run of covsum_a.c + covsum_b.c scaled by
+`vitprof merge -w`) and
 checks, for every input past a limit, that the tool
 
   - exits 1 (not 0, not a signal),
@@ -516,6 +518,86 @@ def case_raw_sizes():
                 name + ".m")
         os.unlink(path(name))
     log("%d patched raw profiles refused by show and merge" % len(patches))
+
+
+def case_coverage():
+    """Line counts summed over objects, and the sample profile's sums.
+
+    covsum_a.c and covsum_b.c both compile step() (covsum.h), each calling
+    it n times from a loop (whose header runs n + 1 times): per object
+    every count is at most (n + 1) x K once the run is weighted by K, and
+    step()'s first line is counted n x K in each object, 2n x K in the
+    report. Weighted raw merges (every arc counter x K, each checked
+    against 2^63-1 by the merge) scale the real run by construction."""
+    n = 1000
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)))
+    for f in ("covsum.h", "covsum_a.c", "covsum_b.c"):
+        shutil.copy(os.path.join(src, f), path(f))
+    flags = lambda *a: run("flags", *a)[1].split()
+    for obj in ("covsum_a", "covsum_b"):
+        subprocess.run(["gcc", *flags("--compile", "--arcs-only"), "-O0", "-c",
+                        obj + ".c", "-o", obj + ".o"], cwd=ARGS.scratch, check=True)
+    subprocess.run(["gcc", "covsum_a.o", "covsum_b.o", *flags("--link"), "-o", "covsum"],
+                   cwd=ARGS.scratch, check=True)
+    subprocess.run([path("covsum"), str(n)], cwd=ARGS.scratch, check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, VITPROF_FILE=path("run.vitraw")))
+    hdr = open(path("covsum.h")).read().splitlines()
+    line_if = 1 + next(i for i, l in enumerate(hdr) if "LINE:if" in l)
+    line_odd = 1 + next(i for i, l in enumerate(hdr) if "LINE:odd" in l)
+    line_fn = 1 + next(i for i, l in enumerate(hdr) if "step(unsigned x)" in l)
+
+    def step_lines(doc):
+        return {l["line"]: l["count"] for l in doc["lines"] if l["file"].endswith("covsum.h")}
+
+    def weighted(k, out):
+        accepted("merge x %d" % k, ["merge", "-w", "%d,run.vitraw" % k, "-o", out])
+        return out
+
+    accepted("export of the run", ["export", "run.vitraw", "-o", "run.vitprof"])
+    base = step_lines(json.load(open(path("run.vitprof"))))
+    expect(base.get(line_fn) == base.get(line_if) == 2 * n and base.get(line_odd) == n,
+           "run: step() lines %s, want %d at lines %d and %d, %d at line %d"
+           % (base, 2 * n, line_fn, line_if, n, line_odd))
+
+    # 2n x K fits in 2^63-1: exact, and the sample profile's sum of step()'s
+    # line counts (about 2^64.6) is refused.
+    k = I64 // (2 * n + 2)
+    weighted(k, "fits.vitraw")
+    accepted("export x %d" % k, ["export", "fits.vitraw", "-o", "fits.vitprof"])
+    got = step_lines(json.load(open(path("fits.vitprof"))))
+    expect(got == {ln: c * k for ln, c in base.items()},
+           "x %d: step() lines %s, want %s" % (k, got, {ln: c * k for ln, c in base.items()}))
+    refused("sample-profile x %d" % k, ["export", "--format", "sample-profile", "fits.vitraw",
+                                        "-o", "fits.prof"],
+            "fits.vitraw", ["count overflow", "function step", "2^64-1"], out="fits.prof")
+    accepted("sample-profile x %d" % (k // 4),
+             ["export", "--format", "sample-profile", weighted(k // 4, "quarter.vitraw"),
+              "-o", "quarter.prof"])
+
+    # Each object's counts fit (at most (n + 1) x K), their sum for step()'s
+    # first line (its opening line, the first in the report's order) does
+    # not: refused naming the second object's notes.
+    k = I64 // (n + 1)
+    weighted(k, "sum.vitraw")
+    refused("export x %d" % k, ["export", "sum.vitraw", "-o", "sum.vitprof"],
+            path("covsum_b.gcno"), ["count overflow", "covsum.h:%d" % line_fn,
+                                    "summed over the objects", "2^63-1"], out="sum.vitprof")
+    expect(I64 // (n + 1) * (n + 1) <= I64 < 2 * n * k, "the construction itself")
+
+    # The largest weight the merge accepts: the loop header's block count
+    # ((n + 1) x K) passes 2^63-1 in the solver.
+    lo, hi = 1, 2**63
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if run("merge", "-w", "%d,run.vitraw" % mid, "-o", "probe.vitraw")[0] == 0:
+            lo = mid
+        else:
+            hi = mid
+    os.unlink(path("probe.vitraw"))
+    log("largest weight the merge accepts: %d" % lo)
+    weighted(lo, "max.vitraw")
+    refused("export x %d" % lo, ["export", "max.vitraw", "-o", "max.vitprof"],
+            path("covsum_a.gcno"), ["count overflows"], out="max.vitprof")
 
 
 CASES = {n[5:]: f for n, f in list(globals().items()) if n.startswith("case_")}
