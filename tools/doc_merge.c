@@ -202,6 +202,42 @@ static struct dm_module *find_module(struct doc_merge *m, const struct vpdoc_mod
 	return dm;
 }
 
+/*
+ * A document lists each line's branch outcomes once ("branches" entries
+ * are per line, outcomes grouped by "branch"): a line listed twice is
+ * refused, as its two lists could not be added outcome by outcome.
+ */
+static int check_branch_lines(const struct vpdoc *d)
+{
+	struct seen {
+		char *key;
+		UT_hash_handle hh;
+	} *set = NULL, *s, *tmp;
+	int rc = 0;
+
+	for (size_t i = 0; i < d->n_branches && rc == 0; i++) {
+		const struct vpdoc_branch *b = &d->branches[i];
+		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		HASH_FIND_STR(set, key, s);
+		if (s) {
+			tool_error(d->name, "branches[%zu]: the branches of %s:%" PRIu64 " are listed"
+			           " twice", i, b->file, b->line);
+			free(key);
+			rc = -1;
+			break;
+		}
+		s = xcalloc(1, sizeof *s);
+		s->key = key;
+		HASH_ADD_KEYPTR(hh, set, s->key, strlen(s->key), s);
+	}
+	HASH_ITER(hh, set, s, tmp) {
+		HASH_DEL(set, s);
+		free(s->key);
+		free(s);
+	}
+	return rc;
+}
+
 /* Every check, before anything is added: the merge stays unchanged. */
 static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 {
@@ -212,6 +248,8 @@ static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 		tool_error(d->name, "no modules: no executable to merge it by");
 		return -1;
 	}
+	if (check_branch_lines(d) != 0)
+		return -1;
 	if (!m->n_inputs)
 		return 0;
 	HASH_ITER(hh, m->modules, dm, tmp) {
