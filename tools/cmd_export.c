@@ -451,9 +451,7 @@ int cmd_export(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "export: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("export", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	for (fmt = formats; fmt < formats + sizeof formats / sizeof formats[0]; fmt++)
@@ -466,10 +464,9 @@ int cmd_export(int argc, char **argv)
 		return TOOL_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
-		tool_error(NULL, "export: %s", argc - optind ? "one raw profile at a time"
-		                                             : "which raw profile?");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("export", usage, "%s",
+		                        argc - optind ? "one raw profile at a time"
+		                                      : "which raw profile?");
 	}
 	if (!output) {
 		output = def = default_output(argv[optind], fmt->extension);

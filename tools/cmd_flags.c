@@ -177,16 +177,13 @@ int cmd_flags(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "flags: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("flags", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc || (!compile && !link)) {
-		tool_error(NULL, "flags: %s", optind < argc ? "unexpected argument"
-		                                            : "--compile or --link?");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("flags", usage, "%s",
+		                        optind < argc ? "unexpected argument"
+		                                      : "--compile or --link?");
 	}
 	if (find_runtime(&loc) != 0)
 		return TOOL_EXIT_ERROR;

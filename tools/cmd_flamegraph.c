@@ -178,6 +178,7 @@ int cmd_flamegraph(int argc, char **argv)
 	long v;
 
 	optind = 0;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:t:w:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -199,14 +200,12 @@ int cmd_flamegraph(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("flamegraph", usage, "bad option '%s'",
+			                        argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {
-		tool_error(NULL, "flamegraph: expected one raw profile");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("flamegraph", usage, "expected one raw profile");
 	}
 	memset(&t, 0, sizeof t);
 	if (tool_load_profile(argv[optind], &raw, &prof) == 0 && ctx_tree_build(&t, &prof) == 0) {

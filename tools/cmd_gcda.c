@@ -596,16 +596,13 @@ int cmd_gcda(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "gcda: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("gcda", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc || (opt.outdir && (have_prefix || have_strip))) {
-		tool_error(NULL, "gcda: %s", optind == argc ? "which raw profile?"
-		                                            : "-o excludes --prefix and --strip");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("gcda", usage, "%s",
+		                        optind == argc ? "which raw profile?"
+		                                       : "-o excludes --prefix and --strip");
 	}
 	/* One after the other, each merged into what the previous ones wrote:
 	 * what libgcov leaves after the same processes ran. */

@@ -184,10 +184,8 @@ int cmd_merge(int argc, char **argv)
 			free(in);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "merge: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
 			free(in);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("merge", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -195,10 +193,9 @@ int cmd_merge(int argc, char **argv)
 		in[n++].weight = 1;
 	}
 	if (!n || !output) {
-		tool_error(NULL, "merge: %s", !n ? "which profiles?" : "-o OUT is required");
-		fputs(usage, stderr);
 		free(in);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("merge", usage, "%s",
+		                        !n ? "which profiles?" : "-o OUT is required");
 	}
 	if (format && strcmp(format, "raw") != 0 && strcmp(format, "vitprof") != 0) {
 		tool_error(NULL, "merge: unknown format '%s' (known: raw, vitprof)", format);

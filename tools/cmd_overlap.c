@@ -252,15 +252,11 @@ int cmd_overlap(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "overlap: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("overlap", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2) {
-		tool_error(NULL, "overlap: two profiles, A and B");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("overlap", usage, "two profiles, A and B");
 	}
 	memset(&o, 0, sizeof o);
 	memset(d, 0, sizeof d);

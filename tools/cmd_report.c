@@ -484,16 +484,13 @@ int cmd_report(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "report: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("report", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1) {
-		tool_error(NULL, "report: %s", argc - optind ? "one raw profile at a time"
-		                                             : "which raw profile?");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("report", usage, "%s",
+		                        argc - optind ? "one raw profile at a time"
+		                                      : "which raw profile?");
 	}
 	r.color = color < 0 ? isatty(STDOUT_FILENO) : color;
 	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {

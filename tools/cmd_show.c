@@ -257,16 +257,13 @@ int cmd_show(int argc, char **argv)
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
 		default:
-			tool_error(NULL, "show: bad option '%s'", argv[optind - 1]);
-			fputs(usage, stderr);
-			return TOOL_EXIT_USAGE;
+			return tool_usage_error("show", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1) {
-		tool_error(NULL, "show: %s", argc - optind ? "one raw profile at a time"
-		                                           : "which raw profile?");
-		fputs(usage, stderr);
-		return TOOL_EXIT_USAGE;
+		return tool_usage_error("show", usage, "%s",
+		                        argc - optind ? "one raw profile at a time"
+		                                      : "which raw profile?");
 	}
 	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {
 		profile_free(&prof);

@@ -74,3 +74,16 @@ void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_
 	snprintf(note, cap, "%s: %" PRIu64 " + %" PRIu64 " x %" PRIu64 " is past %s",
 	         what, *acc, v, w, count_limit_name(max));
 }
+
+int tool_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	tool_error(NULL, "%s: %s", cmd, what);
+	fputs(usage, stderr);
+	return TOOL_EXIT_USAGE;
+}

@@ -48,6 +48,11 @@
  */
 void tool_error(const char *file, const char *fmt, ...) TOOL_PRINTF(2, 3);
 
+/* A bad command line: "vitprof: CMD: MESSAGE", then the command's usage
+ * text, both to stderr. Returns TOOL_EXIT_USAGE. */
+int tool_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	TOOL_PRINTF(3, 4);
+
 /* Same, as "vitprof: FILE: warning: MESSAGE". */
 void tool_warn(const char *file, const char *fmt, ...) TOOL_PRINTF(2, 3);
 
