@@ -13,28 +13,15 @@ costs. Plain -O2 (no counters) is the baseline. Every variant runs N times,
 interleaved; medians are kept. The section between the ARCS markers of
 docs/benchmarks.md is replaced.
 """
-import argparse, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, sys, tempfile
+
+from benchlib import replace_section, sh, timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 BEGIN, END = "<!-- ARCS BEGIN (bench/arcs.py) -->", "<!-- ARCS END -->"
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
-
-
-def timed(cmd, env):
-    """(wall seconds, CPU seconds of the child, its stdout)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        sys.exit("%s exited with %d" % (cmd, p.returncode))
-    return wall, ru.ru_utime + ru.ru_stime, out
 
 
 def main():
@@ -138,18 +125,7 @@ run to run. The counters themselves cost 5-15% over plain `-O2` on this
 workload, and atomic increments double its time, for libgcov and vitprof
 alike.
 {END}"""
-    try:
-        with open(a.out) as f:
-            doc = f.read()
-    except OSError:
-        doc = "# Benchmarks\n"
-    if BEGIN in doc and END in doc:
-        doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: section, doc,
-                     flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-    with open(a.out, "w") as f:
-        f.write(doc)
+    replace_section(a.out, BEGIN, END, section)
     print(section)
     shutil.rmtree(w, ignore_errors=True)
 

@@ -17,7 +17,9 @@ and both -fprofile-use builds run N times, interleaved; medians of wall
 time and of the child's CPU time (os.wait4). The section between the PGO
 markers of docs/benchmarks.md is replaced.
 """
-import argparse, filecmp, glob, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, filecmp, glob, os, shutil, statistics, subprocess, sys, tempfile
+
+from benchlib import replace_section, sh, timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -28,20 +30,6 @@ WORKLOADS = [("branchy.c", 6, 60), ("pgo_dispatch.c", 4, 40), ("pgo_loops.c", 20
 CC = ["gcc", "-O2", "-falign-functions=64"]
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
-
-
-def timed(cmd, env):
-    """(wall seconds, CPU seconds of the child, its stdout)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("%s exited with %d" % (cmd, os.waitstatus_to_exitcode(status)))
-    return wall, ru.ru_utime + ru.ru_stime, out
 
 
 def build(w, vitprof, src, train_scale):
@@ -163,18 +151,7 @@ exceeds CPU time when the shared 2-CPU machine is busy with other work:
 CPU time is the figure to trust. Re-run with `bench/pgo.py --build
 build`.
 {END}"""
-    try:
-        with open(a.out) as f:
-            doc = f.read()
-    except OSError:
-        doc = "# Benchmarks\n"
-    if BEGIN in doc and END in doc:
-        doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: section, doc,
-                     flags=re.S)
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-    with open(a.out, "w") as f:
-        f.write(doc)
+    replace_section(a.out, BEGIN, END, section)
     print(section)
     shutil.rmtree(w, ignore_errors=True)
 

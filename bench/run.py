@@ -13,12 +13,11 @@ construction printed below).
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
+from benchlib import sh
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
-
-def sh(*cmd, **kw):
-    return subprocess.run(cmd, check=True, **kw)
 
 
 def timed(cmd, env=None):
