@@ -44,30 +44,11 @@ COLD = ["cold_report", "cold_usage", "cold_checksum"]
 GOLD_AWK = ('{ print ".text." $0; print ".text.hot." $0; print ".text.startup." $0 }'
             ' END { print ".text.*" }')
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklog import Checks  # noqa: E402
 
-
-def log(msg):
-    print("[export_pgo] " + msg, flush=True)
-
-
-def fail(msg):
-    failures.append(msg)
-    log("FAIL: " + msg)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return bool(cond)
-
-
-def finish():
-    if failures:
-        log("%d failure(s)" % len(failures))
-        sys.exit(1)
-    log("PASS")
-    sys.exit(0)
+CHECKS = Checks("export_pgo")
+log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
 def run(cmd, env=None, check_stderr=True, what=None):

@@ -21,22 +21,11 @@ import shutil
 import subprocess
 import sys
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklog import Checks  # noqa: E402
 
-
-def log(msg):
-    print("[gcda] " + msg, flush=True)
-
-
-def fail(msg):
-    failures.append(msg)
-    print("[gcda] FAIL: " + msg, flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return bool(cond)
+CHECKS = Checks("gcda")
+log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect
 
 
 class Ctx:
@@ -468,10 +457,7 @@ def main():
     ap.add_argument("--cmake-prog", help="the program built with vitprof_instrument(ARCS_ONLY)")
     a = ap.parse_args()
     CASES[a.case](Ctx(a))
-    if failures:
-        print("[gcda] %d failure(s)" % len(failures))
-        sys.exit(1)
-    print("[gcda] PASS")
+    CHECKS.finish()
 
 
 if __name__ == "__main__":

@@ -24,30 +24,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpgcov  # noqa: E402
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklog import Checks  # noqa: E402
 
-
-def log(msg):
-    print("[gcov_rt] " + msg, flush=True)
-
-
-def fail(msg):
-    failures.append(msg)
-    print("[gcov_rt] FAIL: " + msg, flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return bool(cond)
-
-
-def finish():
-    if failures:
-        print("[gcov_rt] %d failure(s)" % len(failures))
-        sys.exit(1)
-    print("[gcov_rt] PASS")
-    sys.exit(0)
+CHECKS = Checks("gcov_rt")
+log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
 class Ctx:

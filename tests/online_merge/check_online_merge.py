@@ -45,30 +45,11 @@ import time
 N = 100                       # om_prog's argument: calls of branchy()
 MERGED_RUNS_OFFSET = 0x4d8    # struct vpr_file_header.merged_runs
 STATE_OFFSET = 0x2c
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklog import Checks  # noqa: E402
 
-
-def log(msg):
-    print("[online_merge] " + msg, flush=True)
-
-
-def fail(msg):
-    failures.append(msg)
-    log("FAIL: " + msg)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return bool(cond)
-
-
-def finish():
-    if failures:
-        log("%d failure(s)" % len(failures))
-        sys.exit(1)
-    log("PASS")
-    sys.exit(0)
+CHECKS = Checks("online_merge")
+log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
 def env_for(pattern, extra=None):
