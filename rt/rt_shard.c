@@ -159,6 +159,24 @@ static int table_grow(struct rt_shard *s)
 }
 
 /*
+ * What both slow paths do before inserting: records the modules of fn and
+ * of the call site if not seen yet, and grows the table when it is half
+ * full. Returns 0, or -1 when there is no room (the call is counted lost).
+ */
+static int make_room(struct rt_shard *s, uintptr_t fn, uintptr_t site)
+{
+	rt_module_check(fn);
+	if (site != VPR_SITE_FUNCTION)
+		rt_module_check(site);
+	if (s->table->n_used + 1 >= s->grow_at && table_grow(s) != 0 &&
+	    s->table->n_used + 1 >= s->grow_at) {
+		s->table->lost_calls++;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Slow path of rt_slot(): (site, fn) is not in the table. Records any
  * module not seen yet, grows the table when it is half full, and inserts
  * the key. Returns the new slot, or NULL (the call is lost and counted).
@@ -170,12 +188,7 @@ void *rt_edge_insert(uintptr_t site, uintptr_t fn)
 	int saved = errno;
 	uint64_t *e;
 
-	rt_module_check(fn);
-	if (site != VPR_SITE_FUNCTION)
-		rt_module_check(site);
-	if (s->table->n_used + 1 >= s->grow_at && table_grow(s) != 0 &&
-	    s->table->n_used + 1 >= s->grow_at) {
-		s->table->lost_calls++;
+	if (make_room(s, fn, site) != 0) {
 		errno = saved;
 		return NULL;
 	}
@@ -196,11 +209,7 @@ void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
 	int saved = errno;
 	struct vpr_ctx_node *n;
 
-	rt_module_check(fn);
-	rt_module_check(site);
-	if (s->table->n_used + 1 >= s->grow_at && table_grow(s) != 0 &&
-	    s->table->n_used + 1 >= s->grow_at) {
-		s->table->lost_calls++;
+	if (make_room(s, fn, site) != 0) {
 		errno = saved;
 		return NULL;
 	}
