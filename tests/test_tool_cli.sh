@@ -214,6 +214,30 @@ assert doc["program"]["state"] == "exited"
 '
   done
   ;;
+special_output)
+  # An output path that is not a regular file (a FIFO here; /dev/null in
+  # practice) is written in place, never replaced by a rename; a write
+  # error on it is reported.
+  "$mkraw" self p.vitraw
+  mkfifo out.fifo
+  cat out.fifo >fifo.json &
+  reader=$!
+  expect 0 "" "$vitprof" export -o out.fifo p.vitraw
+  if [ ! -p out.fifo ]; then
+    kill "$reader" 2>/dev/null || true
+    fail "the FIFO was replaced"   # (and /dev/full would be: not tried)
+  fi
+  wait "$reader"
+  check_doc fifo.json '
+assert fn("mk_leaf")["calls"] == 22
+'
+  [ -z "$(ls | grep '\.tmp\.')" ] || fail "a temporary file was left"
+  if [ -c /dev/full ]; then
+    expect_error "^vitprof: /dev/full: cannot write: No space left on device$" \
+      "$vitprof" export -o /dev/full p.vitraw
+    [ -c /dev/full ] || fail "/dev/full was replaced"
+  fi
+  ;;
 doc_example)
   # The example in docs/vitprof-format.md is a valid document.
   awk '/^```json$/ {on = 1; next} /^```$/ {on = 0} on' "$src/docs/vitprof-format.md" >example.vitprof

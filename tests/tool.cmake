@@ -23,7 +23,7 @@ target_compile_options(test_tool_mkraw PRIVATE -g -fno-inline -fno-optimize-sibl
 target_link_options(test_tool_mkraw PRIVATE -Wl,--build-id)
 
 foreach(case missing truncated version swapped zeroed missing_exe usage self selftime
-             flags_build doc_example)
+             flags_build doc_example special_output)
   add_test(NAME tool.cli.${case}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_tool_cli.sh ${case}
             $<TARGET_FILE:vitprof> $<TARGET_FILE:test_tool_mkraw>

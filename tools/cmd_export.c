@@ -366,51 +366,30 @@ static const struct format formats[] = {
 	{"folded", export_folded, ".folded"},
 };
 
+struct export_job {
+	const struct format *fmt;
+	const struct profile *p;
+	struct coverage *cov;
+};
+
+static int write_export(FILE *out, void *arg)
+{
+	const struct export_job *j = arg;
+
+	return j->fmt->write(out, j->p, j->cov);
+}
+
 /*
- * Writes p to path ("-": stdout) through a temporary file with fmt. A
- * writer returns -1 on a write error (reported here) or -2 after reporting
- * a problem of its own. Returns 0 or -1.
+ * Writes p to path ("-": stdout) with fmt, through a temporary file. A
+ * writer returns -1 on a write error (reported by tool_write_file) or -2
+ * after reporting a problem of its own. Returns 0 or -1.
  */
 static int write_output(const char *path, const struct format *fmt,
                         const struct profile *p, struct coverage *cov)
 {
-	char *tmp;
-	FILE *f;
-	int rc, err;
+	struct export_job j = {fmt, p, cov};
 
-	if (strcmp(path, "-") == 0) {
-		rc = fmt->write(stdout, p, cov);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -1;
-		if (rc == -1)
-			tool_error("<stdout>", "write error: %s", strerror(errno));
-		return rc == 0 ? 0 : -1;
-	}
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		tool_oom();
-	f = fopen(tmp, "w");
-	if (!f) {
-		tool_error(path, "cannot create: %s", strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	rc = fmt->write(f, p, cov);
-	err = errno;
-	if (fclose(f) != 0 && rc == 0) {
-		rc = -1;
-		err = errno;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		err = errno;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	if (rc == -1)
-		tool_error(path, "cannot write: %s", strerror(err));
-	free(tmp);
-	return rc == 0 ? 0 : -1;
+	return tool_write_file(path, write_export, &j);
 }
 
 int cmd_export(int argc, char **argv)

@@ -160,6 +160,19 @@ static int write_svg(FILE *out, const struct ctx_tree *t, const char *title, int
 	return ferror(out) ? -1 : 0;
 }
 
+struct svg_job {
+	const struct ctx_tree *t;
+	const char *title;
+	int width;
+};
+
+static int write_svg_job(FILE *out, void *arg)
+{
+	const struct svg_job *j = arg;
+
+	return write_svg(out, j->t, j->title, j->width);
+}
+
 int cmd_flamegraph(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -204,45 +217,14 @@ int cmd_flamegraph(int argc, char **argv)
 			                        argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - 1)
 		return tool_usage_error("flamegraph", usage, "expected one raw profile");
-	}
 	memset(&t, 0, sizeof t);
 	if (tool_load_profile(argv[optind], &raw, &prof) == 0 && ctx_tree_build(&t, &prof) == 0) {
-		if (strcmp(output, "-") == 0) {
-			if (write_svg(stdout, &t, title, width) == 0 && fflush(stdout) == 0)
-				rc = TOOL_EXIT_OK;
-			else
-				tool_error("<stdout>", "write error: %s", strerror(errno));
-		} else {
-			char *tmp;
-			FILE *f;
+		struct svg_job j = {&t, title, width};
 
-			if (asprintf(&tmp, "%s.tmp.%ld", output, (long)getpid()) < 0)
-				tool_oom();
-			f = fopen(tmp, "w");
-			if (!f) {
-				tool_error(output, "cannot create: %s", strerror(errno));
-			} else {
-				int w = write_svg(f, &t, title, width);
-				int err = errno;
-				if (fclose(f) != 0 && w == 0) {
-					w = -1;
-					err = errno;
-				}
-				if (w == 0 && rename(tmp, output) != 0) {
-					w = -1;
-					err = errno;
-				}
-				if (w != 0) {
-					unlink(tmp);
-					tool_error(output, "cannot write: %s", strerror(err));
-				} else {
-					rc = TOOL_EXIT_OK;
-				}
-			}
-			free(tmp);
-		}
+		if (tool_write_file(output, write_svg_job, &j) == 0)
+			rc = TOOL_EXIT_OK;
 	}
 	ctx_tree_free(&t);
 	profile_free(&prof);

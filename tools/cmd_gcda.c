@@ -295,40 +295,17 @@ static int file_write(void *ctx, const void *data, size_t len)
 	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
 }
 
+static int write_gcda_stream(FILE *out, void *arg)
+{
+	return gcda_serialize(arg, file_write, out);
+}
+
 /* Writes d to path through a temporary file in the same directory. */
 static int write_gcda(const char *path, const struct gcda_file *d)
 {
-	char *tmp;
-	FILE *f;
-	int fd, rc;
-
 	if (make_parents(path) != 0)
 		return -1;
-	if (asprintf(&tmp, "%s.vitprof-tmp.%ld", path, (long)getpid()) < 0)
-		tool_oom();
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-		tool_error(tmp, "cannot create: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(tmp);
-		return -1;
-	}
-	rc = gcda_serialize(d, file_write, f);
-	if (fclose(f) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0) {
-		tool_error(path, "cannot rename %s into place: %s", tmp, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (rc != 0) {
-		tool_error(tmp, "write error");
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
+	return tool_write_file(path, write_gcda_stream, (void *)d);
 }
 
 /* Whether record o can be written; warns (naming the .gcda) when not. */

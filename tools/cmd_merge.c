@@ -38,47 +38,6 @@ struct input {
 	int raw;
 };
 
-int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg)
-{
-	char *tmp;
-	FILE *f;
-	int rc, err;
-
-	if (strcmp(path, "-") == 0) {
-		rc = write(stdout, arg);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -1;
-		if (rc != 0)
-			tool_error("<stdout>", "write error: %s", strerror(errno));
-		return rc;
-	}
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		tool_oom();
-	f = fopen(tmp, "w");
-	if (!f) {
-		tool_error(path, "cannot create: %s", strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	rc = write(f, arg);
-	err = errno;
-	if (fclose(f) != 0 && rc == 0) {
-		rc = -1;
-		err = errno;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		err = errno;
-	}
-	if (rc != 0) {
-		unlink(tmp);
-		tool_error(path, "cannot write: %s", strerror(err));
-	}
-	free(tmp);
-	return rc;
-}
-
 /* "W,FILE" -> weight and path; returns 0 or -1. */
 static int parse_weighted(char *arg, struct input *in)
 {

@@ -904,8 +904,11 @@ int doc_merge_write(struct doc_merge *m, FILE *out);
 void doc_merge_free(struct doc_merge *m);
 
 /* Writes a file through a temporary name renamed into place ("-":
- * stdout): write() returns 0 or -1 (write error). Returns 0 or -1 after
- * reporting. (cmd_merge.c) */
+ * stdout): write() returns 0, -1 on a write error (reported here, with
+ * errno) or -2 after reporting a problem of its own; nothing is left at
+ * path unless it returned 0. A path that exists and is not a regular file
+ * (/dev/null, a FIFO) is written in place, never replaced. Returns 0 or
+ * -1. (tool_write.c) */
 int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg);
 
 /* cmd_export.c: writes the .vitprof JSON document of p, with the lines,
