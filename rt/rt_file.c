@@ -537,6 +537,7 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 	struct vpr_section *sec = m->addr;
 	unsigned char saved[sizeof(struct vpr_edges) > sizeof(struct vpr_arcs)
 	                    ? sizeof(struct vpr_edges) : sizeof(struct vpr_arcs)];
+	_Static_assert(sizeof(struct vpr_values) <= sizeof saved, "saved header");
 	const void *src = m->addr;
 	size_t len = (size_t)m->size;
 
@@ -554,6 +555,9 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 		a->n_copies = 0;
 		src = saved;
 		len = sizeof saved;
+	} else if (!keep_counts && sec->type == VPR_SEC_VALUES) {
+		src = saved;             /* the arena starts empty */
+		len = sizeof(struct vpr_values);
 	}
 	if (fd >= 0 && rt_fallocate(fd, off, m->size) == 0 &&
 	    pwrite(fd, src, len, (off_t)off) == (ssize_t)len &&

@@ -41,6 +41,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "rt_gcov.h"
 #include "rt_internal.h"
 
 #define GCOV_API __attribute__((visibility("default"), no_instrument_function))
@@ -49,54 +50,20 @@
 #define ARCS_SECTION_NAME ".vitprof_arcs"
 #define GCOV_SECTION_SIZE 65536u
 
-/*
- * libgcov's structures (libgcc/libgcov.h). The compiler emits them; these
- * declarations must match it. gcov_info itself differs between versions and
- * is read through struct gcov_layout.
- */
-struct gcov_info;
-
-struct gcov_ctr_info {
-	uint32_t num;                /* counters of this kind */
-	int64_t *values;
-};
-
-struct gcov_fn_info {
-	const struct gcov_info *key; /* the gcov_info that owns it; else a
-	                                COMDAT copy the linker dropped */
-	uint32_t ident;
-	uint32_t lineno_checksum;
-	uint32_t cfg_checksum;
-	struct gcov_ctr_info ctrs[]; /* one per kind with merge[t] != NULL */
-};
-
-/*
- * struct gcov_info, LP64 offsets:
- *   u32 version @0, next @8, u32 stamp @16, [u32 checksum @20, GCC >= 12],
- *   filename @24, merge[n_kinds] @32, u32 n_functions, functions.
- * (GCC 10/11 have no checksum, but the pointer after stamp is aligned to 24
- * all the same.)
- */
-struct gcov_layout {
-	unsigned n_kinds;            /* counter kinds (merge[] entries) */
-	int has_checksum;
-	size_t off_n_functions, off_functions;
-};
-
 #define OFF_NEXT 8u
 #define OFF_STAMP 16u
 #define OFF_CHECKSUM 20u
 #define OFF_FILENAME 24u
 #define OFF_MERGE 32u
 
-static const struct gcov_layout layout_gcc10 = {8, 0, 96, 104};  /* 10, 11 */
-static const struct gcov_layout layout_gcc12 = {8, 1, 96, 104};  /* 12, 13 */
-static const struct gcov_layout layout_gcc14 = {9, 1, 104, 112}; /* 14 */
+static const struct rt_gcov_layout layout_gcc10 = {8, 0, 96, 104};  /* 10, 11 */
+const struct rt_gcov_layout rt_gcov_layout_gcc12 = {8, 1, 96, 104};  /* 12, 13 */
+static const struct rt_gcov_layout layout_gcc14 = {9, 1, 104, 112}; /* 14 */
 
 /* One registered gcov_info (compilation unit). */
 struct unit {
 	const struct gcov_info *info;
-	const struct gcov_layout *lay;
+	const struct rt_gcov_layout *lay;
 	size_t obj;                  /* index in objects[] */
 	struct vpr_arcs *copy;       /* copy mode: its section; NULL in place */
 	int live;                    /* 0 once its object was unloaded */
@@ -164,7 +131,7 @@ static const void *info_ptr(const struct gcov_info *gi, size_t off)
  * The layout for a version word ('A' + major / 10, '0' + major % 10,
  * '0' + minor, '*', most significant byte first), or NULL.
  */
-static const struct gcov_layout *layout_for(uint32_t version)
+static const struct rt_gcov_layout *layout_for(uint32_t version)
 {
 	unsigned c0 = version >> 24, c1 = (version >> 16) & 0xffu;
 	unsigned c2 = (version >> 8) & 0xffu, c3 = version & 0xffu;
@@ -176,7 +143,7 @@ static const struct gcov_layout *layout_for(uint32_t version)
 	if (major == 10 || major == 11)
 		return &layout_gcc10;
 	if (major == 12 || major == 13)
-		return &layout_gcc12;
+		return &rt_gcov_layout_gcc12;
 	if (major == 14)
 		return &layout_gcc14;
 	return NULL;
@@ -543,17 +510,40 @@ static int map_in_place(struct object *o, const char *name)
 	return 0;
 }
 
+/*
+ * Copy mode packs a unit's counters kind by kind, in index order, and
+ * within a kind function by function: the arcs first (as vitprof 0.2 did),
+ * then the value counters. Calls fn(u, function, ctr, packed offset in
+ * counters) for every (function, kind) with counters; returns the total.
+ */
+static uint64_t each_packed(const struct unit *u,
+                            void (*fn)(uint32_t i, unsigned c,
+                                       const struct gcov_ctr_info *, uint64_t, void *),
+                            void *arg)
+{
+	unsigned n_ctrs = (unsigned)__builtin_popcount(counter_mask(u)), c;
+	uint32_t i, nf = n_functions(u);
+	uint64_t k = 0;
+
+	for (c = 0; c < n_ctrs; c++) {
+		for (i = 0; i < nf; i++) {
+			const struct gcov_fn_info *f = function(u, i);
+			if (!f || !f->ctrs[c].num)
+				continue;
+			if (fn)
+				fn(i, c, &f->ctrs[c], k, arg);
+			k += f->ctrs[c].num;
+		}
+	}
+	return k;
+}
+
 /* Allocates the copy-mode ARCS section of u. 0 or -1. */
 static int make_copy_section(struct unit *u)
 {
-	uint64_t page = rt_g.page_size, n = 0, got;
-	uint32_t i, nf = n_functions(u);
+	uint64_t page = rt_g.page_size, n = each_packed(u, NULL, NULL), got;
 	struct vpr_arcs *a;
 
-	if (counter_mask(u) & 1u)
-		for (i = 0; i < nf; i++)
-			if (function(u, i))
-				n += function(u, i)->ctrs[0].num;
 	a = rt_section_alloc(VPR_SEC_ARCS, page + n * sizeof(int64_t), &got);
 	if (!a)
 		return -1;
@@ -566,23 +556,23 @@ static int make_copy_section(struct unit *u)
 	return 0;
 }
 
-/* Copies u's arc counters into its copy-mode section. */
+static void copy_counters(uint32_t i, unsigned c, const struct gcov_ctr_info *ctr,
+                          uint64_t k, void *arg)
+{
+	int64_t *dst = (int64_t *)arg + k;
+	uint32_t j;
+
+	(void)i;
+	(void)c;
+	for (j = 0; j < ctr->num; j++)
+		dst[j] = __atomic_load_n(&ctr->values[j], __ATOMIC_RELAXED);
+}
+
+/* Copies u's counters (every kind) into its copy-mode section. */
 static void copy_unit(struct unit *u)
 {
-	int64_t *dst = (int64_t *)((unsigned char *)u->copy + u->copy->data_offset);
-	uint32_t i, nf = n_functions(u);
-	uint64_t k = 0;
-
-	if (!(counter_mask(u) & 1u))
-		return;
-	for (i = 0; i < nf; i++) {
-		const struct gcov_fn_info *fn = function(u, i);
-		uint32_t j;
-		if (!fn)
-			continue;
-		for (j = 0; j < fn->ctrs[0].num; j++)
-			dst[k++] = __atomic_load_n(&fn->ctrs[0].values[j], __ATOMIC_RELAXED);
-	}
+	each_packed(u, copy_counters,
+	            (unsigned char *)u->copy + u->copy->data_offset);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	u->copy->n_copies++;
 }
@@ -603,18 +593,58 @@ static void zero_unit(struct unit *u)
 	}
 }
 
+/* The record being written, for its copy-mode offsets. */
+struct record_fill {
+	struct vpr_gcov_function *out;
+	struct vpr_gcov_counters *kinds;
+	unsigned n_other, has_arcs;
+};
+
+static void fill_packed(uint32_t i, unsigned c, const struct gcov_ctr_info *ctr,
+                        uint64_t k, void *arg)
+{
+	struct record_fill *r = arg;
+
+	(void)ctr;
+	if (r->has_arcs && c == 0)
+		r->out[i].arcs_offset = k * sizeof(int64_t);
+	else
+		r->kinds[(uint64_t)i * r->n_other + c - r->has_arcs].offset = k * sizeof(int64_t);
+}
+
+/* Topn and indirect-call sites of u (three counters each). */
+static uint64_t topn_sites(const struct unit *u)
+{
+	unsigned mask = counter_mask(u), c = 0, t;
+	uint32_t i, nf = n_functions(u);
+	uint64_t n = 0;
+
+	for (t = 0; t < u->lay->n_kinds; t++) {
+		if (!(mask & (1u << t)))
+			continue;
+		if (t == RT_GCOV_TOPN || t == RT_GCOV_INDIRECT)
+			for (i = 0; i < nf; i++)
+				if (function(u, i))
+					n += function(u, i)->ctrs[c].num / 3;
+		c++;
+	}
+	return n;
+}
+
 /* Appends u's record to the gcov section (a new one when full). */
 static void record_unit(const struct unit *u, uint32_t arcs_id, uintptr_t base)
 {
 	const char *filename = info_ptr(u->info, OFF_FILENAME);
 	uint32_t i, nf = n_functions(u);
 	size_t name_len = filename ? strnlen(filename, 65535) : 0;
+	unsigned mask = counter_mask(u), n_other = (unsigned)__builtin_popcount(mask & ~1u);
 	uint64_t size = (sizeof(struct vpr_gcov_object) + nf * sizeof(struct vpr_gcov_function)
+	                 + (uint64_t)nf * n_other * sizeof(struct vpr_gcov_counters)
 	                 + name_len + 1 + 7) & ~(uint64_t)7;
 	struct vpr_gcov_object *r;
 	struct vpr_gcov_function *out;
-	uint64_t packed = 0;
-	unsigned mask = counter_mask(u);
+	struct vpr_gcov_counters *kinds;
+	unsigned char *name;
 
 	if (size > UINT32_MAX)
 		return;
@@ -634,28 +664,40 @@ static void record_unit(const struct unit *u, uint32_t arcs_id, uintptr_t base)
 	r->n_functions = nf;
 	r->counter_mask = mask;
 	r->filename_len = (uint16_t)name_len;
+	r->flags = n_other ? VPR_GCOV_HAS_KINDS : 0;
 	out = (struct vpr_gcov_function *)(r + 1);
+	kinds = (struct vpr_gcov_counters *)(out + nf);
 	for (i = 0; i < nf; i++) {
 		const struct gcov_fn_info *fn = function(u, i);
+		struct vpr_gcov_counters *k = kinds + (uint64_t)i * n_other;
+		unsigned c;
 		if (!fn) {
 			/* Dropped COMDAT copy: libgcov writes an empty FUNCTION. */
 			out[i] = (struct vpr_gcov_function){0, 0, 0, 0, UINT64_MAX};
+			for (c = 0; c < n_other; c++)
+				k[c] = (struct vpr_gcov_counters){0, 0, UINT64_MAX};
 			continue;
 		}
 		out[i].ident = fn->ident;
 		out[i].lineno_checksum = fn->lineno_checksum;
 		out[i].cfg_checksum = fn->cfg_checksum;
 		out[i].n_arcs = (mask & 1u) ? fn->ctrs[0].num : 0;
-		if (base)
-			out[i].arcs_offset = out[i].n_arcs
-			                   ? (uintptr_t)fn->ctrs[0].values - base : 0;
-		else
-			out[i].arcs_offset = packed * sizeof(int64_t);
-		packed += out[i].n_arcs;
+		out[i].arcs_offset = base && out[i].n_arcs
+		                   ? (uintptr_t)fn->ctrs[0].values - base : 0;
+		for (c = 0; c < n_other; c++) {
+			const struct gcov_ctr_info *ctr = &fn->ctrs[c + (mask & 1u)];
+			k[c] = (struct vpr_gcov_counters){ctr->num, 0,
+			                                  base && ctr->num
+			                                  ? (uintptr_t)ctr->values - base : 0};
+		}
 	}
-	memcpy(out + nf, filename ? filename : "", name_len);
-	memset((char *)(out + nf) + name_len, 0,
-	       size - sizeof *r - nf * sizeof *out - name_len);
+	if (!base) {
+		struct record_fill fill = {out, kinds, n_other, mask & 1u};
+		each_packed(u, fill_packed, &fill);
+	}
+	name = (unsigned char *)(kinds + (uint64_t)nf * n_other);
+	memcpy(name, filename ? filename : "", name_len);
+	memset(name + name_len, 0, (size_t)((unsigned char *)r + size - (name + name_len)));
 	gsec->used += size;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	gsec->n_records++;
@@ -700,11 +742,10 @@ static void report_version(uint32_t version, const char *object)
 	}
 }
 
-/* Registers one gcov_info. Caller holds rt_g.lock. */
-static void register_info(struct gcov_info *gi)
+/* Registers one gcov_info of layout lay (NULL: a version we cannot read).
+ * Caller holds rt_g.lock. */
+static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
 {
-	uint32_t version = info_u32(gi, 0);
-	const struct gcov_layout *lay = layout_for(version);
 	struct find_ctx f;
 	struct object *o;
 	struct unit *u;
@@ -723,7 +764,7 @@ static void register_info(struct gcov_info *gi)
 	if (!lay) {
 		if (!f.found)
 			find_object((uintptr_t)gi, &f);
-		report_version(version, shown_name(&f));
+		report_version(info_u32(gi, 0), shown_name(&f));
 		return;
 	}
 	if (grow((void **)&units, n_units, &cap_units, sizeof *units) != 0) {
@@ -760,12 +801,19 @@ static void register_info(struct gcov_info *gi)
 		return;
 	if (u->copy)
 		n_copy_units++;
+	rt_values_reserve(topn_sites(u) * VPR_TOPN_MAX);
 	{
 		const void *mark = &registered_mark;
 		memcpy((unsigned char *)gi + OFF_NEXT, &mark, sizeof mark);  /* as libgcov */
 	}
 	u->live = 1;
 	n_units++;
+}
+
+void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay)
+{
+	if (gi && lay)
+		register_as(gi, lay);
 }
 
 /* Holds the hooks of this thread off and takes the lock. */
@@ -829,6 +877,7 @@ void rt_gcov_after_fork_child(void)
 	for (i = 0; i < n_units; i++)
 		if (units[i].live && units[i].copy)
 			zero_unit(&units[i]);
+	rt_values_after_fork_child();
 }
 
 /* ---- libgcov's interface ------------------------------------------------- */
@@ -853,7 +902,7 @@ void __gcov_init(struct gcov_info *info)
 		return;
 	{
 		GCOV_BEGIN();
-		register_info(info);
+		register_as(info, layout_for(info_u32(info, 0)));
 		GCOV_END();
 	}
 }

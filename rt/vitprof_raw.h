@@ -88,7 +88,11 @@ struct vpr_file_header {
 	 * VITPROF_FILE): the number of runs whose counts it holds, summed. Such a
 	 * file is otherwise an ordinary profile: see docs/raw-format.md. */
 	uint64_t merged_runs;
-	uint64_t reserved[7];
+	/* Value-profile entries (topn and indirect-call targets) that found no
+	 * room in the value arena (VPR_SEC_VALUES): each one is a value that
+	 * libgcov would have recorded and this file does not hold. */
+	uint64_t lost_values;
+	uint64_t reserved[6];
 };
 
 #define VPR_SECTION_MAGIC 0x43455356u   /* "VSEC" little-endian */
@@ -98,6 +102,7 @@ struct vpr_file_header {
 #define VPR_SEC_EDGES 2u        /* one thread shard's call-edge table */
 #define VPR_SEC_ARCS 3u         /* gcov arc counters of one loaded object */
 #define VPR_SEC_GCOV 4u         /* records of gcov objects (struct vpr_gcov_object) */
+#define VPR_SEC_VALUES 5u       /* one chunk of the value arena (struct vpr_values) */
 
 struct vpr_section {
 	uint32_t magic;             /* VPR_SECTION_MAGIC */
@@ -285,6 +290,21 @@ struct vpr_gcov_function {
 	                               of the ARCS section arcs_id; 8-aligned */
 };
 
+/*
+ * Counters of the other kinds (-fprofile-generate, -fprofile-values: the
+ * value profilers and the time profiler), one per function and kind, in
+ * records with VPR_GCOV_HAS_KINDS (see vpr_gcov_object).
+ */
+struct vpr_gcov_counters {
+	uint32_t num;               /* gcov_ctr_info.num: int64 counters in memory */
+	uint32_t reserved0;
+	uint64_t offset;            /* byte offset of the first one in the data of
+	                               the object's ARCS section; 8-aligned */
+};
+
+/* vpr_gcov_object.flags */
+#define VPR_GCOV_HAS_KINDS 0x1u /* vpr_gcov_counters follow the functions */
+
 struct vpr_gcov_object {
 	uint32_t record_size;       /* bytes, a multiple of 8, everything included */
 	uint32_t arcs_id;           /* the ARCS section holding its counters */
@@ -294,10 +314,51 @@ struct vpr_gcov_object {
 	uint32_t n_functions;
 	uint32_t counter_mask;      /* bit t: counter kind t is present (merge[t]) */
 	uint16_t filename_len;      /* strlen(filename) */
-	uint16_t reserved0;
-	/* then n_functions struct vpr_gcov_function, in gcov_info order, then
-	 * the .gcda path the compiler recorded (gcov_info.filename),
-	 * NUL-terminated, zero-padded to a multiple of 8 */
+	uint16_t flags;             /* VPR_GCOV_* */
+	/* then n_functions struct vpr_gcov_function, in gcov_info order; then,
+	 * with VPR_GCOV_HAS_KINDS, n_functions * n_other struct
+	 * vpr_gcov_counters, function by function, kind by kind in index order,
+	 * where n_other is the number of bits of counter_mask above bit 0 (a
+	 * dropped COMDAT copy: num 0, offset UINT64_MAX); then the .gcda path
+	 * the compiler recorded (gcov_info.filename), NUL-terminated,
+	 * zero-padded to a multiple of 8 */
 };
+
+/*
+ * The value arena. libgcov keeps the values of its topn and indirect-call
+ * counters (kinds 3 and 4) in malloc'd lists; vitprof keeps them here, in
+ * the file, so that a SIGKILL keeps them too.
+ *
+ * A topn site has three int64 counters in the ARCS data, as in libgcov:
+ * [0] the number of times the site ran, [1] the number of entries in its
+ * list, [2] the reference of the list's first entry, or 0. A reference r is
+ * 1 + the index of an entry in the arena: entry r lives in the VALUES
+ * section whose chunk is (r - 1) / chunk_entries, at slot (r - 1) %
+ * chunk_entries. Entries are appended to a list (next = 0 at its end) and
+ * never move; a list holds at most 32 entries (GCC's
+ * GCOV_TOPN_MAXIMUM_TRACKED_VALUES). An entry is written before the
+ * reference that links it, so a list read after a SIGKILL is complete.
+ * Readers check every reference against the arena and the list length
+ * against 32 plus the slack a race between threads can add.
+ *
+ * Chunks are allocated when a gcov object with topn sites registers,
+ * enough for 32 entries per site; an entry that finds the arena full is
+ * counted in header.lost_values. A fork child starts with an empty arena.
+ */
+struct vpr_values {
+	struct vpr_section sec;
+	uint32_t chunk;             /* this chunk's number, from 0 */
+	uint32_t chunk_entries;     /* entries a chunk holds; equal in every chunk */
+	uint64_t entries_offset;    /* offset of entry 0 from the section start */
+	uint64_t reserved[4];
+};
+
+struct vpr_value_entry {
+	int64_t value;
+	int64_t count;
+	uint64_t next;              /* reference of the next entry, 0 at the end */
+};
+
+#define VPR_TOPN_MAX 32u        /* entries one topn list holds */
 
 #endif /* VITPROF_RAW_H */
