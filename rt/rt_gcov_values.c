@@ -35,6 +35,10 @@
 
 #define API __attribute__((visibility("default"), no_instrument_function))
 
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
 /* One chunk: a 1 MiB section. */
 #define CHUNK_BYTES (1u << 20)
 #define ENTRIES_OFFSET 128u
@@ -204,6 +208,8 @@ void __gcov_average_profiler(int64_t *counters, int64_t value) API;
 void __gcov_average_profiler_atomic(int64_t *counters, int64_t value) API;
 void __gcov_ior_profiler(int64_t *counters, int64_t value) API;
 void __gcov_ior_profiler_atomic(int64_t *counters, int64_t value) API;
+void __gcov_indirect_call_profiler_v4(int64_t value, void *cur_func) API;
+void __gcov_indirect_call_profiler_v4_atomic(int64_t value, void *cur_func) API;
 void __gcov_merge_topn(int64_t *counters, uint32_t n_counters) API;
 void __gcov_merge_ior(int64_t *counters, uint32_t n_counters) API;
 void __gcov_merge_time_profile(int64_t *counters, uint32_t n_counters) API;
@@ -258,6 +264,40 @@ void __gcov_topn_values_profiler(int64_t *counters, int64_t value)
 void __gcov_topn_values_profiler_atomic(int64_t *counters, int64_t value)
 {
 	topn_add(counters, value, 1);
+}
+
+/*
+ * libgcov's struct indirect_call_tuple (libgcc/libgcov.h), exported as
+ * libgcov exports it, so one pair serves the whole process: before an
+ * indirect call the compiled code stores the callee and its counters here;
+ * the callee's prologue checks it.
+ */
+struct indirect_call_tuple {
+	void *callee;
+	int64_t *counters;
+};
+
+extern __thread struct indirect_call_tuple __gcov_indirect_call
+	__attribute__((visibility("default")));
+__thread struct indirect_call_tuple __gcov_indirect_call;
+
+/*
+ * Called in the prologue of every function that may be called indirectly,
+ * with its profile id: counts it as a target of the pending indirect call
+ * when it is the callee that call named, then clears the pair.
+ */
+void __gcov_indirect_call_profiler_v4(int64_t value, void *cur_func)
+{
+	if (cur_func == __gcov_indirect_call.callee)
+		topn_add(__gcov_indirect_call.counters, value, 0);
+	__gcov_indirect_call.callee = NULL;
+}
+
+void __gcov_indirect_call_profiler_v4_atomic(int64_t value, void *cur_func)
+{
+	if (cur_func == __gcov_indirect_call.callee)
+		topn_add(__gcov_indirect_call.counters, value, 1);
+	__gcov_indirect_call.callee = NULL;
 }
 
 void __gcov_average_profiler(int64_t *counters, int64_t value)

@@ -378,7 +378,7 @@ VP_TEST(gcda, model_refusals)
 	memcpy(img + 16, b.data + 32, b.size - 32);
 	CU_ASSERT_EQUAL(gcda_model_read_mem(&m, img, b.size - 16, "nosum.gcda"), -1);
 	CU_ASSERT(strstr(tool_last_error(), "nosum.gcda: no OBJECT_SUMMARY") != NULL);
-	/* a value-profile counter record (interval, kind 1) */
+	/* a function whose arcs record became another kind's (interval) */
 	memcpy(img, b.data, b.size);
 	{
 		uint32_t t = 0x01a30000u;
@@ -387,7 +387,7 @@ VP_TEST(gcda, model_refusals)
 		memcpy(img + at, &t, 4);
 	}
 	CU_ASSERT_EQUAL(gcda_model_read_mem(&m, img, b.size, "vp.gcda"), -1);
-	CU_ASSERT(strstr(tool_last_error(), "value-profile") != NULL);
+	CU_ASSERT(strstr(tool_last_error(), "lacks counter kinds") != NULL);
 	/* the other byte order */
 	for (size_t i = 0; i < b.size; i += 4) {
 		unsigned char *w = img + i;
@@ -408,9 +408,9 @@ VP_TEST(gcda, from_object)
 {
 	uint64_t a0[] = {5, 0, 9}, a2[] = {(uint64_t)-3, 7};
 	struct gcov_counters fns[3] = {
-		{11, 12, 13, 3, a0},
-		{0, 0, 0, 0, NULL},              /* dropped COMDAT copy */
-		{21, 22, 23, 2, a2},
+		{.ident = 11, .lineno_checksum = 12, .cfg_checksum = 13, .n_arcs = 3, .arcs = a0},
+		{.arcs = NULL},                  /* dropped COMDAT copy */
+		{.ident = 21, .lineno_checksum = 22, .cfg_checksum = 23, .n_arcs = 2, .arcs = a2},
 	};
 	struct raw_gcov_object o = {
 		.gcda_path = "/x/y.gcda", .version = V12, .stamp = 1, .checksum = 2,

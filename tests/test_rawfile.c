@@ -794,7 +794,7 @@ VP_TEST(rawfile, bad_gcov_records)
 
 	rg_sample_gcov(&g);
 	gcov_fn(&g, 0, 1)->arcs_offset = 36;      /* 4 counters + 8 would do; unaligned */
-	expect_error(&g, "function 1: 2 counters at data offset 0x24", 0);
+	expect_error(&g, "function 1: 2 arcs counters at data offset 0x24", 0);
 	rg_free(&g);
 
 	rg_sample_gcov(&g);
@@ -885,7 +885,7 @@ VP_TEST(rawfile, gcov_unused_section_and_dropped_comdat)
 	/* UINT64_MAX with anything else set is damage, not a dropped copy. */
 	f = gcov_fn(&g, 0, 1);
 	f->n_arcs = 1;
-	expect_error(&g, "function 1: 1 counters at data offset 0xffffffffffffffff", 0);
+	expect_error(&g, "function 1: 1 arcs counters at data offset 0xffffffffffffffff", 0);
 	/* mode 0 with data is damage too */
 	f->n_arcs = 0;
 	arcs_sec(&g, 2)->data_size = 8;

@@ -321,10 +321,15 @@ static int usable(const char *file, const struct raw_gcov_object *o)
 		          " copy): not written", o->gcda_path);
 		return 0;
 	}
-	if (o->counter_mask != 1u) {
-		tool_warn(file, "%s: has counters other than arcs (-fprofile-generate's value"
-		          " profiles, GCC 14's conditions), which vitprof does not record: not"
-		          " written", o->gcda_path);
+	if (o->counter_mask & ~GCOV_KINDS_KNOWN) {
+		tool_warn(file, "%s: has GCC 14's condition counters, which vitprof does not"
+		          " write: not written", o->gcda_path);
+		return 0;
+	}
+	if (o->counter_mask != 1u && !o->has_kinds) {
+		tool_warn(file, "%s: has value-profile counters (-fprofile-generate) that the"
+		          " runtime which wrote this profile did not record (vitprof < 0.3):"
+		          " not written", o->gcda_path);
 		return 0;
 	}
 	return 1;
@@ -467,6 +472,10 @@ static int gcda_one(const char *file, const struct gcda_options *opt)
 		raw_profile_free(&rp);
 		return TOOL_EXIT_ERROR;
 	}
+	if (rp.lost_values)
+		tool_warn(file, "%" PRIu64 " value-profile entries were lost (the value arena was"
+		          " full, VITPROF_VALUES_MAX): the topn and indirect-call lists written"
+		          " lack them", rp.lost_values);
 	if (rp.n_gcov == 0) {
 		tool_error(file, "no gcov objects: the program was not built with -fprofile-arcs"
 		           " (vitprof flags --compile)");

@@ -84,6 +84,10 @@ void print_profile_notes(const struct raw_profile *raw)
 		printf("note: %" PRIu64 " sections (count tables, module records or arc"
 		       " counters) could not be put in the file; what they held is missing\n",
 		       raw->lost_sections);
+	if (raw->lost_values)
+		printf("note: %" PRIu64 " value-profile entries (topn and indirect-call values)"
+		       " found the value arena full (VITPROF_VALUES_MAX) and are lost\n",
+		       raw->lost_values);
 }
 
 static void print_header(const struct profile *p)

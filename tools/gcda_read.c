@@ -7,9 +7,10 @@
  * the writer's byte order, int64 as low word then high word; a header
  * (GCC >= 12 adds a checksum word), then records "tag, length, payload"
  * with lengths in bytes (GCC >= 12) or words (GCC 10, 11). A counter record
- * of all zeros may be written with a negative length and no payload. Only
- * the arcs counters (tag 0x01a10000) are kept; value-profile counters and
- * unknown records are skipped by their length.
+ * of all zeros may be written with a negative length and no payload (topn
+ * records never are). Counter records of kinds 0 to 7 (tag 0x01a10000 +
+ * kind << 17) are kept, a topn record checked to hold whole sites; other
+ * records (GCC 14's conditions, unknown tags) are skipped by their length.
  *
  * The first problem is reported as one line "vitprof: PATH: WHAT at offset
  * 0x..." and -1 is returned; no partial result is kept.
@@ -31,21 +32,29 @@
  * bounded here so that a corrupt length cannot ask for gigabytes. */
 #define MAX_ZERO_COUNTERS (1u << 24)
 
-/* The counters of the FUNCTION record just read: fills f->arcs. */
-static int read_arcs(struct gcov_cursor *c, struct gcov_counters *f, uint32_t length,
-                     size_t rec, int *seen)
+/* Entries a topn list of a .gcda may hold: 32, and what racing threads of
+ * an atomic build can add past that (a bound against corrupt lengths). */
+#define TOPN_READ_MAX 1024u
+
+/* The counters of kind t of the FUNCTION record just read. */
+static int read_kind(struct gcov_cursor *c, struct gcov_counters *f, unsigned t,
+                     uint32_t length, size_t rec, unsigned *seen)
 {
 	uint64_t n;
 	int32_t slen = (int32_t)length;
+	int64_t *v;
 
-	if (*seen)
-		return gcov_bad(c, rec, "second arcs counter record for function ident %" PRIu32,
-		           f->ident);
-	*seen = 1;
+	if (*seen & (1u << t))
+		return gcov_bad(c, rec, "second %s counter record for function ident %" PRIu32,
+		                gcov_kind_name(t), f->ident);
+	*seen |= 1u << t;
 	if (slen < 0) {
 		/* All zeros: the length of the counters, no payload. */
 		uint64_t bytes = (uint64_t)-(int64_t)slen;
 
+		if (gcov_kind_is_topn(t))
+			return gcov_bad(c, rec, "%s counters with a negative length for function"
+			                " ident %" PRIu32, gcov_kind_name(t), f->ident);
 		n = c->major >= 12 ? bytes / 8 : bytes / 2;
 		if (n > MAX_ZERO_COUNTERS)
 			return gcov_bad(c, rec, "%" PRIu64 " zero counters for function ident %"
@@ -54,14 +63,30 @@ static int read_arcs(struct gcov_cursor *c, struct gcov_counters *f, uint32_t le
 	} else {
 		n = (c->end - c->pos) / 8;
 	}
-	f->n_arcs = (uint32_t)n;
-	f->arcs = calloc(n ? n : 1, sizeof *f->arcs);
-	if (!f->arcs)
+	v = calloc(n ? n : 1, sizeof *v);
+	if (!v)
 		return gcov_bad(c, rec, "out of memory");
+	if (t == GCOV_KIND_ARCS) {
+		f->n_arcs = (uint32_t)n;
+		f->arcs = (uint64_t *)v;
+	} else {
+		f->kinds[t].n_words = (uint32_t)n;
+		f->kinds[t].v = v;
+	}
 	if (slen >= 0)
 		for (uint64_t i = 0; i < n; i++)
-			if (gcov_get_u64(c, &f->arcs[i]) != 0)
+			if (gcov_get_u64(c, (uint64_t *)&v[i]) != 0)
 				return -1;
+	if (gcov_kind_is_topn(t)) {
+		char why[256];
+
+		if (gcov_topn_sites(v, (uint32_t)n, &f->kinds[t].sites) != 0)
+			return gcov_bad(c, rec, "%s counters of function ident %" PRIu32 " are not"
+			                " whole sites", gcov_kind_name(t), f->ident);
+		if (gcov_topn_check(&f->kinds[t], TOPN_READ_MAX, why, sizeof why) != 0)
+			return gcov_bad(c, rec, "%s counters of function ident %" PRIu32 ": %s",
+			                gcov_kind_name(t), f->ident, why);
+	}
 	return 0;
 }
 
@@ -69,7 +94,7 @@ static int parse(struct gcov_cursor *c, struct gcda_file *out)
 {
 	struct gcov_counters *fn = NULL;
 	size_t cap = 0;
-	int seen_arcs = 0;
+	unsigned seen = 0;
 
 	if (gcov_read_header(c, GCDA_MAGIC, ".gcda", &out->version, &out->stamp,
 	                     &out->checksum) != 0)
@@ -116,17 +141,22 @@ static int parse(struct gcov_cursor *c, struct gcda_file *out)
 			}
 			fn = &out->functions[out->n_functions++];
 			memset(fn, 0, sizeof *fn);
-			seen_arcs = 0;
+			seen = 0;
 			if (gcov_get_u32(c, &fn->ident) != 0 || gcov_get_u32(c, &fn->lineno_checksum) != 0 ||
 			    gcov_get_u32(c, &fn->cfg_checksum) != 0)
 				return -1;
-		} else if (tag == TAG_ARCS_COUNTERS) {
+		} else if ((tag & 0xfff1ffffu) == TAG_ARCS_COUNTERS &&
+		           ((tag - TAG_ARCS_COUNTERS) >> 17) < GCOV_KINDS) {
+			unsigned t = (tag - TAG_ARCS_COUNTERS) >> 17;
+
 			if (!fn)
-				return gcov_bad(c, rec, "arcs counters outside a function");
-			if (read_arcs(c, fn, length, rec, &seen_arcs) != 0)
+				return gcov_bad(c, rec, "%s counters outside a function",
+				                gcov_kind_name(t));
+			if (read_kind(c, fn, t, length, rec, &seen) != 0)
 				return -1;
+			out->counter_mask |= 1u << t;
 		}
-		/* other counter kinds, unknown records: skipped */
+		/* GCC 14's conditions, unknown records: skipped */
 		c->pos = c->end;
 	}
 	/* A function record without an arcs counter record has no arcs. */
@@ -178,8 +208,10 @@ void gcda_free(struct gcda_file *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_functions; i++)
+	for (size_t i = 0; i < d->n_functions; i++) {
 		free(d->functions[i].arcs);
+		gcov_values_free(&d->functions[i]);
+	}
 	free(d->functions);
 	free(d->path);
 	memset(d, 0, sizeof *d);

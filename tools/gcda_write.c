@@ -15,14 +15,15 @@
  *   per function, in gcov_info.functions[] order:
  *     01000000 FUNCTION: ident, lineno_checksum, cfg_checksum
  *              (length 0 and no payload: a COMDAT copy the linker dropped)
- *     01a10000 ARCS counters: n x int64 (low word first); all zero: the
- *              negated length and no payload
+ *     per counter kind t of the object (merge[t] set), in index order:
+ *     01a10000 + t << 17: num x int64 (low word first); all zero: the
+ *              negated length and no payload; topn kinds (3, 4): per
+ *              site its run count, n, n (value, count) pairs, never
+ *              negated (libgcov's write_topn_counters)
  *   0 terminator
  *
  * Lengths count bytes from GCC 12 on and 32-bit words before. Words are in
- * this machine's byte order, as libgcov writes them. Only arc counters are
- * modelled: a run with value-profile counters (-fprofile-generate) cannot
- * be written exactly and is refused by the caller.
+ * this machine's byte order, as libgcov writes them.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -58,11 +59,37 @@ static uint32_t rec_len(const struct sink *s, uint32_t bytes)
 	return s->major >= 12 ? bytes : bytes / 4;
 }
 
+static void put_i64(struct sink *s, int64_t v)
+{
+	put_u32(s, (uint32_t)(uint64_t)v);
+	put_u32(s, (uint32_t)((uint64_t)v >> 32));
+}
+
+/* One counter record of n words; all zero and not topn: the negated length
+ * alone. */
+static void put_counters(struct sink *s, unsigned t, const int64_t *v, uint32_t n)
+{
+	int all_zero = !gcov_kind_is_topn(t);
+
+	for (uint32_t k = 0; k < n && all_zero; k++)
+		all_zero = v[k] == 0;
+	put_u32(s, TAG_ARCS_COUNTERS + (t << 17));
+	if (all_zero) {
+		/* libgcov: GCOV_TAG_COUNTER_LENGTH(-n_counts), no payload */
+		put_u32(s, (uint32_t)-(int64_t)rec_len(s, 8 * n));
+		return;
+	}
+	put_u32(s, rec_len(s, 8 * n));
+	for (uint32_t k = 0; k < n; k++)
+		put_i64(s, v[k]);
+}
+
 int gcda_serialize(const struct gcda_file *d, gcda_write_fn write, void *ctx)
 {
 	struct sink s = {write, ctx, gcov_version_major(d->version), 0};
+	uint32_t mask = d->counter_mask ? d->counter_mask : 1u;
 
-	if (!s.major)
+	if (!s.major || (mask & ~GCOV_KINDS_KNOWN))
 		return -1;
 	put_u32(&s, GCDA_MAGIC);
 	put_u32(&s, d->version);
@@ -75,7 +102,6 @@ int gcda_serialize(const struct gcda_file *d, gcda_write_fn write, void *ctx)
 	put_u32(&s, d->sum_max);
 	for (size_t i = 0; i < d->n_functions; i++) {
 		const struct gcov_counters *f = &d->functions[i];
-		int all_zero = 1;
 
 		put_u32(&s, TAG_FUNCTION);
 		if (gcda_slot_empty(f)) {
@@ -86,18 +112,13 @@ int gcda_serialize(const struct gcda_file *d, gcda_write_fn write, void *ctx)
 		put_u32(&s, f->ident);
 		put_u32(&s, f->lineno_checksum);
 		put_u32(&s, f->cfg_checksum);
-		for (uint32_t k = 0; k < f->n_arcs && all_zero; k++)
-			all_zero = f->arcs[k] == 0;
-		put_u32(&s, TAG_ARCS_COUNTERS);
-		if (all_zero) {
-			/* libgcov: GCOV_TAG_COUNTER_LENGTH(-n_counts), no payload */
-			put_u32(&s, (uint32_t)-(int64_t)rec_len(&s, 8 * f->n_arcs));
-			continue;
-		}
-		put_u32(&s, rec_len(&s, 8 * f->n_arcs));
-		for (uint32_t k = 0; k < f->n_arcs; k++) {
-			put_u32(&s, (uint32_t)f->arcs[k]);
-			put_u32(&s, (uint32_t)(f->arcs[k] >> 32));
+		for (unsigned t = 0; t < GCOV_KINDS; t++) {
+			if (!(mask & (1u << t)))
+				continue;
+			if (t == GCOV_KIND_ARCS)
+				put_counters(&s, t, (const int64_t *)f->arcs, f->n_arcs);
+			else
+				put_counters(&s, t, f->kinds[t].v, f->kinds[t].n_words);
 		}
 	}
 	put_u32(&s, 0);
@@ -132,7 +153,18 @@ int gcda_buffer_write(void *ctx, const void *data, size_t len)
 
 int gcda_slot_empty(const struct gcov_counters *f)
 {
-	return f->ident == 0 && f->n_arcs == 0;
+	return f->ident == 0 && f->n_arcs == 0 && f->lineno_checksum == 0 &&
+	       f->cfg_checksum == 0;
+}
+
+/* Frees n counters and the array. */
+static void free_functions(struct gcov_counters *f, size_t n)
+{
+	for (size_t i = 0; f && i < n; i++) {
+		free(f[i].arcs);
+		gcov_values_free(&f[i]);
+	}
+	free(f);
 }
 
 /* Deep copy of n counters (arcs NULL for empty slots). */
@@ -145,13 +177,12 @@ static struct gcov_counters *copy_functions(const struct gcov_counters *src, siz
 	for (size_t i = 0; i < n; i++) {
 		dst[i] = src[i];
 		dst[i].arcs = NULL;
+		memset(dst[i].kinds, 0, sizeof dst[i].kinds);
 		if (gcda_slot_empty(&src[i]))
 			continue;
 		dst[i].arcs = calloc(src[i].n_arcs ? src[i].n_arcs : 1, sizeof *dst[i].arcs);
-		if (!dst[i].arcs) {
-			for (size_t k = 0; k < i; k++)
-				free(dst[k].arcs);
-			free(dst);
+		if (!dst[i].arcs || gcov_values_copy(&dst[i], &src[i]) != 0) {
+			free_functions(dst, i + 1);
 			return NULL;
 		}
 		if (src[i].n_arcs)
@@ -184,6 +215,7 @@ int gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o, uin
 		return -1;
 	}
 	out->n_functions = o->n_functions;
+	out->counter_mask = o->counter_mask;
 	out->version = o->version;
 	out->stamp = o->stamp;
 	out->checksum = o->checksum;
@@ -197,8 +229,9 @@ int gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o, uin
  * The FUNCTION records of a .gcda image that gcda_read_mem() accepted, in
  * file order: slot[k] is -1 for an empty record, else the index of the
  * function in d->functions. Also checks what libgcov's merge needs beyond
- * what the reader checks: an OBJECT_SUMMARY, one arcs record per function,
- * and no other counter kinds. Returns the number of slots, or -1 with the
+ * what the reader checks: an OBJECT_SUMMARY, and in every function one
+ * record of each counter kind the file has (d->counter_mask, arcs at
+ * least) and no other record. Returns the number of slots, or -1 with the
  * reason in why.
  */
 static long function_slots(const void *data, size_t size, const struct gcda_file *d,
@@ -208,7 +241,8 @@ static long function_slots(const void *data, size_t size, const struct gcda_file
 	uint32_t version, stamp, checksum;
 	long n = 0, j = 0, *s = calloc(d->n_functions + 1, sizeof *s);
 	size_t cap = d->n_functions + 1;
-	int in_fn = 0, fn_arcs = 1;
+	uint32_t mask = d->counter_mask | 1u, fn_kinds = mask;
+	int in_fn = 0;
 
 	*slots = NULL;
 	if (!s) {
@@ -236,8 +270,9 @@ static long function_slots(const void *data, size_t size, const struct gcda_file
 		if (gcov_get_u32(&c, &length) != 0)
 			goto bad;
 		if (tag == TAG_FUNCTION) {
-			if (in_fn && !fn_arcs) {
-				snprintf(why, whylen, "function without arc counters at offset 0x%zx", rec);
+			if (in_fn && fn_kinds != mask) {
+				snprintf(why, whylen, "function before offset 0x%zx lacks counter kinds"
+				         " (0x%" PRIx32 " of 0x%" PRIx32 ")", rec, fn_kinds, mask);
 				goto fail;
 			}
 			if ((size_t)n + 1 >= cap) {
@@ -250,21 +285,22 @@ static long function_slots(const void *data, size_t size, const struct gcda_file
 				cap *= 2;
 			}
 			in_fn = length != 0;
-			fn_arcs = 0;
+			fn_kinds = 0;
 			s[n++] = length == 0 ? -1 : j++;
-		} else if (tag == TAG_ARCS_COUNTERS) {
-			fn_arcs = 1;
+		} else if ((tag & 0xfff1ffffu) == TAG_ARCS_COUNTERS) {
+			fn_kinds |= 1u << ((tag - TAG_ARCS_COUNTERS) >> 17);
 		} else if (tag != TAG_OBJECT_SUMMARY) {
-			snprintf(why, whylen, "record 0x%08" PRIx32 " at offset 0x%zx (value-profile"
-			         " counters or unknown: not from an arcs-only build)", tag, rec);
+			snprintf(why, whylen, "record 0x%08" PRIx32 " at offset 0x%zx (GCC 14's"
+			         " condition counters, or unknown)", tag, rec);
 			goto fail;
 		}
 		if ((int32_t)length < 0)
 			length = 0;
 		c.pos += gcov_record_bytes(&c, length);
 	}
-	if (in_fn && !fn_arcs) {
-		snprintf(why, whylen, "last function without arc counters");
+	if (in_fn && fn_kinds != mask) {
+		snprintf(why, whylen, "last function lacks counter kinds (0x%" PRIx32 " of 0x%"
+		         PRIx32 ")", fn_kinds, mask);
 		goto fail;
 	}
 	if (!d->has_summary) {
@@ -363,6 +399,10 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 	if (acc->n_functions != add->n_functions)
 		return mismatch(why, whylen, "%zu functions, the run has %zu", acc->n_functions,
 		                add->n_functions);
+	if ((acc->counter_mask | 1u) != (add->counter_mask | 1u))
+		return mismatch(why, whylen, "counter kinds 0x%" PRIx32 ", the run has 0x%" PRIx32
+		                " (built with other profiling options)", acc->counter_mask | 1u,
+		                add->counter_mask | 1u);
 	for (size_t i = 0; i < acc->n_functions; i++) {
 		const struct gcov_counters *a = &acc->functions[i], *b = &add->functions[i];
 
@@ -419,9 +459,7 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 		if (gcda_slot_empty(&out[i])) {
 			struct gcov_counters *one = copy_functions(b, 1);
 			if (!one) {
-				for (size_t k = 0; k < acc->n_functions; k++)
-					free(out[k].arcs);
-				free(out);
+				free_functions(out, acc->n_functions);
 				return mismatch(why, whylen, "out of memory");
 			}
 			out[i] = *one;
@@ -430,10 +468,24 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 		}
 		for (uint32_t k = 0; k < b->n_arcs; k++)
 			out[i].arcs[k] += b->arcs[k];     /* checked above (as int64) */
+		/* The value kinds: the run (add) is libgcov's memory, acc the
+		 * file it merges in. */
+		for (unsigned t = 1; t < GCOV_KINDS; t++) {
+			char kwhy[600];
+			if (!(add->counter_mask & (1u << t)))
+				continue;
+			if (gcov_values_merge(t, &out[i].kinds[t], &b->kinds[t], kwhy,
+			                      sizeof kwhy) != 0) {
+				free_functions(out, acc->n_functions);
+				if (strncmp(kwhy, "count overflow", 14) == 0)
+					return mismatch(why, whylen, "count overflow: function %zu (ident %"
+					                PRIu32 "), %s", i, b->ident, kwhy + 16);
+				return mismatch(why, whylen, "function %zu (ident %" PRIu32 "): %s", i,
+				                b->ident, kwhy);
+			}
+		}
 	}
-	for (size_t i = 0; i < acc->n_functions; i++)
-		free(acc->functions[i].arcs);
-	free(acc->functions);
+	free_functions(acc->functions, acc->n_functions);
 	acc->functions = out;
 	acc->runs += add->runs;
 	acc->sum_max += add->sum_max;             /* 32 bits, as libgcov */

@@ -76,6 +76,10 @@ struct reader {
 	size_t n_arcs, cap_arcs;
 	struct gcov_ref *gcov;         /* gcov object records seen */
 	size_t n_gcov_refs, cap_gcov_refs, cap_gcov;
+	uint64_t *value_chunks;        /* offset of VALUES chunk k, 0 if absent */
+	size_t n_value_chunks;
+	uint32_t chunk_entries;        /* equal in every chunk */
+	uint64_t entries_offset;
 	/* Sums over every slot of the selected tables: every aggregation of
 	 * counts or self times the tool makes (per function, per edge over
 	 * threads, totals of a report or an export) is a part of one of them,
@@ -473,8 +477,10 @@ static void free_gcov_object(struct raw_gcov_object *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->n_functions; i++)
+	for (i = 0; i < o->n_functions; i++) {
 		free(o->functions[i].arcs);
+		gcov_values_free(&o->functions[i]);
+	}
 	free(o->functions);
 	free(o->gcda_path);
 	memset(o, 0, sizeof *o);
@@ -482,9 +488,116 @@ static void free_gcov_object(struct raw_gcov_object *o)
 
 #define GFOFF(field) ((uint64_t)offsetof(struct vpr_gcov_function, field))
 
+/* Entries one topn list may hold in a raw file: 32, and what racing
+ * threads of an atomic build can add (a bound against cycles). */
+#define TOPN_LIST_MAX 1024u
+
 /*
- * Reads one gcov object record (checked to lie in its section) and the arc
- * counters of each of its functions from the ARCS section it names.
+ * Converts the topn counters of one function (sites x [runs, entries,
+ * first entry reference]) into .gcda form, following each list through the
+ * value arena. Every reference must name an entry of a chunk in the file.
+ */
+static int read_topn(struct reader *r, const int64_t *mem, uint32_t num, const char *name,
+                     size_t fn, unsigned t, struct gcov_values *out)
+{
+	uint32_t sites = num / 3, cap = 0, n = 0;
+	int64_t *v = NULL;
+
+	if (num % 3)
+		return bad(r, NO_OFFSET, "gcov record for '%s', function %zu: %" PRIu32 " %s"
+		           " counters are not whole sites (3 each)", name, fn, num,
+		           gcov_kind_name(t));
+	for (uint32_t site = 0; site < sites; site++) {
+		uint64_t ref = (uint64_t)mem[3 * site + 2];
+		uint32_t len = 0, start = n;
+
+		if (cap - n < 2) {
+			int64_t *p;
+			cap = cap ? 2 * cap : 64;
+			p = realloc(v, cap * sizeof *v);
+			if (!p)
+				goto oom;
+			v = p;
+		}
+		v[n++] = mem[3 * site];
+		v[n++] = 0;
+		while (ref) {
+			struct vpr_value_entry e;
+			uint64_t i = ref - 1, k = r->chunk_entries ? i / r->chunk_entries : 0;
+
+			if (!r->chunk_entries || k >= r->n_value_chunks || !r->value_chunks[k]) {
+				free(v);
+				return bad(r, NO_OFFSET, "gcov record for '%s', function %zu, %s site %"
+				           PRIu32 ": value reference %" PRIu64 " is in no value chunk of"
+				           " the file", name, fn, gcov_kind_name(t), site, ref);
+			}
+			if (++len > TOPN_LIST_MAX) {
+				free(v);
+				return bad(r, NO_OFFSET, "gcov record for '%s', function %zu, %s site %"
+				           PRIu32 ": its value list is longer than %u (a cycle)", name,
+				           fn, gcov_kind_name(t), site, TOPN_LIST_MAX);
+			}
+			if (read_at(r, r->value_chunks[k] + r->entries_offset +
+			            (i % r->chunk_entries) * sizeof e, &e, sizeof e) != 0) {
+				free(v);
+				return -1;
+			}
+			if (cap - n < 2) {
+				int64_t *p;
+				cap = 2 * cap;
+				p = realloc(v, cap * sizeof *v);
+				if (!p)
+					goto oom;
+				v = p;
+			}
+			v[n++] = e.value;
+			v[n++] = e.count;
+			ref = e.next;
+		}
+		v[start + 1] = len;
+	}
+	out->v = v;
+	out->n_words = n;
+	out->sites = sites;
+	return 0;
+oom:
+	free(v);
+	return bad(r, NO_OFFSET, "out of memory for value profiles");
+}
+
+/*
+ * Reads counters of one (function, kind) at offset in the data of arcs
+ * section a into a new array. Returns it, or NULL (reported).
+ */
+static int64_t *read_counters(struct reader *r, const struct arcs_ref *a, uint64_t offset,
+                              uint32_t num, uint64_t at, const char *name, size_t fn,
+                              unsigned t)
+{
+	uint64_t bytes = (uint64_t)num * 8;
+	int64_t *v;
+
+	if (offset % 8 || offset > a->data_size || bytes > a->data_size - offset) {
+		bad(r, at, "gcov record for '%s', function %zu: %" PRIu32 " %s counters at data"
+		    " offset 0x%" PRIx64 " do not fit in the %" PRIu64 " bytes of arcs section %"
+		    PRIu32, name, fn, num, gcov_kind_name(t), offset, a->data_size, a->arcs_id);
+		return NULL;
+	}
+	v = malloc(bytes ? (size_t)bytes : 1);
+	if (!v) {
+		bad(r, at, "out of memory for gcov counters");
+		return NULL;
+	}
+	if (read_at(r, a->offset + a->data_offset + offset, v, (size_t)bytes) != 0) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Reads one gcov object record (checked to lie in its section), the
+ * counters of each of its functions from the ARCS section it names, and
+ * the topn lists from the value arena.
  */
 static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
                             struct raw_gcov_object *o)
@@ -492,7 +605,8 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 	struct vpr_gcov_object rec;
 	const struct arcs_ref *a = NULL;
 	unsigned char *buf;
-	uint64_t fn_bytes;
+	uint64_t fn_bytes, kind_bytes = 0;
+	unsigned n_other = 0;
 	const char *name;
 	size_t i;
 	int rc = -1;
@@ -504,18 +618,27 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 	if (read_at(r, g->offset, buf, g->size) != 0)
 		goto out;
 	memcpy(&rec, buf, sizeof rec);
+	if (rec.flags & ~VPR_GCOV_HAS_KINDS) {
+		bad(r, g->offset + GOFF(flags), "gcov record: unknown flags 0x%x",
+		    (unsigned)rec.flags);
+		goto out;
+	}
+	if (rec.flags & VPR_GCOV_HAS_KINDS)
+		n_other = (unsigned)__builtin_popcount(rec.counter_mask & ~1u);
 	fn_bytes = (uint64_t)rec.n_functions * sizeof(struct vpr_gcov_function);
-	if (fn_bytes + sizeof rec + rec.filename_len + 1 > g->size) {
+	kind_bytes = (uint64_t)rec.n_functions * n_other * sizeof(struct vpr_gcov_counters);
+	if (fn_bytes + kind_bytes + sizeof rec + rec.filename_len + 1 > g->size) {
 		bad(r, g->offset + GOFF(n_functions), "gcov record: %" PRIu32 " functions and a"
 		    " %u-byte file name do not fit in its %" PRIu32 " bytes", rec.n_functions,
 		    (unsigned)rec.filename_len, g->size);
 		goto out;
 	}
-	name = (const char *)buf + sizeof rec + fn_bytes;
+	name = (const char *)buf + sizeof rec + fn_bytes + kind_bytes;
 	if (rec.filename_len == 0 || name[rec.filename_len] != '\0' ||
 	    memchr(name, '\0', rec.filename_len)) {
-		bad(r, g->offset + sizeof rec + fn_bytes, "gcov record: the .gcda path is not"
-		    " a NUL-terminated string of length %u", (unsigned)rec.filename_len);
+		bad(r, g->offset + sizeof rec + fn_bytes + kind_bytes, "gcov record: the .gcda"
+		    " path is not a NUL-terminated string of length %u",
+		    (unsigned)rec.filename_len);
 		goto out;
 	}
 	for (i = 0; i < r->n_arcs; i++)
@@ -536,44 +659,57 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 	o->stamp = rec.stamp;
 	o->checksum = rec.checksum;
 	o->counter_mask = rec.counter_mask;
+	o->has_kinds = (rec.flags & VPR_GCOV_HAS_KINDS) != 0;
 	o->arcs_mode = a->mode;
 	o->counts_known = a->mode == VPR_ARCS_IN_PLACE || a->n_copies > 0;
 	for (i = 0; i < rec.n_functions; i++) {
 		struct vpr_gcov_function f;
 		struct gcov_counters *c = &o->functions[i];
-		uint64_t at = g->offset + sizeof rec + i * sizeof f, bytes;
+		uint64_t at = g->offset + sizeof rec + i * sizeof f;
+		const unsigned char *kp = buf + sizeof rec + fn_bytes +
+		                          i * n_other * sizeof(struct vpr_gcov_counters);
+		unsigned t, k = 0;
 
 		memcpy(&f, buf + sizeof rec + i * sizeof f, sizeof f);
+		o->n_functions = i + 1;
 		if (f.arcs_offset == UINT64_MAX && f.n_arcs == 0 && f.ident == 0 &&
 		    f.lineno_checksum == 0 && f.cfg_checksum == 0) {
 			/* A COMDAT copy the linker dropped: all zero (gcov_counters
 			 * with ident 0 and no arcs), its counts are the kept copy's. */
 			c->arcs = NULL;
-			o->n_functions = i + 1;
 			continue;
-		}
-		bytes = (uint64_t)f.n_arcs * 8;
-		if (f.arcs_offset % 8 || f.arcs_offset > a->data_size ||
-		    bytes > a->data_size - f.arcs_offset) {
-			bad(r, at + GFOFF(arcs_offset), "gcov record for '%s', function %zu:"
-			    " %" PRIu32 " counters at data offset 0x%" PRIx64 " do not fit in the"
-			    " %" PRIu64 " bytes of arcs section %" PRIu32, name, i, f.n_arcs,
-			    f.arcs_offset, a->data_size, a->arcs_id);
-			goto out;
 		}
 		c->ident = f.ident;
 		c->lineno_checksum = f.lineno_checksum;
 		c->cfg_checksum = f.cfg_checksum;
 		c->n_arcs = f.n_arcs;
-		c->arcs = malloc(bytes ? (size_t)bytes : 1);
-		if (!c->arcs) {
-			bad(r, at, "out of memory for arc counters");
+		c->arcs = (uint64_t *)read_counters(r, a, f.arcs_offset, f.n_arcs,
+		                                    at + GFOFF(arcs_offset), name, i, 0);
+		if (!c->arcs)
 			goto out;
+		for (t = 1; n_other && t < 32; t++) {
+			struct vpr_gcov_counters kc;
+			uint64_t kat = g->offset + (uint64_t)(kp - buf) + k * sizeof kc;
+			int64_t *v;
+
+			if (!(rec.counter_mask & (1u << t)))
+				continue;
+			memcpy(&kc, kp + k++ * sizeof kc, sizeof kc);
+			if (t >= GCOV_KINDS)
+				continue;          /* GCC 14's conditions: not written */
+			v = read_counters(r, a, kc.offset, kc.num, kat, name, i, t);
+			if (!v)
+				goto out;
+			if (gcov_kind_is_topn(t)) {
+				int bad_list = read_topn(r, v, kc.num, name, i, t, &c->kinds[t]);
+				free(v);
+				if (bad_list)
+					goto out;
+			} else {
+				c->kinds[t].v = v;
+				c->kinds[t].n_words = kc.num;
+			}
 		}
-		o->n_functions = i + 1;
-		if (read_at(r, a->offset + a->data_offset + f.arcs_offset, c->arcs,
-		            (size_t)bytes) != 0)
-			goto out;
 	}
 	o->n_functions = rec.n_functions;
 	rc = 0;
@@ -596,6 +732,46 @@ static int read_gcov(struct reader *r, struct raw_profile *rp)
 			return -1;
 		rp->n_gcov++;
 	}
+	return 0;
+}
+
+#define VOFF(field) ((uint64_t)offsetof(struct vpr_values, field))
+
+/* Validates one chunk of the value arena and notes where it is. */
+static int read_values_header(struct reader *r, uint64_t off, uint64_t size)
+{
+	struct vpr_values v;
+
+	if (read_at(r, off, &v, sizeof v) != 0)
+		return -1;
+	if (v.chunk_entries == 0 || v.entries_offset < sizeof v || v.entries_offset % 8 ||
+	    v.entries_offset > size ||
+	    (size - v.entries_offset) / sizeof(struct vpr_value_entry) < v.chunk_entries)
+		return bad(r, off + VOFF(chunk_entries), "value chunk %" PRIu32 ": %" PRIu32
+		           " entries at 0x%" PRIx64 " do not fit in its %" PRIu64 " bytes",
+		           v.chunk, v.chunk_entries, v.entries_offset, size);
+	if (r->chunk_entries && (v.chunk_entries != r->chunk_entries ||
+	                         v.entries_offset != r->entries_offset))
+		return bad(r, off + VOFF(chunk_entries), "value chunk %" PRIu32 " holds %" PRIu32
+		           " entries, another %" PRIu32, v.chunk, v.chunk_entries,
+		           r->chunk_entries);
+	if (v.chunk >= (1u << 20))
+		return bad(r, off + VOFF(chunk), "value chunk number %" PRIu32 " is past the"
+		           " 2^20 a file can have", v.chunk);
+	if (v.chunk >= r->n_value_chunks) {
+		uint64_t *p = realloc(r->value_chunks, (v.chunk + 1) * sizeof *p);
+		if (!p)
+			return bad(r, off, "out of memory for value chunks");
+		memset(p + r->n_value_chunks, 0, (v.chunk + 1 - r->n_value_chunks) * sizeof *p);
+		r->value_chunks = p;
+		r->n_value_chunks = v.chunk + 1;
+	}
+	if (r->value_chunks[v.chunk])
+		return bad(r, off + VOFF(chunk), "two value chunks numbered %" PRIu32
+		           " (the other at 0x%" PRIx64 ")", v.chunk, r->value_chunks[v.chunk]);
+	r->value_chunks[v.chunk] = off;
+	r->chunk_entries = v.chunk_entries;
+	r->entries_offset = v.entries_offset;
 	return 0;
 }
 
@@ -641,6 +817,10 @@ static int walk_sections(struct reader *r, struct raw_profile *rp)
 			break;
 		case VPR_SEC_GCOV:
 			if (scan_gcov_records(r, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_VALUES:
+			if (read_values_header(r, off, s.size) != 0)
 				return -1;
 			break;
 		default:
@@ -975,6 +1155,7 @@ static int parse(struct reader *r, struct raw_profile *rp)
 	rp->n_threads = h->n_threads;
 	rp->lost_calls = h->lost_calls;
 	rp->lost_sections = h->lost_sections;
+	rp->lost_values = h->lost_values;
 	memcpy(rp->host, h->host, sizeof rp->host);
 	memcpy(rp->exe_path, h->exe_path, sizeof rp->exe_path);
 	set_time(rp, h);
@@ -990,6 +1171,10 @@ static void reader_reset(struct reader *r)
 	free(r->module_offsets);
 	free(r->arcs);
 	free(r->gcov);
+	free(r->value_chunks);
+	r->value_chunks = NULL;
+	r->n_value_chunks = 0;
+	r->chunk_entries = 0;
 	r->tables = NULL;
 	r->module_offsets = NULL;
 	r->arcs = NULL;

@@ -63,7 +63,7 @@ void __gcov_merge_add(int64_t *, uint32_t);
 static int64_t c11[3] = {1, 2, 3};
 static int64_t c13[2] = {40, 50};
 static int64_t c14a[4] = {6, 7, 8, 9};
-static int64_t c14b[1] = {100};       /* a second kind (ior): not recorded */
+static int64_t c14b[1] = {100};       /* a second kind (ior) */
 static int64_t other[1];
 
 extern struct info_gcc11 i11;

@@ -91,15 +91,19 @@ def read_raw(path):
         for _ in range(n_records):
             _need(buf, p, GCOV_OBJECT.size, path, "gcov object record")
             (rsize, arcs_id, version, stamp, checksum, nf, mask, name_len,
-             _) = GCOV_OBJECT.unpack_from(buf, p)
+             flags) = GCOV_OBJECT.unpack_from(buf, p)
+            # VPR_GCOV_HAS_KINDS: 16 bytes per function and other kind follow
+            kinds = bin(mask & ~1).count("1") if flags & 1 else 0
             if rsize % 8 or p + rsize > stop or \
-                    rsize < GCOV_OBJECT.size + nf * GCOV_FUNCTION.size + name_len + 1:
+                    rsize < GCOV_OBJECT.size + nf * (GCOV_FUNCTION.size + 16 * kinds) + \
+                    name_len + 1:
                 raise FormatError("%s: gcov record at %d: size %d" % (path, p, rsize))
             q = p + GCOV_OBJECT.size
             fns = []
             for _ in range(nf):
                 fns.append(GCOV_FUNCTION.unpack_from(buf, q))
                 q += GCOV_FUNCTION.size
+            q += nf * 16 * kinds
             name = buf[q:q + name_len].decode()
             if buf[q + name_len] != 0:
                 raise FormatError("%s: gcov record at %d: name not terminated" % (path, p))

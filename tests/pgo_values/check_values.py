@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""-fprofile-generate objects run on libgcov and on vitprof's runtime: the
+.gcda `vitprof gcda` writes must be the bytes libgcov writes (cmp), and
+`gcc -O2 -fprofile-use -Werror` must build the same object from both.
+
+Usage: check_values.py CASE --cc gcc|gcc-11 --vitprof PATH --rtdir DIR
+                       --ldscript PATH --src DIR --scratch DIR [--sanitized]
+
+The same objects (values.c, libvals.c, libdl.c) are linked twice: with
+libgcov (`CC -fprofile-generate` at link, the ground truth) and with
+vitprof's runtime (-lvitprof_gcov -lvitprof_rt, the linker-script fragment:
+counters in place). Both run with ASLR off (setarch -R) and the same
+environment, so that the profiled alignments of stack buffers are equal.
+
+Cases:
+  one      one run, every counter kind, the executable and its library
+  merge    two runs with other values into one .gcda: lists fill, values
+           are replaced, totals go negative, as libgcov merges them
+  kill     both runs call __gcov_dump() then SIGKILL themselves: vitprof's
+           mapped profile gives the bytes libgcov's dump wrote
+  fork     a fork child's run and its parent's into one .gcda
+  threads  -fprofile-update=atomic objects, two threads
+  dlopen   a library dlopen()ed and dlclose()d twice
+  use      gcc -O2 -fprofile-use -Wcoverage-mismatch -Wmissing-profile
+           -Werror objects from both .gcda are identical, and differ from
+           a build without the profile
+  arena    VITPROF_VALUES_MAX=10: the values that found no room are
+           counted, shown by `vitprof show` and noted by `vitprof gcda`
+  corrupt  a raw profile whose value arena does not match its counters is
+           refused with one line naming the file and the function
+"""
+import argparse
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklog import Checks  # noqa: E402
+
+C = Checks("pgo_values")
+
+
+def sh(cmd, cwd=None, env=None, check=True):
+    r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        C.fail("%s exited %d:\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
+        C.finish()
+    return r
+
+
+class Build:
+    def __init__(self, a, atomic=False):
+        self.a = a
+        w = os.path.abspath(a.scratch)
+        shutil.rmtree(w, ignore_errors=True)
+        self.obj = os.path.join(w, "obj")
+        self.lg = os.path.join(w, "lg")
+        self.vp = os.path.join(w, "vp")
+        for d in (self.obj, self.lg, self.vp):
+            os.makedirs(d)
+        self.san = ["-fsanitize=address,undefined"] if a.sanitized else []
+        flags = ["-O2", "-g", "-fprofile-generate", "-fdata-sections"] + self.san
+        if atomic:
+            flags += ["-fprofile-update=atomic", "-pthread"]
+        self.flags = flags
+        sh([a.cc, "-O2", "-c", os.path.join(a.src, "die.c"), "-o",
+            os.path.join(self.obj, "die.o")])
+        for src, pic in (("values.c", False), ("libvals.c", True), ("libdl.c", True)):
+            out = os.path.join(self.obj, src[:-2] + ".o")
+            sh([a.cc] + flags + (["-fPIC"] if pic else []) +
+               ["-c", os.path.join(a.src, src), "-o", out])
+        vp_libs = ["-L" + a.rtdir, "-Wl,-rpath," + a.rtdir, "-lvitprof_gcov",
+                   "-lvitprof_rt", "-Wl,-T," + a.ldscript, "-Wl,--build-id"]
+        lg_libs = ["-fprofile-generate"]
+        for d, libs in ((self.lg, lg_libs), (self.vp, vp_libs)):
+            o = self.obj
+            sh([a.cc, "-shared"] + self.san + [o + "/libvals.o", "-o", d + "/libvals.so"] + libs)
+            sh([a.cc, "-shared"] + self.san + [o + "/libdl.o", "-o", d + "/libdl.so"] + libs)
+            sh([a.cc] + self.san + [o + "/values.o", o + "/die.o", "-o", d + "/prog",
+                                    "-L" + d, "-lvals",
+                                    "-Wl,-rpath,$ORIGIN", "-pthread", "-ldl"] + libs)
+
+    def env(self):
+        e = {k: v for k, v in os.environ.items()
+             if not k.startswith(("GCOV_", "VITPROF_", "ASAN_", "UBSAN_"))}
+        e["GCOV_PREFIX"] = self.lg       # read by libgcov only
+        e["VITPROF_FILE"] = "run-%p.vitraw"   # read by vitprof only
+        e["ASAN_OPTIONS"] = "detect_leaks=0"
+        return e
+
+    def run(self, where, mode, extra_env=None):
+        env = self.env()
+        env.update(extra_env or {})
+        r = subprocess.run(["setarch", "-R", "./prog", mode], cwd=where, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return r
+
+    def raws(self):
+        """vitprof's raw profiles, oldest first."""
+        fs = [os.path.join(self.vp, f) for f in os.listdir(self.vp) if f.endswith(".vitraw")]
+        return sorted(fs, key=os.path.getmtime)
+
+    def vitprof_gcda(self, raw, check=True):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GCOV_")}
+        return sh([self.a.vitprof, "gcda", "--prefix", self.vp, raw], env=env, check=check)
+
+    def gcdas(self):
+        """(libgcov's, vitprof's) path of each .gcda libgcov wrote."""
+        out = []
+        base = os.path.join(self.lg, self.obj.lstrip("/"))
+        if os.path.isdir(base):
+            for f in sorted(os.listdir(base)):
+                if f.endswith(".gcda"):
+                    out.append((os.path.join(base, f),
+                                os.path.join(self.vp, self.obj.lstrip("/"), f)))
+        return out
+
+    def compare(self, what, expect_files):
+        pairs = self.gcdas()
+        C.expect(sorted(os.path.basename(p) for p, _ in pairs) == sorted(expect_files),
+                 "%s: libgcov wrote %s, expected %s" % (what, [os.path.basename(p) for p, _ in pairs],
+                                                        expect_files))
+        for lg, vp in pairs:
+            if not os.path.exists(vp):
+                C.fail("%s: vitprof wrote no %s" % (what, vp))
+                continue
+            same = open(lg, "rb").read() == open(vp, "rb").read()
+            if not same:
+                d1 = sh([self.a.gcov_dump, "-l", lg], check=False).stdout.splitlines()
+                d2 = sh([self.a.gcov_dump, "-l", vp], check=False).stdout.splitlines()
+                diff = [(x, y) for x, y in zip(d1, d2)
+                        if x.split(":", 1)[-1] != y.split(":", 1)[-1]][:6]
+                C.fail("%s: %s differs from libgcov's: %s" % (what, os.path.basename(vp), diff))
+            else:
+                C.log("%s: %s byte-identical (%d bytes)" % (what, os.path.basename(vp),
+                                                             len(open(vp, "rb").read())))
+        return pairs
+
+
+def kinds_in(gcov_dump, path):
+    """The counter kinds with at least one counter in the .gcda."""
+    out = subprocess.run([gcov_dump, "-l", path], stdout=subprocess.PIPE, text=True).stdout
+    kinds = set()
+    for line in out.splitlines():
+        f = line.split("COUNTERS ", 1)
+        if len(f) == 2 and int(f[1].split()[1]) > 0:
+            kinds.add(f[1].split()[0])
+    return kinds - {"arcs"}
+
+
+def case_one(a):
+    b = Build(a)
+    b.run(b.lg, "a")
+    b.run(b.vp, "a")
+    for raw in b.raws():
+        b.vitprof_gcda(raw)
+    pairs = b.compare("one run", ["libvals.gcda", "values.gcda"])
+    if pairs:
+        got = kinds_in(a.gcov_dump, pairs[-1][0])
+        want = {"interval", "pow2", "topn", "indirect_call", "average", "ior", "time_profiler"}
+        C.expect(got == want, "values.gcda has counter kinds %s, the corpus wants %s"
+                 % (sorted(got), sorted(want)))
+
+
+def case_merge(a):
+    b = Build(a)
+    for mode in ("a", "b"):
+        b.run(b.lg, mode)
+        b.run(b.vp, mode)
+        raw = b.raws()[-1]
+        b.vitprof_gcda(raw)
+        os.unlink(raw)
+    pairs = b.compare("two runs merged", ["libvals.gcda", "values.gcda"])
+    if pairs:
+        dump = sh([a.gcov_dump, "-l", pairs[-1][0]]).stdout
+        C.expect("runs=2" in dump, "the merged .gcda says runs=2")
+        C.expect(re.search(r"COUNTERS topn[^\n]*\n[^\n]*: -\d+ 32 ", dump),
+                 "a topn site lost values in the merge (negative total), as designed")
+
+
+def case_kill(a):
+    b = Build(a)
+    r = b.run(b.lg, "k")
+    C.expect(r.returncode == -9, "the libgcov run was SIGKILLed (exit %d)" % r.returncode)
+    r = b.run(b.vp, "k")
+    C.expect(r.returncode == -9, "the vitprof run was SIGKILLed (exit %d)" % r.returncode)
+    for raw in b.raws():
+        b.vitprof_gcda(raw)
+    b.compare("SIGKILL", ["libvals.gcda", "values.gcda"])
+
+
+def case_fork(a):
+    b = Build(a)
+    b.run(b.lg, "f")
+    b.run(b.vp, "f")
+    raws = b.raws()
+    C.expect(len(raws) == 2, "parent and child wrote one profile each (%d)" % len(raws))
+    # libgcov: the child exits first, its parent merges that .gcda
+    raws.sort(key=lambda f: "(fork child)" not in sh([a.vitprof, "show", f]).stdout)
+    for raw in raws:
+        b.vitprof_gcda(raw)
+    b.compare("fork", ["libvals.gcda", "values.gcda"])
+
+
+def case_threads(a):
+    b = Build(a, atomic=True)
+    b.run(b.lg, "t")
+    b.run(b.vp, "t")
+    for raw in b.raws():
+        b.vitprof_gcda(raw)
+    b.compare("threads (atomic)", ["libvals.gcda", "values.gcda"])
+
+
+def case_dlopen(a):
+    b = Build(a)
+    b.run(b.lg, "d")
+    b.run(b.vp, "d")
+    for raw in b.raws():
+        b.vitprof_gcda(raw)
+    b.compare("dlopen/dlclose", ["libdl.gcda", "libvals.gcda", "values.gcda"])
+
+
+def case_use(a):
+    b = Build(a)
+    b.run(b.lg, "a")
+    b.run(b.vp, "a")
+    for raw in b.raws():
+        b.vitprof_gcda(raw)
+    pairs = dict((os.path.basename(lg), (lg, vp)) for lg, vp in b.gcdas())
+    if "values.gcda" not in pairs:
+        C.fail("no values.gcda")
+        return
+    objs = {}
+    # GCC finds the profile of a static function by a hash of the object's
+    # path: the use build writes the training build's object.
+    obj = os.path.join(b.obj, "values.o")
+    for who, idx in (("libgcov", 0), ("vitprof", 1), ("none", None)):
+        gcda = os.path.join(b.obj, "values.gcda")
+        if os.path.exists(gcda):
+            os.unlink(gcda)
+        if idx is not None:
+            shutil.copy(pairs["values.gcda"][idx], gcda)
+        flags = ["-O2", "-fprofile-use", "-Wcoverage-mismatch", "-Wmissing-profile"]
+        if idx is not None:
+            flags.append("-Werror")
+        r = sh([a.cc] + flags + ["-c", os.path.join(a.src, "values.c"), "-o", obj],
+               check=idx is not None)
+        if idx is not None:
+            C.expect(r.stderr.strip() == "", "%s's profile: the compiler said %r"
+                     % (who, r.stderr.strip()[:300]))
+        objs[who] = open(obj, "rb").read()
+    C.expect(objs["libgcov"] == objs["vitprof"],
+             "-fprofile-use objects from libgcov's and vitprof's .gcda are identical")
+    C.expect(objs["libgcov"] != objs["none"], "the profile changed the object")
+
+
+def case_arena(a):
+    b = Build(a)
+    r = b.run(b.vp, "a", {"VITPROF_VALUES_MAX": "10"})
+    raw = b.raws()[-1]
+    show = sh([a.vitprof, "show", raw]).stdout
+    lost = [l for l in show.splitlines() if "value" in l and "lost" in l]
+    C.expect(lost, "show names the lost values:\n" + show[:600])
+    g = b.vitprof_gcda(raw)
+    C.expect("lost" in g.stderr and "value" in g.stderr,
+             "vitprof gcda notes the lost values: %r" % g.stderr)
+
+
+def raw_sections(data):
+    """(offset, type, size) of each section of a raw profile."""
+    first, end = struct.unpack_from("<QQ", data, 24)
+    out, off = [], first
+    while off < end:
+        magic, typ, soff, size = struct.unpack_from("<IIQQ", data, off)
+        out.append((off, typ, size))
+        off += size
+    return out
+
+
+def case_corrupt(a):
+    b = Build(a)
+    b.run(b.vp, "a")
+    raw = b.raws()[-1]
+    data = bytearray(open(raw, "rb").read())
+    values = [s for s in raw_sections(data) if s[1] == 5]
+    C.expect(values, "the profile has a value arena")
+    if not values:
+        return
+    bad = raw + ".bad"
+    # chunk 0 renumbered: every reference into it names no chunk
+    struct.pack_into("<I", data, values[0][0] + 32, 7)
+    open(bad, "wb").write(data)
+    r = b.vitprof_gcda(bad, check=False)
+    lines = r.stderr.strip().splitlines()
+    C.expect(r.returncode != 0 and len(lines) == 1 and bad in lines[0] and
+             "function" in lines[0] and "value" in lines[0],
+             "a value reference into no chunk is refused in one line naming the file and"
+             " function: rc %d %r" % (r.returncode, r.stderr))
+    C.expect(not any(os.path.exists(vp) for _, vp in b.gcdas()), "nothing was written")
+
+
+CASES = {"one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+         "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
+         "arena": case_arena, "corrupt": case_corrupt}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("case", choices=sorted(CASES))
+    p.add_argument("--cc", default="gcc")
+    p.add_argument("--vitprof", required=True)
+    p.add_argument("--rtdir", required=True)
+    p.add_argument("--ldscript", required=True)
+    p.add_argument("--src", required=True)
+    p.add_argument("--scratch", required=True)
+    p.add_argument("--sanitized", action="store_true")
+    a = p.parse_args()
+    for k in ("vitprof", "rtdir", "ldscript", "src", "scratch"):
+        setattr(a, k, os.path.abspath(getattr(a, k)))
+    if shutil.which(a.cc) is None:
+        print("%s not installed: skipped" % a.cc)
+        sys.exit(77)
+    ver = a.cc.split("-", 1)[1] if "-" in a.cc else ""
+    a.gcov_dump = "gcov-dump" + ("-" + ver if ver else "")
+    r = subprocess.run(["setarch", "-R", "true"], stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        print("setarch -R is not allowed here: skipped")
+        sys.exit(77)
+    CASES[a.case](a)
+    C.finish()
+
+
+if __name__ == "__main__":
+    main()

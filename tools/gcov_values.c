@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gcov_values.c - the value-profile counters of -fprofile-generate code
+ * (kinds 1 to 7), kept in the form a .gcda holds them, and merged exactly
+ * as libgcov merges a .gcda into a run (libgcc/libgcov-merge.c and
+ * gcov_topn_add_value() in libgcov.h, GCC 11 to 14), so that the bytes
+ * vitprof gcda writes are the bytes libgcov writes.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool_internal.h"
+
+const char *gcov_kind_name(unsigned t)
+{
+	static const char *const names[GCOV_KINDS] = {
+		"arcs", "interval", "pow2", "topn", "indirect_call", "average", "ior",
+		"time_profiler",
+	};
+
+	return t < GCOV_KINDS ? names[t] : "unknown";
+}
+
+void gcov_values_free(struct gcov_counters *f)
+{
+	for (unsigned t = 1; t < GCOV_KINDS; t++) {
+		free(f->kinds[t].v);
+		memset(&f->kinds[t], 0, sizeof f->kinds[t]);
+	}
+}
+
+int gcov_values_copy(struct gcov_counters *dst, const struct gcov_counters *src)
+{
+	for (unsigned t = 1; t < GCOV_KINDS; t++) {
+		const struct gcov_values *s = &src->kinds[t];
+		struct gcov_values *d = &dst->kinds[t];
+
+		*d = *s;
+		d->v = NULL;
+		if (!s->n_words)
+			continue;
+		d->v = malloc(s->n_words * sizeof *d->v);
+		if (!d->v) {
+			for (unsigned k = 1; k <= t; k++) {
+				if (k < t)
+					free(dst->kinds[k].v);
+				memset(&dst->kinds[k], 0, sizeof dst->kinds[k]);
+			}
+			for (unsigned k = t + 1; k < GCOV_KINDS; k++)
+				memset(&dst->kinds[k], 0, sizeof dst->kinds[k]);
+			return -1;
+		}
+		memcpy(d->v, s->v, s->n_words * sizeof *d->v);
+	}
+	return 0;
+}
+
+int gcov_topn_sites(const int64_t *v, uint32_t n_words, uint32_t *sites)
+{
+	uint64_t i = 0;
+	uint32_t k = 0;
+
+	while (i < n_words) {
+		if (n_words - i < 2 || v[i + 1] < 0 ||
+		    (uint64_t)v[i + 1] > (n_words - i - 2) / 2)
+			return -1;
+		i += 2 + 2 * (uint64_t)v[i + 1];
+		k++;
+	}
+	*sites = k;
+	return 0;
+}
+
+int gcov_topn_check(const struct gcov_values *v, uint32_t max_entries, char *why,
+                    size_t whylen)
+{
+	uint64_t i = 0;
+	uint32_t site = 0;
+
+	while (i < v->n_words) {
+		int64_t n;
+
+		if (v->n_words - i < 2) {
+			snprintf(why, whylen, "site %" PRIu32 " is cut short", site);
+			return -1;
+		}
+		n = v->v[i + 1];
+		if (n < 0 || (uint64_t)n > max_entries || (uint64_t)n > (v->n_words - i - 2) / 2) {
+			snprintf(why, whylen, "site %" PRIu32 " lists %" PRId64 " values (at most %"
+			         PRIu32 ", and what the record holds)", site, n, max_entries);
+			return -1;
+		}
+		for (int64_t j = 0; j < n; j++)
+			if (v->v[i + 2 + 2 * j + 1] < 0) {
+				snprintf(why, whylen, "site %" PRIu32 ", value %" PRId64 ": negative"
+				         " count %" PRId64, site, j, v->v[i + 2 + 2 * j + 1]);
+				return -1;
+			}
+		i += 2 + 2 * (uint64_t)n;
+		site++;
+	}
+	if (site != v->sites) {
+		snprintf(why, whylen, "%" PRIu32 " sites, %" PRIu32 " expected", site, v->sites);
+		return -1;
+	}
+	return 0;
+}
+
+/* One topn list being merged: room for both lists. */
+struct topn_list {
+	int64_t total;
+	uint32_t n, cap;
+	int64_t (*e)[2];            /* value, count */
+};
+
+/*
+ * gcov_topn_add_value(counters, value, count, 0, 0): returns 1 when the
+ * list was full (a value was dropped or replaced), 0 otherwise, -1 when a
+ * count would overflow.
+ */
+static int topn_add(struct topn_list *l, int64_t value, int64_t count)
+{
+	uint32_t min = UINT32_MAX;
+
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (l->e[i][0] == value)
+			return __builtin_add_overflow(l->e[i][1], count, &l->e[i][1]) ? -1 : 0;
+		if (min == UINT32_MAX || l->e[i][1] < l->e[min][1])
+			min = i;
+	}
+	if (l->n == GCOV_TOPN_MAX) {
+		/* libgcov compares the list's counter, which counts the entries
+		 * it linked: at exactly 32 it replaces instead of appending */
+		if (--l->e[min][1] < count) {
+			l->e[min][0] = value;
+			l->e[min][1] = count;
+		}
+		return 1;
+	}
+	l->e[l->n][0] = value;
+	l->e[l->n][1] = count;
+	l->n++;
+	return 0;
+}
+
+/* Merges one site: the run's list (at run) with the file's (at file).
+ * Appends the merged site to out. */
+static int topn_merge_site(const int64_t *file, const int64_t *run, int64_t **out,
+                           char *why, size_t whylen, uint32_t site)
+{
+	struct topn_list l;
+	int64_t all = file[0], fn = file[1], rn = run[1], total;
+	int full;
+	int64_t *o = *out;
+
+	l.n = (uint32_t)rn;
+	l.cap = (uint32_t)rn + (uint32_t)fn + 1;
+	l.e = malloc(l.cap * sizeof *l.e);
+	if (!l.e) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	memcpy(l.e, run + 2, (size_t)rn * sizeof *l.e);
+	full = all < 0;
+	total = run[0];
+	if (__builtin_add_overflow(total, full ? -all : all, &total))
+		goto overflow;
+	for (int64_t j = 0; j < fn; j++) {
+		int r = topn_add(&l, file[2 + 2 * j], file[2 + 2 * j + 1]);
+		if (r < 0)
+			goto overflow;
+		full |= r;
+	}
+	if (full)
+		total = -total;
+	o[0] = total;
+	o[1] = l.n;
+	memcpy(o + 2, l.e, l.n * sizeof *l.e);
+	*out = o + 2 + 2 * l.n;
+	free(l.e);
+	return 0;
+overflow:
+	free(l.e);
+	snprintf(why, whylen, "count overflow: topn site %" PRIu32 " passes the int64 range of"
+	         " a gcov counter", site);
+	return -1;
+}
+
+static int merge_topn(struct gcov_values *file, const struct gcov_values *run, char *why,
+                      size_t whylen)
+{
+	uint64_t words = 0, fi = 0, ri = 0;
+	int64_t *merged, *o;
+
+	if (file->sites != run->sites) {
+		snprintf(why, whylen, "%" PRIu32 " topn sites, the run has %" PRIu32, file->sites,
+		         run->sites);
+		return -1;
+	}
+	/* at most every value of both lists */
+	words = (uint64_t)file->n_words + run->n_words;
+	merged = malloc((words ? words : 1) * sizeof *merged);
+	if (!merged) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	o = merged;
+	for (uint32_t s = 0; s < file->sites; s++) {
+		if (topn_merge_site(file->v + fi, run->v + ri, &o, why, whylen, s) != 0) {
+			free(merged);
+			return -1;
+		}
+		fi += 2 + 2 * (uint64_t)file->v[fi + 1];
+		ri += 2 + 2 * (uint64_t)run->v[ri + 1];
+	}
+	free(file->v);
+	file->v = merged;
+	file->n_words = (uint32_t)(o - merged);
+	return 0;
+}
+
+int gcov_values_merge(unsigned t, struct gcov_values *file, const struct gcov_values *run,
+                      char *why, size_t whylen)
+{
+	if (gcov_kind_is_topn(t))
+		return merge_topn(file, run, why, whylen);
+	if (file->n_words != run->n_words) {
+		snprintf(why, whylen, "%" PRIu32 " %s counters, the run has %" PRIu32,
+		         file->n_words, gcov_kind_name(t), run->n_words);
+		return -1;
+	}
+	if (t != GCOV_KIND_IOR && t != GCOV_KIND_TIME)
+		for (uint32_t i = 0; i < run->n_words; i++) {
+			int64_t sum;
+			if (__builtin_add_overflow(file->v[i], run->v[i], &sum)) {
+				snprintf(why, whylen, "count overflow: %s counter %" PRIu32 ": %" PRId64
+				         " + %" PRId64 " is past the int64 range of a gcov counter",
+				         gcov_kind_name(t), i, file->v[i], run->v[i]);
+				return -1;
+			}
+		}
+	for (uint32_t i = 0; i < run->n_words; i++) {
+		int64_t *f = &file->v[i], r = run->v[i];
+
+		if (t == GCOV_KIND_IOR)
+			*f |= r;
+		else if (t == GCOV_KIND_TIME) {
+			/* __gcov_merge_time_profile: counters = the run, value =
+			 * the file; the earliest non-zero first call wins */
+			int64_t value = *f;
+			*f = r;
+			if (value && (!*f || value < *f))
+				*f = value;
+		} else {
+			*f += r;
+		}
+	}
+	return 0;
+}
