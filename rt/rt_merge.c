@@ -1231,6 +1231,12 @@ int rt_merge_into_pool(void)
 		report_merge(rt_g.pool, "context-mode profiles are not merged");
 		return -1;
 	}
+	if (rt_gcov_has_values()) {
+		/* topn lists do not add: this run's own file is kept instead */
+		report_merge(rt_g.pool, "value profiles (-fprofile-generate) are not merged into a"
+		                        " pool yet");
+		return -1;
+	}
 	memset(&m, 0, sizeof m);
 	rt_strlcpy(lock_path, rt_g.pool, sizeof lock_path);
 	strcat(lock_path, ".lock");

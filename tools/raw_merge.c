@@ -295,6 +295,15 @@ static int check_gcov(struct raw_merge *m, const struct raw_profile *rp)
 	for (i = 0; i < rp->n_gcov; i++) {
 		const struct raw_gcov_object *o = &rp->gcov[i];
 		struct mgcov *g;
+		if (o->counter_mask & ~1u) {
+			/* topn lists do not add: refused rather than summed wrong */
+			tool_error(rp->file, "gcov object %s has value-profile counters"
+			           " (-fprofile-generate), which vitprof merge does not merge yet;"
+			           " run vitprof gcda on each profile in turn: it merges them into"
+			           " the .gcda as libgcov does", o->gcda_path);
+			m->failed = 1;
+			return -1;
+		}
 		HASH_FIND_STR(m->gcov, o->gcda_path, g);
 		if (!g)
 			continue;

@@ -29,6 +29,7 @@ Cases:
            counted, shown by `vitprof show` and noted by `vitprof gcda`
   corrupt  a raw profile whose value arena does not match its counters is
            refused with one line naming the file and the function
+  nomerge  vitprof merge refuses value profiles; a %m pool keeps each run
 """
 import argparse
 import os
@@ -304,7 +305,26 @@ def case_corrupt(a):
     C.expect(not any(os.path.exists(vp) for _, vp in b.gcdas()), "nothing was written")
 
 
-CASES = {"one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+def case_nomerge(a):
+    """Value profiles are not summed where lists cannot be (yet): vitprof
+    merge refuses them in one line, a %m pool keeps each run's own file."""
+    b = Build(a)
+    b.run(b.vp, "a")
+    b.run(b.vp, "b")
+    raws = b.raws()
+    r = sh([a.vitprof, "merge", "-o", os.path.join(b.vp, "m.vitraw")] + raws, check=False)
+    C.expect(r.returncode != 0 and "value-profile" in r.stderr and raws[0] in r.stderr
+             and not os.path.exists(os.path.join(b.vp, "m.vitraw")),
+             "vitprof merge refuses value profiles: rc %d %r" % (r.returncode, r.stderr))
+    for raw in raws:
+        os.unlink(raw)
+    r = b.run(b.vp, "a", {"VITPROF_FILE": "pool-%m.vitraw"})
+    kept = [f for f in os.listdir(b.vp) if f.startswith("pool-")]
+    C.expect("not merged" in r.stderr and "stays in" in r.stderr and len(kept) == 1,
+             "a %%m pool keeps the run's own profile: %r %s" % (r.stderr, kept))
+
+
+CASES = {"nomerge": case_nomerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
          "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
          "arena": case_arena, "corrupt": case_corrupt}
 
