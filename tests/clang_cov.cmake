@@ -37,6 +37,7 @@ foreach(spec "14;clang;llvm-cov" "15;clang-15;llvm-cov-15" "16;clang-16;llvm-cov
   execute_process(COMMAND ${CLANGCOV_CC_${ver}} --coverage
                           ${CMAKE_CURRENT_BINARY_DIR}/clang_cov-probe.c
                           -o ${CMAKE_CURRENT_BINARY_DIR}/clang_cov-probe
+                  WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
                   RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
   if(NOT rc EQUAL 0)
     message(STATUS "clang_cov: ${cc_name} --coverage does not link, not tested")
