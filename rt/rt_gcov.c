@@ -747,7 +747,8 @@ static void report_version(uint32_t version, const char *object)
 
 /* Registers one gcov_info of layout lay (NULL: a version we cannot read).
  * Caller holds rt_g.lock. */
-static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
+static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay,
+                        uintptr_t where)
 {
 	struct find_ctx f;
 	struct object *o;
@@ -763,10 +764,10 @@ static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
 	for (i = 0; i < n_units; i++)
 		if (units[i].live && units[i].info == gi && units[i].obj != SIZE_MAX)
 			object_retire(&objects[units[i].obj]);   /* loaded anew */
-	o = object_for((uintptr_t)gi, &f);
+	o = object_for(where, &f);
 	if (!lay) {
 		if (!f.found)
-			find_object((uintptr_t)gi, &f);
+			find_object(where, &f);
 		report_version(info_u32(gi, 0), shown_name(&f));
 		return;
 	}
@@ -783,7 +784,7 @@ static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
 		return;
 	if (o && o->probed == 0) {
 		if (!f.found)
-			find_object((uintptr_t)gi, &f);
+			find_object(where, &f);
 		o->probed = f.found && probe_arcs_section(&f, &o->arcs_lo, &o->arcs_hi) == 0
 		          ? 1 : -1;
 		if (o->probed < 0)
@@ -792,7 +793,7 @@ static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
 	}
 	if (o && o->probed == 1 && !o->arcs && counters_inside(u, o->arcs_lo, o->arcs_hi)) {
 		if (!f.found)
-			find_object((uintptr_t)gi, &f);
+			find_object(where, &f);
 		if (map_in_place(o, shown_name(&f)) != 0)
 			o->probed = -1;
 	}
@@ -813,10 +814,11 @@ static void register_as(struct gcov_info *gi, const struct rt_gcov_layout *lay)
 	n_units++;
 }
 
-void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay)
+void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay,
+                      const void *in_object)
 {
-	if (gi && lay)
-		register_as(gi, lay);
+	if (gi && lay && in_object)
+		register_as(gi, lay, (uintptr_t)in_object);
 }
 
 /* Holds the hooks of this thread off and takes the lock. */
@@ -911,7 +913,7 @@ void __gcov_init(struct gcov_info *info)
 		return;
 	{
 		GCOV_BEGIN();
-		register_as(info, layout_for(info_u32(info, 0)));
+		register_as(info, layout_for(info_u32(info, 0)), (uintptr_t)info);
 		GCOV_END();
 	}
 }

@@ -63,10 +63,14 @@ extern const struct rt_gcov_layout rt_gcov_layout_gcc12;
  * version word says: its counters are recorded (in place when they lie in
  * the object's .vitprof_arcs section, else copied at exit, dump and exec)
  * and a VPR_SEC_GCOV record names them, with gi's version, stamp, checksum
- * and filename as they are. gi and everything it points to must stay valid
- * while the unit is loaded. Caller holds rt_g.lock and has run rt_init().
+ * and filename as they are. in_object is an address inside the loaded
+ * object the unit belongs to (code or data of it: gi itself may live
+ * elsewhere); the unit is forgotten when that object is unloaded. gi and
+ * everything it points to must stay valid while the unit is loaded.
+ * Caller holds rt_g.lock and has run rt_init().
  */
-void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay);
+void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay,
+                      const void *in_object);
 
 /* GCC's counter kinds (gcc/gcov-counter.def). */
 #define RT_GCOV_ARCS 0u

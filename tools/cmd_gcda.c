@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gcov_llvm.h"
 #include "tool_internal.h"
 
 static const char usage[] =
@@ -311,7 +312,7 @@ static int write_gcda(const char *path, const struct gcda_file *d)
 /* Whether record o can be written; warns (naming the .gcda) when not. */
 static int usable(const char *file, const struct raw_gcov_object *o)
 {
-	if (!gcov_version_major(o->version)) {
+	if (!gcov_version_major(o->version) && !gcov_version_is_llvm(o->version)) {
 		tool_warn(file, "%s: GCC coverage version 0x%08" PRIx32 " is not known: not written",
 		          o->gcda_path, o->version);
 		return 0;

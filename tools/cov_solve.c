@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcov_llvm.h"
 #include "tool_internal.h"
 
 #define uthash_fatal(msg) tool_oom()
@@ -156,6 +157,8 @@ struct solved {
 	int has_catch;
 	int used;                   /* not artificial, has counters: gcov shows it */
 	int is_group;               /* shares its start line with another */
+	int notes_order;            /* clang's layout: successors stay in .gcno
+	                               order, as llvm-cov lists branches */
 };
 
 static void solved_free(struct solved *s)
@@ -405,7 +408,7 @@ static int solve(struct solved *s, const uint64_t *counters, const char *path)
 			for (uint32_t a = b->succ; a != NONE; a = s->arcs[a].succ_next)
 				if (!s->arcs[a].fake)
 					s->arcs[a].is_unconditional = 1;
-		if (out_of_order)
+		if (out_of_order && !s->notes_order)
 			sort_successors(s, b);
 		b->invalid_chain = 1;
 		b->chain = invalid_head;
@@ -1090,6 +1093,7 @@ int cov_report_add(struct cov_report *r, const struct gcno_file *g,
 		struct ctr_entry *e;
 
 		o.fns[i].g = fn;
+		o.fns[i].notes_order = gcov_version_is_llvm(g->version);
 		HASH_FIND(hh, map, &fn->ident, sizeof fn->ident, e);
 		if (!e) {
 			tool_error(path, "function '%s': no counters (ident %" PRIu32 ")",

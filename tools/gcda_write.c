@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcov_llvm.h"
 #include "tool_internal.h"
 
 #define GCDA_MAGIC 0x67636461u
@@ -89,6 +90,8 @@ int gcda_serialize(const struct gcda_file *d, gcda_write_fn write, void *ctx)
 	struct sink s = {write, ctx, gcov_version_major(d->version), 0};
 	uint32_t mask = d->counter_mask ? d->counter_mask : 1u;
 
+	if (gcov_version_is_llvm(d->version))
+		return gcda_serialize_llvm(d, write, ctx);
 	if (!s.major || (mask & ~GCOV_KINDS_KNOWN))
 		return -1;
 	put_u32(&s, GCDA_MAGIC);

@@ -9,7 +9,10 @@
  * a header, then records "tag, length, payload". GCC >= 12 counts lengths
  * and strings in bytes and does not pad strings; GCC 10 and 11 count both
  * in words and pad strings with NULs. The layout is chosen from the version
- * word, never guessed.
+ * word, never guessed. Clang's default "408*" (gcov_llvm.h) is GCC 4.8's
+ * layout: as GCC 10 and 11 in words, but no cwd and no unexecuted-blocks
+ * word in the header, a FUNCTION record without the artificial flag,
+ * columns and end line, and BLOCKS holding one flags word per block.
  *
  * Every read is checked against the end of its record and of the file;
  * block indices against the function's BLOCKS count. The first problem is
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcov_llvm.h"
 #include "tool_internal.h"
 
 #define uthash_fatal(msg) tool_oom()
@@ -195,7 +199,9 @@ static int read_blocks(struct gcov_cursor *c, struct fn_builder *b, size_t rec)
 
 	if (fn->blocks || fn->n_blocks)
 		return gcov_bad(c, rec, "second BLOCKS record for function '%s'", fn->name);
-	if (gcov_get_u32(c, &n) != 0)
+	if (c->major == GCOV_MAJOR_LLVM)
+		n = (uint32_t)((c->end - c->pos) / 4);  /* one flags word per block */
+	else if (gcov_get_u32(c, &n) != 0)
 		return -1;
 	/* Every block but EXIT has an arc (8 bytes) in the file. */
 	if (n < 2 || n > c->size / 8 + 2)
@@ -294,6 +300,16 @@ static int read_function(struct gcov_cursor *c, struct gcno_function *fn,
 {
 	uint32_t art;
 
+	if (c->major == GCOV_MAJOR_LLVM) {
+		/* GCC 4.8: no artificial flag, columns or end line. */
+		if (gcov_get_u32(c, &fn->ident) != 0 || gcov_get_u32(c, &fn->lineno_checksum) != 0 ||
+		    gcov_get_u32(c, &fn->cfg_checksum) != 0 || get_string(c, pool, &fn->name) != 0 ||
+		    get_string(c, pool, &fn->source) != 0 || gcov_get_u32(c, &fn->start_line) != 0)
+			return -1;
+		if (!fn->name)
+			fn->name = "";
+		return 0;
+	}
 	if (gcov_get_u32(c, &fn->ident) != 0 || gcov_get_u32(c, &fn->lineno_checksum) != 0 ||
 	    gcov_get_u32(c, &fn->cfg_checksum) != 0 || get_string(c, pool, &fn->name) != 0 ||
 	    gcov_get_u32(c, &art) != 0 || get_string(c, pool, &fn->source) != 0 ||
@@ -334,7 +350,8 @@ static int parse(struct gcov_cursor *c, struct gcno_file *out)
 	if (gcov_read_header(c, GCNO_MAGIC, ".gcno", &out->version, &out->stamp,
 	                     &out->checksum) != 0)
 		return -1;
-	if (get_string(c, pool, &out->cwd) != 0 || gcov_get_u32(c, &word) != 0)
+	if (c->major != GCOV_MAJOR_LLVM &&
+	    (get_string(c, pool, &out->cwd) != 0 || gcov_get_u32(c, &word) != 0))
 		return -1;
 
 	while (c->pos < c->size) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcov_llvm.h"
 #include "tool_internal.h"
 
 /* GCC's version word: 'A' + major / 10, '0' + major % 10, '0' + minor, '*'. */
@@ -134,9 +135,11 @@ int gcov_read_header(struct gcov_cursor *c, uint32_t magic_want, const char *kin
 	if (gcov_get_u32(c, version) != 0)
 		return -1;
 	c->major = gcov_version_major(*version);
+	if (gcov_version_is_llvm(*version))
+		c->major = GCOV_MAJOR_LLVM;      /* clang's default layout */
 	if (!c->major)
 		return gcov_bad(c, 4, "GCC coverage version 0x%08" PRIx32 " (\"%c%c%c%c\"), this"
-		                " vitprof reads GCC 10 to 14", *version, printable(*version, 24),
+		                " vitprof reads GCC 10 to 14 and clang's 408*", *version, printable(*version, 24),
 		                printable(*version, 16), printable(*version, 8),
 		                printable(*version, 0));
 	if (gcov_get_u32(c, stamp) != 0)

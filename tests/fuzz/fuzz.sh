@@ -63,7 +63,8 @@ build)
 seeds)
 	# One small instrumented run of tests/programs/branchy.c gives a raw
 	# profile, its .gcno, the .gcda `vitprof gcda` writes and the .vitprof
-	# `vitprof export` writes: the seeds of the four readers; the program
+	# `vitprof export` writes: the seeds of the four readers (plus clang's
+	# .gcno and .gcda layout); the program
 	# itself and the objects of symbolizer_seeds seed the symbolizer.
 	vitprof=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 	work="$dir/seed-run"
@@ -89,6 +90,20 @@ seeds)
 	cp count/run.vitprof "$dir/seeds/vitprof/count.vitprof"
 	cp time/run.vitprof "$dir/seeds/vitprof/time.vitprof"
 	cp merged.vitprof "$dir/seeds/vitprof/merged.vitprof"
+	# clang --coverage's own layout (version 408*, tools/gcov_llvm.h): a
+	# .gcno and the .gcda vitprof gcda writes for it, from a run on the
+	# runtime's compiler-rt entry points (rt/rt_llvm_gcov.c).
+	clang=${CLANG:-clang}
+	mkdir -p clang
+	if "$clang" -g -O1 --coverage -c "$here/../programs/branchy.c" -o clang/branchy.o &&
+	   "$clang" clang/branchy.o $("$vitprof" flags --link) -o clang/branchy; then
+		VITPROF_FILE=clang/run.vitraw ./clang/branchy 20 >/dev/null || true
+		"$vitprof" gcda -o clang clang/run.vitraw 2>/dev/null
+		cp clang/branchy.gcno "$dir/seeds/gcno/branchy-clang.gcno"
+		cp clang/branchy.gcda "$dir/seeds/gcda/branchy-clang.gcda"
+	else
+		echo "fuzz: $clang --coverage failed, no clang seeds"
+	fi
 	symbolizer_seeds "$dir/seeds/symbolizer" count/branchy
 	ls -l "$dir"/seeds/*
 	;;

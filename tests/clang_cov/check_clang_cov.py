@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""check_clang_cov.py - clang --coverage on vitprof's runtime against
+compiler-rt's profile runtime.
+
+    check_clang_cov.py --clang CC --llvm-cov LLVM_COV --vitprof TOOL
+                       --rt-dir DIR --src DIR --work DIR CASE OPT
+
+Compiles tests/clang_cov/main.c and util.c once with `CC -g -OPT --coverage
+-fdata-sections` and links the same objects twice: with compiler-rt
+(`CC --coverage` at link time) and with libvitprof_rt.so.
+
+  gcda  Runs both; the vitprof run must write no .gcda itself, and
+        `vitprof gcda` of its raw profile must equal compiler-rt's .gcda
+        files byte for byte; then every line's count and every branch
+        count of `vitprof export --format vitprof` must equal what
+        `LLVM_COV gcov -b -c` prints for compiler-rt's run, and
+        `vitprof show --branches` must list each conditional branch line.
+  kill  Runs the vitprof build in its endless mode, kills it with SIGKILL
+        mid-run: its counters are copied at exit only (clang units are
+        never mapped in place), so `vitprof gcda` must name them as
+        unknown and write nothing, and the tool must not crash.
+Exit 0 when everything matches, 1 with the differences.
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+SOURCES = ["main.c", "util.c"]
+ARGS = ["a", "b"]           # argc 3: scan(argc) runs too
+
+
+def run(cmd, cwd, env=None, ok=(0,)):
+    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=120)
+    if ok is not None and p.returncode not in ok:
+        sys.exit("FAIL: %s: exit %d\n%s%s" % (" ".join(cmd), p.returncode, p.stdout,
+                                             p.stderr))
+    return p
+
+
+def build(a, work):
+    objs = []
+    for src in SOURCES:
+        obj = os.path.join(work, src[:-2] + ".o")
+        run([a.clang, "-g", "-" + a.opt, "--coverage", "-fdata-sections", "-c",
+             os.path.join(a.src, src), "-o", obj], work)
+        objs.append(obj)
+    run([a.clang, "--coverage"] + objs + ["-o", "prog_crt"], work)
+    run([a.clang] + objs + ["-o", "prog_vp", "-L", a.rt_dir, "-lvitprof_rt",
+                            "-Wl,-rpath," + a.rt_dir, "-Wl,--build-id"], work)
+    return [o[:-2] for o in objs]
+
+
+def vp_env(raw):
+    env = dict(os.environ)
+    env["VITPROF_FILE"] = raw
+    env.pop("GCOV_PREFIX", None)
+    env.pop("GCOV_PREFIX_STRIP", None)
+    return env
+
+
+TEXT = re.compile(r"^\s*([0-9]+|#####|=====|-)\*?:\s*(\d+):")
+BRANCH = re.compile(r"^branch\s+(\d+)\s+(taken (\d+)|never executed)")
+
+
+def llvm_cov_view(a, work, stems):
+    """Per (file, line): count and branch counts, from `llvm-cov gcov -b -c`."""
+    lines = collections.OrderedDict()
+    for stem in stems:
+        out = run([a.llvm_cov, "gcov", "-b", "-c", "-t", stem + ".gcda"], work).stdout
+        src, cur = None, None
+        for text in out.splitlines():
+            m = TEXT.match(text)
+            if m:
+                count, no = m.group(1), int(m.group(2))
+                if no == 0:
+                    if ":Source:" in text:
+                        src = os.path.basename(text.split(":Source:", 1)[1])
+                    cur = None
+                    continue
+                if count == "-":
+                    cur = None
+                    continue
+                cur = (src, no)
+                e = lines.setdefault(cur, [0, []])
+                e[0] += 0 if count in ("#####", "=====") else int(count)
+                continue
+            m = BRANCH.match(text)
+            if m and cur:
+                lines[cur][1].append(int(m.group(3)) if m.group(3) else 0)
+    return lines
+
+
+def vitprof_view(a, work, raw):
+    out = os.path.join(work, "export.json")
+    run([a.vitprof, "export", "--format", "vitprof", "-o", out, raw], work)
+    with open(out) as f:
+        doc = json.load(f)
+    lines = collections.OrderedDict()
+    for ln in doc["lines"]:
+        lines[(os.path.basename(ln["file"]), ln["line"])] = [ln["count"], []]
+    for br in doc["branches"]:
+        key = (os.path.basename(br["file"]), br["line"])
+        lines.setdefault(key, [None, []])[1] += [o["count"] for o in br["outcomes"]]
+    return lines
+
+
+def case_gcda(a, work, stems):
+    run(["./prog_crt"] + ARGS, work)
+    crt = os.path.join(work, "crt")
+    os.makedirs(crt)
+    for stem in stems:
+        shutil.move(stem + ".gcda", crt)
+    raw = os.path.join(work, "run.vitraw")
+    run(["./prog_vp"] + ARGS, work, env=vp_env(raw))
+    for stem in stems:
+        if os.path.exists(stem + ".gcda"):
+            sys.exit("FAIL: the vitprof run wrote %s.gcda itself" % stem)
+    vp = os.path.join(work, "vp")
+    run([a.vitprof, "gcda", "-o", vp, raw], work)
+    fails = []
+    for stem in stems:
+        name = os.path.basename(stem) + ".gcda"
+        p = run(["cmp", os.path.join(crt, name), os.path.join(vp, name)], work, ok=None)
+        if p.returncode != 0:
+            fails.append("%s differs from compiler-rt's: %s" % (name, p.stdout.strip()))
+    # llvm-cov reads compiler-rt's files beside the .gcno
+    for stem in stems:
+        shutil.copy(os.path.join(crt, os.path.basename(stem) + ".gcda"), stem + ".gcda")
+    want = llvm_cov_view(a, work, stems)
+    got = vitprof_view(a, work, raw)
+    n_branches = 0
+    for key, (count, branches) in want.items():
+        g = got.get(key)
+        if g is None:
+            fails.append("%s:%d: llvm-cov %d, not in vitprof's export" % (key + (count,)))
+            continue
+        if g[0] != count:
+            fails.append("%s:%d: count: llvm-cov %d, vitprof %s" % (key + (count, g[0])))
+        if g[1] != branches:
+            fails.append("%s:%d: branches: llvm-cov %s, vitprof %s" % (key + (branches, g[1])))
+        n_branches += len(branches)
+    for key in got:
+        if key not in want and key[0] in SOURCES:
+            fails.append("%s:%d: in vitprof's export only" % key)
+    show = run([a.vitprof, "show", "--branches", "-n", "0", raw], work).stdout
+    for key, (count, branches) in want.items():
+        if branches and "%s:%d " % key not in show:
+            fails.append("%s:%d: not in vitprof show --branches" % key)
+    if fails:
+        print("\n".join("FAIL: " + f for f in fails))
+        return 1
+    print("ok: %d .gcda files identical to compiler-rt's; %d lines and %d branch counts"
+          " equal llvm-cov gcov's" % (len(stems), len(want), n_branches))
+    return 0
+
+
+def case_kill(a, work, stems):
+    raw = os.path.join(work, "run.vitraw")
+    ready = os.path.join(work, "ready")
+    p = subprocess.Popen(["./prog_vp", "spin", ready], cwd=work, env=vp_env(raw),
+                         stdout=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while not os.path.exists(ready) and p.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    if not os.path.exists(ready):
+        p.kill()
+        sys.exit("FAIL: the spinning program never got ready")
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    out = run([a.vitprof, "gcda", "-o", os.path.join(work, "vp"), raw], work, ok=(0, 1))
+    text = out.stdout + out.stderr
+    fails = []
+    for stem in stems:
+        if not re.search(re.escape(stem) + r"\.gcda: counts unknown", text):
+            fails.append("%s.gcda not named as unknown:\n%s" % (stem, text))
+        if os.path.exists(os.path.join(work, "vp", os.path.basename(stem) + ".gcda")):
+            fails.append("%s.gcda written from unknown counts" % stem)
+    if fails:
+        print("\n".join("FAIL: " + f for f in fails))
+        return 1
+    print("ok: killed copy-mode run: %d units named unknown, nothing written" % len(stems))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("--clang", "--llvm-cov", "--vitprof", "--rt-dir", "--src", "--work"):
+        ap.add_argument(opt, required=True)
+    ap.add_argument("case", choices=["gcda", "kill"])
+    ap.add_argument("opt", choices=["O0", "O2"])
+    a = ap.parse_args()
+    work = os.path.abspath(a.work)
+    a.src = os.path.abspath(a.src)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    stems = build(a, work)
+    sys.exit(case_gcda(a, work, stems) if a.case == "gcda" else case_kill(a, work, stems))
+
+
+if __name__ == "__main__":
+    main()
