@@ -1,25 +1,46 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_flags.c - `vitprof flags --compile|--link [--static] [--arcs-only]`:
- * prints, on one line, the compiler or linker flags that build a program
- * with vitprof, with absolute paths, so `gcc $(vitprof flags --compile) ...`
- * needs nothing else.
+ * cmd_flags.c - `vitprof flags --compile|--link [--static]
+ * [--arcs-only|--pgo] [--compiler=gcc|clang]`: prints, on one line, the
+ * compiler or linker flags that build a program with vitprof, with absolute
+ * paths, so `gcc $(vitprof flags --compile) ...` needs nothing else.
  *
- * Compile: -g -finstrument-functions (call counts) and -fprofile-arcs
- * -ftest-coverage -fdata-sections (gcov arc counters, each array in a
- * section of its own). --arcs-only leaves out -finstrument-functions: the
- * hooks change GCC's flow graphs, so a .gcda from a hooked training build
- * only fits -fprofile-use builds with the hooks too (docs/gcda.md); without
- * them the runtime is a drop-in libgcov and `vitprof gcda` feeds a plain
- * `gcc -O2 -fprofile-use` build. The link flags are the same for both.
+ * Compile, one of three flavours:
+ *   full        -g -finstrument-functions (call counts) and -fprofile-arcs
+ *               -ftest-coverage -fdata-sections (gcov arc counters, each
+ *               array in a section of its own).
+ *   --arcs-only the same without -finstrument-functions: the hooks change
+ *               GCC's flow graphs, so a .gcda from a hooked training build
+ *               only fits -fprofile-use builds with the hooks too
+ *               (docs/gcda.md); without them the runtime is a drop-in
+ *               libgcov and `vitprof gcda` feeds a plain `gcc -O2
+ *               -fprofile-use` build.
+ *   --pgo       -g -fprofile-generate -ftest-coverage -fdata-sections: the
+ *               training build of GCC's own PGO (arcs and value profiles).
+ *               -ftest-coverage only writes the .gcno notes (GCC 12: same
+ *               code, same checksums, the .gcda differs in its stamp only;
+ *               tests/flags/pgo_test_coverage.sh checks it).
+ * With --compiler=clang the full flavour's hooks flag is clang's
+ * -finstrument-functions-after-inlining (hooks inserted after inlining, so
+ * they do not change what is inlined) and it has no arc counters: clang's
+ * -fprofile-arcs code calls LLVM's llvm_gcda_* functions, not libgcov's.
+ * The other two flavours are GCC's (clang's PGO has a runtime of its own)
+ * and are refused for clang. The compiler is named, never guessed from $CC.
  *
- * Link: the runtime, which also replaces libgcov, and the linker-script
- * fragment vitprof_arcs.ld that gathers the counter arrays into one
- * page-aligned section the runtime maps into the raw file.
- * The link flags never include -fprofile-arcs or --coverage: with them the
- * driver links libgcov too. (A one-step `gcc $(vitprof flags --compile
- * --link)` does get -lgcov from the driver, but pulls nothing from it: the
- * runtime defines every __gcov_* symbol the objects need.)
+ * Link, the same for every flavour: the runtime, which also replaces
+ * libgcov, and the linker-script fragment vitprof_arcs.ld that gathers the
+ * counter arrays into one page-aligned section the runtime maps into the
+ * raw file. With the shared runtime, libvitprof_gcov.a comes first: it holds
+ * libgcov's per-object state (time profiler clock, indirect-call pair,
+ * rt/rt_gcov_object.c) with hidden symbols, so every executable and shared
+ * library linked with these flags has its own, as with libgcov.a. The
+ * static runtime has that state in it already (default visibility, in the
+ * executable): naming the archive there too would define it twice.
+ * The link flags never include -fprofile-arcs, -fprofile-generate or
+ * --coverage: with them the driver links libgcov too. (A one-step `gcc
+ * $(vitprof flags --compile --link)` does get -lgcov from the driver, but
+ * pulls nothing from it: the runtime and libvitprof_gcov.a define every
+ * __gcov_* symbol the objects need.)
  *
  * Where the runtime is: an installed vitprof finds it from its own location
  * (PREFIX/bin/vitprof -> PREFIX/lib/libvitprof_rt.so, PREFIX/include/vitprof.h,
@@ -47,21 +68,77 @@
 #endif
 
 static const char usage[] =
-	"usage: vitprof flags --compile|--link [--static] [--arcs-only]\n"
+	"usage: vitprof flags --compile|--link [--static] [--arcs-only|--pgo]\n"
+	"                     [--compiler=gcc|clang]\n"
 	"  Prints one line of flags with absolute paths:\n"
 	"  --compile   compiler flags: -g -finstrument-functions -fprofile-arcs\n"
 	"              -ftest-coverage -fdata-sections -I...\n"
-	"  --link      linker flags for the shared runtime (-L, -rpath, -lvitprof_rt)\n"
-	"              and the gcov counter fragment (-Wl,-T,.../vitprof_arcs.ld)\n"
-	"  --static    with --link: the static runtime, hooks exported\n"
+	"  --link      linker flags for the shared runtime (-L, -rpath, the\n"
+	"              per-object -lvitprof_gcov, -lvitprof_rt) and the gcov\n"
+	"              counter fragment (-Wl,-T,.../vitprof_arcs.ld)\n"
+	"  --static    with --link: the static runtime, its entry points exported\n"
 	"  --arcs-only no -finstrument-functions: arc counters only, the flavour\n"
 	"              whose .gcda (vitprof gcda) feeds gcc -fprofile-use builds\n"
 	"              without hooks; no call edges or times (entry counts come\n"
 	"              from the arcs)\n"
+	"  --pgo       GCC's PGO training build: -g -fprofile-generate\n"
+	"              -ftest-coverage -fdata-sections (arcs and value profiles)\n"
+	"  --compiler=gcc|clang\n"
+	"              whose spelling (default gcc); clang: hooks only, with\n"
+	"              -finstrument-functions-after-inlining; no --arcs-only, --pgo\n"
 	"  Both --compile and --link print both, for a one-step gcc.\n";
 
+enum flavour { FLAVOUR_FULL, FLAVOUR_ARCS_ONLY, FLAVOUR_PGO };
+enum compiler { COMPILER_GCC, COMPILER_CLANG };
+
+/*
+ * The compile flags of each flavour for each compiler, -I aside; NULL where
+ * the runtime cannot serve what that compiler emits (see the top comment).
+ */
+static const char *const compile_flags[][2] = {
+	[FLAVOUR_FULL] = {
+		[COMPILER_GCC] = "-g -finstrument-functions -fprofile-arcs -ftest-coverage"
+		                 " -fdata-sections",
+		[COMPILER_CLANG] = "-g -finstrument-functions-after-inlining",
+	},
+	[FLAVOUR_ARCS_ONLY] = {
+		[COMPILER_GCC] = "-g -fprofile-arcs -ftest-coverage -fdata-sections",
+	},
+	[FLAVOUR_PGO] = {
+		[COMPILER_GCC] = "-g -fprofile-generate -ftest-coverage -fdata-sections",
+	},
+};
+static const char *const flavour_option[] = {
+	[FLAVOUR_FULL] = "the full flavour",
+	[FLAVOUR_ARCS_ONLY] = "--arcs-only",
+	[FLAVOUR_PGO] = "--pgo",
+};
+
+/*
+ * What the static runtime exports (-Wl,--export-dynamic-symbol) so that a
+ * dlopen()ed instrumented library, which is not linked with a runtime of its
+ * own, resolves to it: the hooks and every __gcov_* entry point of
+ * rt/vitprof_rt.map, the per-object fallback state included. Keep in step
+ * with the map and VITPROF_GCOV_EXPORTS (cmake/VitprofInstrument.cmake);
+ * tests/flags/check_flags.sh compares the three.
+ */
+static const char *const static_exports[] = {
+	"__cyg_profile_func_enter", "__cyg_profile_func_exit",
+	"__gcov_init", "__gcov_exit", "__gcov_merge_add", "__gcov_dump",
+	"__gcov_reset", "__gcov_fork", "__gcov_execl", "__gcov_execlp",
+	"__gcov_execle", "__gcov_execv", "__gcov_execvp", "__gcov_execve",
+	"__gcov_merge_topn", "__gcov_merge_ior", "__gcov_merge_time_profile",
+	"__gcov_interval_profiler", "__gcov_interval_profiler_atomic",
+	"__gcov_pow2_profiler", "__gcov_pow2_profiler_atomic",
+	"__gcov_topn_values_profiler", "__gcov_topn_values_profiler_atomic",
+	"__gcov_indirect_call_profiler_v4", "__gcov_indirect_call_profiler_v4_atomic",
+	"__gcov_average_profiler", "__gcov_average_profiler_atomic",
+	"__gcov_ior_profiler", "__gcov_ior_profiler_atomic",
+	"__gcov_indirect_call", "__gcov_time_profiler_counter",
+};
+
 struct rt_location {
-	char libdir[PATH_MAX];        /* holds libvitprof_rt.so and .a */
+	char libdir[PATH_MAX];        /* libvitprof_rt.so and .a, libvitprof_gcov.a */
 	char includedir[PATH_MAX];    /* holds vitprof.h */
 	char ldscript[PATH_MAX];      /* vitprof_arcs.ld */
 };
@@ -115,6 +192,7 @@ static int find_installed(struct rt_location *loc)
 	    join(loc->includedir, sizeof loc->includedir, prefix, VITPROF_INSTALL_INCLUDEDIR))
 		return -1;
 	if (!file_exists(loc->libdir, "libvitprof_rt.so") ||
+	    !file_exists(loc->libdir, "libvitprof_gcov.a") ||
 	    !file_exists(loc->includedir, "vitprof.h") ||
 	    !file_exists(loc->libdir, "vitprof/vitprof_arcs.ld") ||
 	    (size_t)snprintf(loc->ldscript, sizeof loc->ldscript, "%s/vitprof/vitprof_arcs.ld",
@@ -144,6 +222,44 @@ static int find_runtime(struct rt_location *loc)
 	return -1;
 }
 
+/* Parses --compiler's value; returns 0, or -1 for a compiler it does not know. */
+static int parse_compiler(const char *name, enum compiler *cc)
+{
+	if (strcmp(name, "gcc") == 0)
+		*cc = COMPILER_GCC;
+	else if (strcmp(name, "clang") == 0)
+		*cc = COMPILER_CLANG;
+	else
+		return -1;
+	return 0;
+}
+
+/* Prints the link flags (no newline). */
+static void print_link(const struct rt_location *loc, int is_static)
+{
+	size_t i;
+
+	/* Order-proof: glibc has no-op hooks of its own, so a runtime that the
+	 * linker dropped (--as-needed, or an archive named before the objects)
+	 * would silently record nothing. */
+	if (is_static) {
+		printf("-Wl,--whole-archive %s/libvitprof_rt.a -Wl,--no-whole-archive",
+		       loc->libdir);
+		for (i = 0; i < sizeof static_exports / sizeof static_exports[0]; i++)
+			printf(" -Wl,--export-dynamic-symbol=%s", static_exports[i]);
+		printf(" -Wl,--build-id -Wl,-T,%s", loc->ldscript);
+		return;
+	}
+	/* --undefined pulls the per-object member out of libvitprof_gcov.a even
+	 * when these flags come before the objects (and costs one small object
+	 * when nothing uses it); named after the objects, a plain archive would
+	 * do, but named before, the objects would bind to the shared runtime's
+	 * fallback copy and share its clock. */
+	printf("-L%s -Wl,-rpath,%s -Wl,--undefined=__gcov_indirect_call"
+	       " -Wl,--push-state,--no-as-needed -lvitprof_gcov -lvitprof_rt -Wl,--pop-state"
+	       " -Wl,--build-id -Wl,-T,%s", loc->libdir, loc->libdir, loc->ldscript);
+}
+
 int cmd_flags(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -151,11 +267,15 @@ int cmd_flags(int argc, char **argv)
 		{"link", no_argument, NULL, 'l'},
 		{"static", no_argument, NULL, 's'},
 		{"arcs-only", no_argument, NULL, 'a'},
+		{"pgo", no_argument, NULL, 'p'},
+		{"compiler", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rt_location loc;
-	int c, compile = 0, link = 0, is_static = 0, arcs_only = 0;
+	enum flavour flavour = FLAVOUR_FULL;
+	enum compiler cc = COMPILER_GCC;
+	int c, compile = 0, link = 0, is_static = 0, arcs_only = 0, pgo = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -173,6 +293,15 @@ int cmd_flags(int argc, char **argv)
 		case 'a':
 			arcs_only = 1;
 			break;
+		case 'p':
+			pgo = 1;
+			break;
+		case 'C':
+			if (parse_compiler(optarg, &cc) != 0)
+				return tool_usage_error("flags", usage,
+				                        "--compiler: '%s' is neither gcc nor clang",
+				                        optarg);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
@@ -185,36 +314,27 @@ int cmd_flags(int argc, char **argv)
 		                        optind < argc ? "unexpected argument"
 		                                      : "--compile or --link?");
 	}
+	if (arcs_only && pgo)
+		return tool_usage_error("flags", usage, "--arcs-only or --pgo? (two flavours)");
+	if (arcs_only)
+		flavour = FLAVOUR_ARCS_ONLY;
+	else if (pgo)
+		flavour = FLAVOUR_PGO;
+	if (!compile_flags[flavour][cc]) {
+		/* Refused with --link too: a link line for objects that clang
+		 * cannot build that way would only hide the mistake. */
+		return tool_usage_error("flags", usage, "%s is GCC's (libgcov's counters);"
+		                        " for clang only the full flavour, hooks alone",
+		                        flavour_option[flavour]);
+	}
 	if (find_runtime(&loc) != 0)
 		return TOOL_EXIT_ERROR;
 	if (compile)
-		printf("-g%s -fprofile-arcs -ftest-coverage -fdata-sections -I%s",
-		       arcs_only ? "" : " -finstrument-functions", loc.includedir);
+		printf("%s -I%s", compile_flags[flavour][cc], loc.includedir);
 	if (compile && link)
 		putchar(' ');
-	/* Order-proof: glibc has no-op hooks of its own, so a runtime that the
-	 * linker dropped (--as-needed, or an archive named before the objects)
-	 * would silently record nothing. */
-	if (link && is_static) {
-		/* Exported: dlopen()ed instrumented libraries resolve to them. */
-		static const char *const exports[] = {
-			"__cyg_profile_func_enter", "__cyg_profile_func_exit",
-			"__gcov_init", "__gcov_exit", "__gcov_merge_add", "__gcov_dump",
-			"__gcov_reset", "__gcov_fork", "__gcov_execl", "__gcov_execlp",
-			"__gcov_execle", "__gcov_execv", "__gcov_execvp", "__gcov_execve",
-		};
-		size_t i;
-
-		printf("-Wl,--whole-archive %s/libvitprof_rt.a -Wl,--no-whole-archive",
-		       loc.libdir);
-		for (i = 0; i < sizeof exports / sizeof exports[0]; i++)
-			printf(" -Wl,--export-dynamic-symbol=%s", exports[i]);
-		printf(" -Wl,--build-id -Wl,-T,%s", loc.ldscript);
-	} else if (link) {
-		printf("-L%s -Wl,-rpath,%s -Wl,--push-state,--no-as-needed -lvitprof_rt"
-		       " -Wl,--pop-state -Wl,--build-id -Wl,-T,%s", loc.libdir, loc.libdir,
-		       loc.ldscript);
-	}
+	if (link)
+		print_link(&loc, is_static);
 	putchar('\n');
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		tool_error("<stdout>", "write error");

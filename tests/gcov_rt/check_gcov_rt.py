@@ -473,7 +473,8 @@ def case_badver(c):
 
 def case_oneshot(c):
     """gcc $(vitprof flags --compile --link) x.c: the driver adds -lgcov,
-    which must pull nothing: every __gcov_* comes from vitprof's runtime."""
+    which must pull nothing: every __gcov_* comes from vitprof's runtime
+    or its per-object archive."""
     if not c.vitprof:
         fail("oneshot needs --vitprof")
         return
@@ -496,8 +497,17 @@ def case_oneshot(c):
         m = f.read()
     pulled = [l for l in m.splitlines() if "libgcov.a(" in l]
     expect(not pulled, "libgcov.a members were linked in: %s" % pulled[:5])
+    # Except libgcov's per-object state, which the flags link in on purpose
+    # (libvitprof_gcov.a, named after -L, as libgcov.a would be).
+    libdir = [f[2:] for f in flags if f.startswith("-L")]
+    archive = os.path.join(libdir[0], "libvitprof_gcov.a") if libdir else ""
+    own = subprocess.run(["nm", "--defined-only", archive], capture_output=True,
+                         text=True).stdout if os.path.exists(archive) else ""
+    own = {l.split()[-1] for l in own.splitlines() if " T __gcov_" in l}
+    expect(own, "no libvitprof_gcov.a next to the runtime (-L in the flags): %r" % archive)
     nm = subprocess.run(["nm", exe], capture_output=True, text=True).stdout
-    defined = [l for l in nm.splitlines() if " T __gcov_" in l or " t __gcov_" in l]
+    defined = [l for l in nm.splitlines() if (" T __gcov_" in l or " t __gcov_" in l)
+               and l.split()[-1] not in own]
     expect(not defined, "the program defines gcov symbols itself: %s" % defined)
     p = subprocess.run([exe, "run"], cwd=d, capture_output=True, text=True, timeout=60,
                        env=c.env({"VITPROF_FILE": os.path.join(d, "o.vitraw")}))
