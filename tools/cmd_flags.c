@@ -255,7 +255,7 @@ static void print_link(const struct rt_location *loc, int is_static)
 	 * when nothing uses it); named after the objects, a plain archive would
 	 * do, but named before, the objects would bind to the shared runtime's
 	 * fallback copy and share its clock. */
-	printf("-L%s -Wl,-rpath,%s -Wl,--undefined=__gcov_indirect_call"
+	printf("-L%s -Wl,-rpath,%s -Wl,--undefined=__gcov_time_profiler_counter"
 	       " -Wl,--push-state,--no-as-needed -lvitprof_gcov -lvitprof_rt -Wl,--pop-state"
 	       " -Wl,--build-id -Wl,-T,%s", loc->libdir, loc->libdir, loc->ldscript);
 }

@@ -46,8 +46,8 @@ expect_usage "--pgo" "--compile or --link?"
 
 link=$("$vp" flags --link) || fail "flags --link: exit $?"
 case "$link" in
-  *" -Wl,--undefined=__gcov_indirect_call "*"-lvitprof_gcov -lvitprof_rt "*) echo "ok: --link";;
-  *) fail "--link lacks --undefined=__gcov_indirect_call ... -lvitprof_gcov -lvitprof_rt: $link";;
+  *" -Wl,--undefined=__gcov_time_profiler_counter "*"-lvitprof_gcov -lvitprof_rt "*) echo "ok: --link";;
+  *) fail "--link lacks --undefined=__gcov_time_profiler_counter ... -lvitprof_gcov -lvitprof_rt: $link";;
 esac
 for a in "--pgo" "--arcs-only" "--compiler=clang"; do
   [ "$("$vp" flags --link $a)" = "$link" ] || fail "--link $a differs from --link"

@@ -503,7 +503,7 @@ def case_oneshot(c):
     archive = os.path.join(libdir[0], "libvitprof_gcov.a") if libdir else ""
     own = subprocess.run(["nm", "--defined-only", archive], capture_output=True,
                          text=True).stdout if os.path.exists(archive) else ""
-    own = {l.split()[-1] for l in own.splitlines() if " T __gcov_" in l}
+    own = {l.split()[-1] for l in own.splitlines() if " __gcov_" in l}
     expect(own, "no libvitprof_gcov.a next to the runtime (-L in the flags): %r" % archive)
     nm = subprocess.run(["nm", exe], capture_output=True, text=True).stdout
     defined = [l for l in nm.splitlines() if (" T __gcov_" in l or " t __gcov_" in l)
