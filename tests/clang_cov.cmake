@@ -5,7 +5,8 @@
 # clang-15 and clang-16 when installed, with their llvm-cov and
 # compiler-rt), links the same objects with either runtime, and compares
 # the .gcda bytes (`cmp`) and every line and branch count with `llvm-cov
-# gcov -b -c`; clang_cov.*.kill checks a SIGKILLed copy-mode run.
+# gcov -b -c`; clang_cov.*.kill checks a SIGKILLed copy-mode run, .killinplace one
+# mapped in place.
 #   ctest -R clang_cov --output-on-failure
 find_package(Python3 COMPONENTS Interpreter)
 if(NOT Python3_Interpreter_FOUND OR NOT TARGET vitprof_rt)
@@ -43,11 +44,11 @@ foreach(spec "14;clang;llvm-cov" "15;clang-15;llvm-cov-15" "16;clang-16;llvm-cov
     message(STATUS "clang_cov: ${cc_name} --coverage does not link, not tested")
     continue()
   endif()
-  foreach(t "gcda;O0" "gcda;O2" "kill;O2")
+  foreach(t "gcda;O0" "gcda;O2" "kill;O2" "killinplace;O2")
     list(GET t 0 case)
     list(GET t 1 opt)
-    if(case STREQUAL "kill")
-      set(name clang_cov.${ver}.kill)
+    if(case MATCHES "^kill")
+      set(name clang_cov.${ver}.${case})
     else()
       set(name clang_cov.${ver}.${case}.${opt})
     endif()

@@ -16,10 +16,11 @@ Compiles tests/clang_cov/main.c and util.c once with `CC -g -OPT --coverage
         count of `vitprof export --format vitprof` must equal what
         `LLVM_COV gcov -b -c` prints for compiler-rt's run, and
         `vitprof show --branches` must list each conditional branch line.
-  kill  Runs the vitprof build in its endless mode, kills it with SIGKILL
-        mid-run: its counters are copied at exit only (clang units are
-        never mapped in place), so `vitprof gcda` must name them as
-        unknown and write nothing, and the tool must not crash.
+  kill  Runs the vitprof build linked without the fragment in its endless
+        mode, kills it with SIGKILL mid-run: its counters are copied at exit
+        only, so `vitprof gcda` must name them as unknown and write nothing.
+  killinplace  The same linked with the fragment: clang's counters are
+        mapped in place, and the killed run's .gcda files are written.
 Exit 0 when everything matches, 1 with the differences.
 """
 import argparse
@@ -56,6 +57,11 @@ def build(a, work):
     run([a.clang, "--coverage"] + objs + ["-o", "prog_crt"], work)
     run([a.clang] + objs + ["-o", "prog_vp", "-L", a.rt_dir, "-lvitprof_rt",
                             "-Wl,-rpath," + a.rt_dir, "-Wl,--build-id"], work)
+    # with the linker-script fragment: clang's counters mapped in place
+    run([a.clang] + objs + ["-o", "prog_inplace", "-L", a.rt_dir, "-lvitprof_gcov",
+                            "-lvitprof_rt", "-Wl,-rpath," + a.rt_dir, "-Wl,--build-id",
+                            "-Wl,-T," + os.path.join(a.src, "..", "..", "rt",
+                                                     "vitprof_arcs.ld")], work)
     return [o[:-2] for o in objs]
 
 
@@ -163,10 +169,11 @@ def case_gcda(a, work, stems):
     return 0
 
 
-def case_kill(a, work, stems):
-    raw = os.path.join(work, "run.vitraw")
+def spin_and_kill(work, prog, raw):
     ready = os.path.join(work, "ready")
-    p = subprocess.Popen(["./prog_vp", "spin", ready], cwd=work, env=vp_env(raw),
+    if os.path.exists(ready):
+        os.unlink(ready)
+    p = subprocess.Popen(["./" + prog, "spin", ready], cwd=work, env=vp_env(raw),
                          stdout=subprocess.DEVNULL)
     deadline = time.time() + 30
     while not os.path.exists(ready) and p.poll() is None and time.time() < deadline:
@@ -176,6 +183,31 @@ def case_kill(a, work, stems):
         sys.exit("FAIL: the spinning program never got ready")
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
+
+
+def case_killinplace(a, work, stems):
+    """In place (the fragment gathers __llvm_gcov_ctr*): a SIGKILLed run's
+    counters are in the file; every .gcda is written and llvm-cov reads it."""
+    raw = os.path.join(work, "inplace.vitraw")
+    spin_and_kill(work, "prog_inplace", raw)
+    show = run([a.vitprof, "show", raw], work).stdout
+    if "mapped in place" not in show or "0 mapped in place" in show:
+        print("FAIL: clang's counters not mapped in place:\n" + show)
+        return 1
+    out_dir = os.path.join(work, "vpk")
+    run([a.vitprof, "gcda", "-o", out_dir, raw], work)
+    for stem in stems:
+        g = os.path.join(out_dir, os.path.basename(stem) + ".gcda")
+        if not os.path.exists(g):
+            print("FAIL: %s not written from the killed in-place run" % g)
+            return 1
+    print("ok: killed in-place run: %d .gcda written from the mapped counters" % len(stems))
+    return 0
+
+
+def case_kill(a, work, stems):
+    raw = os.path.join(work, "run.vitraw")
+    spin_and_kill(work, "prog_vp", raw)
     out = run([a.vitprof, "gcda", "-o", os.path.join(work, "vp"), raw], work, ok=(0, 1))
     text = out.stdout + out.stderr
     fails = []
@@ -195,7 +227,7 @@ def main():
     ap = argparse.ArgumentParser()
     for opt in ("--clang", "--llvm-cov", "--vitprof", "--rt-dir", "--src", "--work"):
         ap.add_argument(opt, required=True)
-    ap.add_argument("case", choices=["gcda", "kill"])
+    ap.add_argument("case", choices=["gcda", "kill", "killinplace"])
     ap.add_argument("opt", choices=["O0", "O2"])
     a = ap.parse_args()
     work = os.path.abspath(a.work)
@@ -203,7 +235,8 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     stems = build(a, work)
-    sys.exit(case_gcda(a, work, stems) if a.case == "gcda" else case_kill(a, work, stems))
+    cases = {"gcda": case_gcda, "kill": case_kill, "killinplace": case_killinplace}
+    sys.exit(cases[a.case](a, work, stems))
 
 
 if __name__ == "__main__":
