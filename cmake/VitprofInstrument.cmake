@@ -30,10 +30,10 @@
 #   PGO       -g -fprofile-generate -ftest-coverage -fdata-sections: the
 #             training build of GCC's own PGO (arcs and value profiles).
 # The compiler is told apart per source language by its id: for clang the
-# default flavour is -finstrument-functions-after-inlining alone (hooks
-# inserted after inlining, so they do not change what is inlined; clang's
-# -fprofile-arcs calls LLVM's llvm_gcda_* functions, which the runtime does
-# not serve), and ARCS_ONLY and PGO, GCC's, are refused.
+# default flavour's hooks flag is -finstrument-functions-after-inlining
+# (hooks inserted after inlining, so they do not change what is inlined;
+# clang's arc counters call llvm_gcda_*, which the runtime serves too), and
+# ARCS_ONLY and PGO, GCC's, are refused.
 #
 # VITPROF_ARCS_LDSCRIPT names the fragment; the package config sets it to
 # the installed one, a build tree finds it in rt/.
@@ -89,7 +89,7 @@ function(vitprof_instrument target)
   else()
     target_compile_options(${target} PRIVATE -g
       "$<IF:${clang},-finstrument-functions-after-inlining,-finstrument-functions>"
-      "$<$<NOT:${clang}>:-fprofile-arcs;-ftest-coverage;-fdata-sections>")
+      -fprofile-arcs -ftest-coverage -fdata-sections)
   endif()
   target_link_options(${target} PRIVATE "LINKER:-T,${VITPROF_ARCS_LDSCRIPT}")
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${VITPROF_ARCS_LDSCRIPT}")

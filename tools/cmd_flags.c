@@ -22,8 +22,8 @@
  *               tests/flags/pgo_test_coverage.sh checks it).
  * With --compiler=clang the full flavour's hooks flag is clang's
  * -finstrument-functions-after-inlining (hooks inserted after inlining, so
- * they do not change what is inlined) and it has no arc counters: clang's
- * -fprofile-arcs code calls LLVM's llvm_gcda_* functions, not libgcov's.
+ * they do not change what is inlined); its arc counters call LLVM's
+ * llvm_gcda_* functions, which the runtime serves too (rt_llvm_gcov.c).
  * The other two flavours are GCC's (clang's PGO has a runtime of its own)
  * and are refused for clang. The compiler is named, never guessed from $CC.
  *
@@ -84,7 +84,7 @@ static const char usage[] =
 	"  --pgo       GCC's PGO training build: -g -fprofile-generate\n"
 	"              -ftest-coverage -fdata-sections (arcs and value profiles)\n"
 	"  --compiler=gcc|clang\n"
-	"              whose spelling (default gcc); clang: hooks only, with\n"
+	"              whose spelling (default gcc); clang: hooks with\n"
 	"              -finstrument-functions-after-inlining; no --arcs-only, --pgo\n"
 	"  Both --compile and --link print both, for a one-step gcc.\n";
 
@@ -99,7 +99,8 @@ static const char *const compile_flags[][2] = {
 	[FLAVOUR_FULL] = {
 		[COMPILER_GCC] = "-g -finstrument-functions -fprofile-arcs -ftest-coverage"
 		                 " -fdata-sections",
-		[COMPILER_CLANG] = "-g -finstrument-functions-after-inlining",
+		[COMPILER_CLANG] = "-g -finstrument-functions-after-inlining -fprofile-arcs"
+		                   " -ftest-coverage -fdata-sections",
 	},
 	[FLAVOUR_ARCS_ONLY] = {
 		[COMPILER_GCC] = "-g -fprofile-arcs -ftest-coverage -fdata-sections",

@@ -22,8 +22,8 @@ expect_prefix "--compile" "-g -finstrument-functions -fprofile-arcs -ftest-cover
 expect_prefix "--compile --compiler=gcc" "-g -finstrument-functions -fprofile-arcs -ftest-coverage -fdata-sections"
 expect_prefix "--compile --arcs-only" "-g -fprofile-arcs -ftest-coverage -fdata-sections"
 expect_prefix "--compile --pgo" "-g -fprofile-generate -ftest-coverage -fdata-sections"
-expect_prefix "--compile --compiler=clang" "-g -finstrument-functions-after-inlining"
-expect_prefix "--compiler clang --compile" "-g -finstrument-functions-after-inlining"
+expect_prefix "--compile --compiler=clang" "-g -finstrument-functions-after-inlining -fprofile-arcs -ftest-coverage -fdata-sections"
+expect_prefix "--compiler clang --compile" "-g -finstrument-functions-after-inlining -fprofile-arcs -ftest-coverage -fdata-sections"
 
 # expect_usage "ARGS" MESSAGE: exit 2, MESSAGE on stderr, nothing on stdout.
 expect_usage() {
