@@ -42,13 +42,16 @@
 #include "tool_internal.h"
 
 static const char usage[] =
-	"usage: vitprof gcda [-o DIR | --prefix P] [--strip N] [-v] FILE.vitraw...\n"
+	"usage: vitprof gcda [-o DIR | -d DIR | --prefix P] [--strip N] [-v] FILE.vitraw...\n"
 	"  Writes the .gcda file of every gcov object of the run (programs built\n"
 	"  with -fprofile-arcs), byte for byte as libgcov would have, for\n"
 	"  gcc -fprofile-use. An existing .gcda is merged into (runs added);\n"
 	"  one from another build is refused and left untouched. Several raw\n"
 	"  profiles (a test suite, fork children) are merged in turn.\n"
 	"  -o, --output-dir DIR  write DIR/<base name>.gcda\n"
+	"  -d, --profile-dir DIR write the names gcc -fprofile-use=DIR reads for\n"
+	"                        objects compiled with a relative -o: DIR/<object\n"
+	"                        path, '/' as '#'>.gcda (GCC's mangling)\n"
 	"  --prefix P            as GCOV_PREFIX (default: $GCOV_PREFIX)\n"
 	"  --strip N             as GCOV_PREFIX_STRIP (default: $GCOV_PREFIX_STRIP)\n"
 	"  -v, --verbose         name each file written\n";
@@ -452,9 +455,57 @@ static int parse_strip(const char *s, int *strip)
 	return 0;
 }
 
+/*
+ * The file `gcc -fprofile-use=dir` reads for the object whose training
+ * build recorded rec. GCC (coverage_init) names it dir/ + mangle_path(the
+ * object's absolute path without .gcda) + .gcda, where mangle_path turns
+ * each '/' into '#' and each ".." component into '^', for an object
+ * compiled with a relative -o (as build systems do). A recorded name that
+ * GCC mangled already (a -fprofile-generate=DIR or -fprofile-dir training:
+ * its last component starts with '#') keeps its last component.
+ */
+static char *profile_dir_path(const char *dir, const char *rec)
+{
+	const char *base = strrchr(rec, '/') ? strrchr(rec, '/') + 1 : rec;
+	size_t n = strlen(rec), o = 0;
+	char *mangled, *path;
+	const char *p, *q;
+
+	if (base[0] == '#') {
+		if (asprintf(&path, "%s/%s", dir, base) < 0)
+			tool_oom();
+		return path;
+	}
+	if (n > 5 && strcmp(rec + n - 5, ".gcda") == 0)
+		n -= 5;
+	mangled = malloc(n + 1);
+	if (!mangled)
+		tool_oom();
+	for (p = rec; p < rec + n; p = q) {
+		for (q = p; q < rec + n && *q != '/'; q++)
+			;
+		if (q - p == 2 && p[0] == '.' && p[1] == '.') {
+			mangled[o++] = '^';
+		} else {
+			memcpy(mangled + o, p, (size_t)(q - p));
+			o += (size_t)(q - p);
+		}
+		if (q < rec + n) {
+			mangled[o++] = '#';
+			q++;
+		}
+	}
+	mangled[o] = '\0';
+	if (asprintf(&path, "%s/%s.gcda", dir, mangled) < 0)
+		tool_oom();
+	free(mangled);
+	return path;
+}
+
 /* Options of one `vitprof gcda` call. */
 struct gcda_options {
 	const char *outdir;         /* -o, or NULL */
+	const char *profile_dir;    /* -d, or NULL */
 	const char *prefix;         /* GCOV_PREFIX or --prefix, or NULL */
 	int strip;
 	int verbose;
@@ -503,6 +554,8 @@ static int gcda_one(const char *file, const struct gcda_options *opt)
 			const char *base = strrchr(rec, '/') ? strrchr(rec, '/') + 1 : rec;
 			if (asprintf(&path, "%s/%s", opt->outdir, base) < 0)
 				tool_oom();
+		} else if (opt->profile_dir) {
+			path = profile_dir_path(opt->profile_dir, rec);
 		} else {
 			path = libgcov_path(rec, opt->prefix, opt->strip, rp.pid);
 		}
@@ -543,13 +596,14 @@ int cmd_gcda(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output-dir", required_argument, NULL, 'o'},
+		{"profile-dir", required_argument, NULL, 'd'},
 		{"prefix", required_argument, NULL, 'p'},
 		{"strip", required_argument, NULL, 's'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct gcda_options opt = {NULL, getenv("GCOV_PREFIX"), 0, 0};
+	struct gcda_options opt = {NULL, NULL, getenv("GCOV_PREFIX"), 0, 0};
 	int c, have_prefix = 0, have_strip = 0, status = TOOL_EXIT_OK;
 
 	if (getenv("GCOV_PREFIX_STRIP")) {
@@ -559,10 +613,13 @@ int cmd_gcda(int argc, char **argv)
 	}
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:d:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.outdir = optarg;
+			break;
+		case 'd':
+			opt.profile_dir = optarg;
 			break;
 		case 'p':
 			opt.prefix = optarg;
@@ -586,10 +643,17 @@ int cmd_gcda(int argc, char **argv)
 			return tool_usage_error("gcda", usage, "bad option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind == argc || (opt.outdir && (have_prefix || have_strip))) {
+	if (optind == argc || ((opt.outdir || opt.profile_dir) && (have_prefix || have_strip)) ||
+	    (opt.outdir && opt.profile_dir)) {
 		return tool_usage_error("gcda", usage, "%s",
 		                        optind == argc ? "which raw profile?"
-		                                       : "-o excludes --prefix and --strip");
+		                                       : "-o, -d, and --prefix/--strip exclude"
+		                                         " each other");
+	}
+	if (opt.profile_dir) {
+		/* as libgcov: the recorded paths' prefix and strip do not apply */
+		opt.prefix = NULL;
+		opt.strip = 0;
 	}
 	/* One after the other, each merged into what the previous ones wrote:
 	 * what libgcov leaves after the same processes ran. */

@@ -30,6 +30,8 @@ Cases:
   corrupt  a raw profile whose value arena does not match its counters is
            refused with one line naming the file and the function
   nomerge  vitprof merge refuses value profiles; a %m pool keeps each run
+  dirs     vitprof gcda -d DIR gives the names gcc -fprofile-use=DIR reads;
+           -fprofile-generate=DIR with GCOV_PREFIX(_STRIP) as libgcov
 """
 import argparse
 import os
@@ -324,7 +326,81 @@ def case_nomerge(a):
              "a %%m pool keeps the run's own profile: %r %s" % (r.stderr, kept))
 
 
-CASES = {"nomerge": case_nomerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+def relink_relative(b, extra):
+    """Compiles values.c again with a relative -o from the scratch dir (as
+    build systems do), with extra flags, and links both programs."""
+    a, w = b.a, os.path.dirname(b.obj)
+    sh([a.cc] + b.flags + extra + ["-c", os.path.join(a.src, "values.c"), "-o",
+                                   "obj/values.o"], cwd=w)
+    vp_libs = ["-L" + a.rtdir, "-Wl,-rpath," + a.rtdir, "-lvitprof_gcov", "-lvitprof_rt",
+               "-Wl,-T," + a.ldscript, "-Wl,--build-id"]
+    for d, libs in ((b.lg, ["-fprofile-generate"]), (b.vp, vp_libs)):
+        sh([a.cc] + b.san + [b.obj + "/values.o", b.obj + "/die.o", "-o", d + "/prog",
+                             "-L" + d, "-lvals", "-Wl,-rpath,$ORIGIN", "-pthread",
+                             "-ldl"] + libs)
+
+
+def case_dirs(a):
+    """Where the .gcda go: `vitprof gcda -d DIR` writes the names
+    `gcc -fprofile-use=DIR` reads (GCC's mangled object paths, the names
+    GCC's own -fprofile-generate=DIR training writes); a -fprofile-generate=DIR
+    training and GCOV_PREFIX/GCOV_PREFIX_STRIP give libgcov's paths and bytes."""
+    b = Build(a)
+    w = os.path.dirname(b.obj)
+    # 1. trained without a profile dir; used with -fprofile-use=DIR
+    relink_relative(b, [])
+    b.run(b.vp, "a")
+    raw = b.raws()[-1]
+    use = os.path.join(w, "use")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GCOV_")}
+    sh([a.vitprof, "gcda", "-d", use, raw], env=env)
+    os.unlink(raw)
+    gen = os.path.join(w, "gen")
+    relink_relative(b, ["-fprofile-generate=" + gen])
+    env_lg = b.env()
+    del env_lg["GCOV_PREFIX"]
+    subprocess.run(["setarch", "-R", "./prog", "a"], cwd=b.lg, env=env_lg,
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    gcc_names = sorted(f for f in os.listdir(gen) if "values" in f and "libvals" not in f)
+    our_names = sorted(f for f in os.listdir(use) if "values" in f and "libvals" not in f)
+    C.expect(gcc_names and gcc_names == our_names,
+             "-d: %s, GCC's -fprofile-generate=DIR wrote %s" % (our_names, gcc_names))
+    r = sh([a.cc, "-O2", "-fprofile-use=" + use, "-Wcoverage-mismatch", "-Wmissing-profile",
+            "-Werror", "-c", os.path.join(a.src, "values.c"), "-o", "obj/values.o"], cwd=w)
+    C.expect(r.stderr.strip() == "", "-fprofile-use=DIR found the profile: %r" % r.stderr)
+    # 2. trained with -fprofile-generate=DIR (the mangled name is recorded),
+    # written under GCOV_PREFIX with GCOV_PREFIX_STRIP, as libgcov does
+    for strip in ("0", "2"):
+        for d in (b.lg, b.vp):
+            for f in os.listdir(d):
+                if f.endswith(".vitraw"):
+                    os.unlink(os.path.join(d, f))
+        shutil.rmtree(os.path.join(w, "pl"), ignore_errors=True)
+        shutil.rmtree(os.path.join(w, "pv"), ignore_errors=True)
+        e = b.env()
+        e["GCOV_PREFIX"] = os.path.join(w, "pl")
+        e["GCOV_PREFIX_STRIP"] = strip
+        subprocess.run(["setarch", "-R", "./prog", "a"], cwd=b.lg, env=e,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.run(["setarch", "-R", "./prog", "a"], cwd=b.vp, env=e,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        env = dict(os.environ, GCOV_PREFIX=os.path.join(w, "pv"), GCOV_PREFIX_STRIP=strip)
+        sh([a.vitprof, "gcda", b.raws()[-1]], env=env)
+        theirs, ours = {}, {}
+        for top, into in ((os.path.join(w, "pl"), theirs), (os.path.join(w, "pv"), ours)):
+            for root, _, files in os.walk(top):
+                for f in files:
+                    into[os.path.relpath(os.path.join(root, f), top)] = \
+                        open(os.path.join(root, f), "rb").read()
+        C.expect(theirs and sorted(theirs) == sorted(ours),
+                 "strip %s: libgcov wrote %s, vitprof %s" % (strip, sorted(theirs), sorted(ours)))
+        same = [k for k in theirs if theirs[k] == ours.get(k)]
+        C.expect(len(same) == len(theirs), "strip %s: %d of %d files byte-identical"
+                 % (strip, len(same), len(theirs)))
+        C.log("-fprofile-generate=DIR, GCOV_PREFIX, strip %s: %s identical" % (strip, sorted(same)))
+
+
+CASES = {"dirs": case_dirs, "nomerge": case_nomerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
          "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
          "arena": case_arena, "corrupt": case_corrupt}
 
