@@ -2,9 +2,9 @@
 /*
  * gcov_values.c - the value-profile counters of -fprofile-generate code
  * (kinds 1 to 7), kept in the form a .gcda holds them, and merged exactly
- * as libgcov merges a .gcda into a run (libgcc/libgcov-merge.c and
- * gcov_topn_add_value() in libgcov.h, GCC 11 to 14), so that the bytes
- * vitprof gcda writes are the bytes libgcov writes.
+ * as libgcov merges a .gcda into a run, with the rules of
+ * rt/vitprof_values.h (shared with the runtime's %m pools), so that the
+ * bytes vitprof gcda writes are the bytes libgcov writes.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tool_internal.h"
+#include "vitprof_values.h"
 
 const char *gcov_kind_name(unsigned t)
 {
@@ -108,86 +109,6 @@ int gcov_topn_check(const struct gcov_values *v, uint32_t max_entries, char *why
 	return 0;
 }
 
-/* One topn list being merged: room for both lists. */
-struct topn_list {
-	int64_t total;
-	uint32_t n, cap;
-	int64_t (*e)[2];            /* value, count */
-};
-
-/*
- * gcov_topn_add_value(counters, value, count, 0, 0): returns 1 when the
- * list was full (a value was dropped or replaced), 0 otherwise, -1 when a
- * count would overflow.
- */
-static int topn_add(struct topn_list *l, int64_t value, int64_t count)
-{
-	uint32_t min = UINT32_MAX;
-
-	for (uint32_t i = 0; i < l->n; i++) {
-		if (l->e[i][0] == value)
-			return __builtin_add_overflow(l->e[i][1], count, &l->e[i][1]) ? -1 : 0;
-		if (min == UINT32_MAX || l->e[i][1] < l->e[min][1])
-			min = i;
-	}
-	if (l->n == GCOV_TOPN_MAX) {
-		/* libgcov compares the list's counter, which counts the entries
-		 * it linked: at exactly 32 it replaces instead of appending */
-		if (--l->e[min][1] < count) {
-			l->e[min][0] = value;
-			l->e[min][1] = count;
-		}
-		return 1;
-	}
-	l->e[l->n][0] = value;
-	l->e[l->n][1] = count;
-	l->n++;
-	return 0;
-}
-
-/* Merges one site: the run's list (at run) with the file's (at file).
- * Appends the merged site to out. */
-static int topn_merge_site(const int64_t *file, const int64_t *run, int64_t **out,
-                           char *why, size_t whylen, uint32_t site)
-{
-	struct topn_list l;
-	int64_t all = file[0], fn = file[1], rn = run[1], total;
-	int full;
-	int64_t *o = *out;
-
-	l.n = (uint32_t)rn;
-	l.cap = (uint32_t)rn + (uint32_t)fn + 1;
-	l.e = malloc(l.cap * sizeof *l.e);
-	if (!l.e) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
-	memcpy(l.e, run + 2, (size_t)rn * sizeof *l.e);
-	full = all < 0;
-	total = run[0];
-	if (__builtin_add_overflow(total, full ? -all : all, &total))
-		goto overflow;
-	for (int64_t j = 0; j < fn; j++) {
-		int r = topn_add(&l, file[2 + 2 * j], file[2 + 2 * j + 1]);
-		if (r < 0)
-			goto overflow;
-		full |= r;
-	}
-	if (full)
-		total = -total;
-	o[0] = total;
-	o[1] = l.n;
-	memcpy(o + 2, l.e, l.n * sizeof *l.e);
-	*out = o + 2 + 2 * l.n;
-	free(l.e);
-	return 0;
-overflow:
-	free(l.e);
-	snprintf(why, whylen, "count overflow: topn site %" PRIu32 " passes the int64 range of"
-	         " a gcov counter", site);
-	return -1;
-}
-
 static int merge_topn(struct gcov_values *file, const struct gcov_values *run, char *why,
                       size_t whylen)
 {
@@ -208,10 +129,14 @@ static int merge_topn(struct gcov_values *file, const struct gcov_values *run, c
 	}
 	o = merged;
 	for (uint32_t s = 0; s < file->sites; s++) {
-		if (topn_merge_site(file->v + fi, run->v + ri, &o, why, whylen, s) != 0) {
+		int64_t w = vpr_topn_merge_site(file->v + fi, run->v + ri, o);
+		if (w < 0) {
 			free(merged);
+			snprintf(why, whylen, "count overflow: topn site %" PRIu32 " passes the"
+			         " int64 range of a gcov counter", s);
 			return -1;
 		}
+		o += w;
 		fi += 2 + 2 * (uint64_t)file->v[fi + 1];
 		ri += 2 + 2 * (uint64_t)run->v[ri + 1];
 	}
@@ -231,31 +156,10 @@ int gcov_values_merge(unsigned t, struct gcov_values *file, const struct gcov_va
 		         file->n_words, gcov_kind_name(t), run->n_words);
 		return -1;
 	}
-	if (t != GCOV_KIND_IOR && t != GCOV_KIND_TIME)
-		for (uint32_t i = 0; i < run->n_words; i++) {
-			int64_t sum;
-			if (__builtin_add_overflow(file->v[i], run->v[i], &sum)) {
-				snprintf(why, whylen, "count overflow: %s counter %" PRIu32 ": %" PRId64
-				         " + %" PRId64 " is past the int64 range of a gcov counter",
-				         gcov_kind_name(t), i, file->v[i], run->v[i]);
-				return -1;
-			}
-		}
-	for (uint32_t i = 0; i < run->n_words; i++) {
-		int64_t *f = &file->v[i], r = run->v[i];
-
-		if (t == GCOV_KIND_IOR)
-			*f |= r;
-		else if (t == GCOV_KIND_TIME) {
-			/* __gcov_merge_time_profile: counters = the run, value =
-			 * the file; the earliest non-zero first call wins */
-			int64_t value = *f;
-			*f = r;
-			if (value && (!*f || value < *f))
-				*f = value;
-		} else {
-			*f += r;
-		}
+	if (vpr_fixed_merge(t, file->v, run->v, run->n_words) != 0) {
+		snprintf(why, whylen, "count overflow: %s counters pass the int64 range of a"
+		         " gcov counter", gcov_kind_name(t));
+		return -1;
 	}
 	return 0;
 }

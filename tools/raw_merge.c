@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,25 +296,17 @@ static int check_gcov(struct raw_merge *m, const struct raw_profile *rp)
 	for (i = 0; i < rp->n_gcov; i++) {
 		const struct raw_gcov_object *o = &rp->gcov[i];
 		struct mgcov *g;
-		if (o->counter_mask & ~1u) {
-			/* topn lists do not add: refused rather than summed wrong */
-			tool_error(rp->file, "gcov object %s has value-profile counters"
-			           " (-fprofile-generate), which vitprof merge does not merge yet;"
-			           " run vitprof gcda on each profile in turn: it merges them into"
-			           " the .gcda as libgcov does", o->gcda_path);
-			m->failed = 1;
-			return -1;
-		}
 		HASH_FIND_STR(m->gcov, o->gcda_path, g);
 		if (!g)
 			continue;
 		if (g->o.version != o->version || g->o.stamp != o->stamp ||
-		    g->o.checksum != o->checksum || g->o.n_functions != o->n_functions) {
-			tool_error(rp->file, "gcov object %s: version/stamp/checksum/functions "
-			           "%08x/%u/%u/%zu, not %08x/%u/%u/%zu as in %s (rebuilt)",
-			           o->gcda_path, o->version, o->stamp, o->checksum, o->n_functions,
-			           g->o.version, g->o.stamp, g->o.checksum, g->o.n_functions,
-			           g->first_file);
+		    g->o.checksum != o->checksum || g->o.n_functions != o->n_functions ||
+		    g->o.counter_mask != o->counter_mask) {
+			tool_error(rp->file, "gcov object %s: version/stamp/checksum/functions/"
+			           "counter kinds %08x/%u/%u/%zu/%#x, not %08x/%u/%u/%zu/%#x as in %s"
+			           " (rebuilt)", o->gcda_path, o->version, o->stamp, o->checksum,
+			           o->n_functions, o->counter_mask, g->o.version, g->o.stamp,
+			           g->o.checksum, g->o.n_functions, g->o.counter_mask, g->first_file);
 			return -1;
 		}
 		for (j = 0; j < o->n_functions; j++) {
@@ -328,6 +321,90 @@ static int check_gcov(struct raw_merge *m, const struct raw_profile *rp)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The value kinds of one run scaled by weight w, as docs/merge.md says:
+ * counts multiply (arcs-like kinds, average's sum and count, a topn site's
+ * run count and each value's count), values do not (a topn value, an ior
+ * mask, a time-profiler order). Returns 0, or -1 when a count overflows
+ * (noted in m->overflow).
+ */
+static int scale_values(struct raw_merge *m, unsigned t, struct gcov_values *v, uint64_t w,
+                        const char *what)
+{
+	uint64_t i = 0;
+
+	if (w == 1 || t == GCOV_KIND_IOR || t == GCOV_KIND_TIME)
+		return 0;
+	while (i < v->n_words) {
+		uint64_t n = 0, step = 1;
+		int64_t *c = &v->v[i];
+		if (gcov_kind_is_topn(t)) {
+			n = (uint64_t)v->v[i + 1];
+			step = 2 + 2 * n;
+		}
+		for (uint64_t k = 0; k < step; k++) {
+			int64_t r;
+			if (gcov_kind_is_topn(t) && (k == 1 || (k >= 2 && k % 2 == 0)))
+				continue;          /* n, and the values themselves */
+			if (__builtin_mul_overflow(c[k], (int64_t)w, &r)) {
+				if (!m->overflow[0])
+					snprintf(m->overflow, sizeof m->overflow, "%.300s: %s counter %"
+					         PRId64 " times weight %" PRIu64 " is past the int64 range",
+					         what, gcov_kind_name(t), c[k], w);
+				return -1;
+			}
+			c[k] = r;
+		}
+		i += step;
+	}
+	return 0;
+}
+
+/* Merges the value kinds of o (one run, weight w) into g: the first run's
+ * are taken, each later run is merged in as libgcov merges a run into the
+ * .gcda the earlier ones left (gcov_values_merge: file = what g holds). */
+static void add_gcov_values(struct raw_merge *m, const struct raw_profile *rp,
+                            struct mgcov *g, const struct raw_gcov_object *o, uint64_t w)
+{
+	char what[PATH_MAX + 96], why[600];
+	size_t j;
+
+	if (!o->has_kinds || (g->o.counts_known && !g->o.has_kinds)) {
+		g->o.has_kinds = 0;        /* a run without its values: not written */
+		return;
+	}
+	for (j = 0; j < o->n_functions; j++) {
+		struct gcov_counters run = {0};
+		if (gcov_values_copy(&run, &o->functions[j]) != 0)
+			tool_oom();
+		for (unsigned t = 1; t < GCOV_KINDS; t++) {
+			struct gcov_values *acc = &g->o.functions[j].kinds[t];
+			if (!(o->counter_mask & (1u << t)))
+				continue;
+			snprintf(what, sizeof what, "gcov object %s, function %zu (ident %" PRIu32 ")",
+			         o->gcda_path, j, o->functions[j].ident);
+			if (scale_values(m, t, &run.kinds[t], w, what) != 0)
+				break;
+			if (!g->o.counts_known) {
+				*acc = run.kinds[t];
+				memset(&run.kinds[t], 0, sizeof run.kinds[t]);
+			} else if (gcov_values_merge(t, acc, &run.kinds[t], why, sizeof why) != 0) {
+				if (!m->overflow[0])
+					snprintf(m->overflow, sizeof m->overflow, "%.300s: %s%.150s", what,
+					         strncmp(why, "count overflow", 14) ? "counters differ: " : "",
+					         why);
+				if (strncmp(why, "count overflow", 14) != 0) {
+					tool_error(rp->file, "%s: %s", what, why);
+					m->failed = 1;
+				}
+				break;
+			}
+		}
+		gcov_values_free(&run);
+	}
+	g->o.has_kinds = 1;
 }
 
 static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t w)
@@ -354,6 +431,7 @@ static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t
 			for (j = 0; j < o->n_functions; j++) {
 				g->o.functions[j] = o->functions[j];
 				g->o.functions[j].arcs = NULL;
+				memset(g->o.functions[j].kinds, 0, sizeof g->o.functions[j].kinds);
 				if (o->functions[j].n_arcs) {
 					g->o.functions[j].arcs = calloc(o->functions[j].n_arcs, 8);
 					if (!g->o.functions[j].arcs)
@@ -367,13 +445,15 @@ static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t
 			          "first copy), not merged", o->gcda_path);
 			continue;
 		}
-		g->o.counts_known = 1;
 		g->o.counter_mask |= o->counter_mask;
 		for (j = 0; j < o->n_functions; j++)
 			for (k = 0; k < o->functions[j].n_arcs; k++)
 				madd(m, &g->o.functions[j].arcs[k], o->functions[j].arcs[k], w,
 				     GCOV_COUNT_MAX, "gcov object %s, function %zu (ident %" PRIu32
 				     "), arc counter %zu", o->gcda_path, j, o->functions[j].ident, k);
+		if (o->counter_mask & ~1u)
+			add_gcov_values(m, rp, g, o, w);
+		g->o.counts_known = 1;
 	}
 }
 
@@ -411,6 +491,7 @@ static void add_header(struct raw_merge *m, const struct raw_profile *rp, uint64
 	madd(m, &h->lost_calls, rp->lost_calls, w, COUNT_MAX, "lost_calls");
 	madd(m, &h->lost_frames, rp->lost_frames, w, COUNT_MAX, "lost_frames");
 	madd(m, &h->lost_sections, rp->lost_sections, 1, COUNT_MAX, "lost_sections");
+	madd(m, &h->lost_values, rp->lost_values, 1, COUNT_MAX, "lost_values");
 	if (!timed)
 		m->all_timed = 0;
 }
@@ -649,8 +730,10 @@ void raw_merge_free(struct raw_merge *m)
 		free(le);
 	}
 	HASH_ITER(hh, m->gcov, g, gt) {
-		for (j = 0; j < g->o.n_functions; j++)
+		for (j = 0; j < g->o.n_functions; j++) {
 			free(g->o.functions[j].arcs);
+			gcov_values_free(&g->o.functions[j]);
+		}
 		free(g->o.functions);
 		free(g->o.gcda_path);
 		free(g->first_file);
@@ -661,8 +744,10 @@ void raw_merge_free(struct raw_merge *m)
 		for (i = 0; i < m->out.n_modules; i++)
 			free(m->out.modules[i].path);
 		for (i = 0; i < m->out.n_gcov; i++) {
-			for (j = 0; j < m->out.gcov[i].n_functions; j++)
+			for (j = 0; j < m->out.gcov[i].n_functions; j++) {
 				free(m->out.gcov[i].functions[j].arcs);
+				gcov_values_free(&m->out.gcov[i].functions[j]);
+			}
 			free(m->out.gcov[i].functions);
 			free(m->out.gcov[i].gcda_path);
 		}

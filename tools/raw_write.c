@@ -157,52 +157,158 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 	}
 }
 
-/* One COPY arcs section per gcov object (ids from 1, in order), then the
- * gcov objects section naming them. */
+/* Value kinds o has and records (bits 1.. of its counter_mask). */
+static unsigned other_kinds(const struct raw_gcov_object *o)
+{
+	return o->has_kinds ? (unsigned)__builtin_popcount(o->counter_mask & ~1u) : 0;
+}
+
+/* Memory counters of kind t of f: the topn kinds' are 3 per site. */
+static uint64_t kind_num(const struct gcov_counters *f, unsigned t)
+{
+	if (t >= GCOV_KINDS)
+		return 0;
+	return gcov_kind_is_topn(t) ? 3ull * f->kinds[t].sites : f->kinds[t].n_words;
+}
+
+/* Topn entries of every object (the value arena's size). */
+static uint64_t topn_entries(const struct raw_profile *rp)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rp->n_gcov; i++) {
+		const struct raw_gcov_object *o = &rp->gcov[i];
+		if (!other_kinds(o))
+			continue;
+		for (size_t j = 0; j < o->n_functions; j++)
+			for (unsigned t = GCOV_KIND_TOPN; t <= GCOV_KIND_INDIRECT; t++)
+				if (o->counter_mask & (1u << t))
+					n += (o->functions[j].kinds[t].n_words -
+					      2ull * o->functions[j].kinds[t].sites) / 2;
+	}
+	return n;
+}
+
+/*
+ * Writes counters of kind t of f in memory form at data: topn sites as
+ * [run count, entries, reference of the first], their lists appended to
+ * the arena (entries, *next_entry the next free one, references from 1).
+ */
+static void put_kind(int64_t *data, const struct gcov_counters *f, unsigned t,
+                     struct vpr_value_entry *entries, uint64_t *next_entry)
+{
+	const struct gcov_values *v = &f->kinds[t];
+	uint64_t i = 0;
+
+	if (!gcov_kind_is_topn(t)) {
+		if (v->n_words)
+			memcpy(data, v->v, v->n_words * 8);
+		return;
+	}
+	for (uint32_t s = 0; s < v->sites; s++) {
+		int64_t n = v->v[i + 1];
+		data[3 * s] = v->v[i];
+		data[3 * s + 1] = n;
+		data[3 * s + 2] = n ? (int64_t)(*next_entry + 1) : 0;
+		for (int64_t k = 0; k < n; k++) {
+			struct vpr_value_entry *e = &entries[(*next_entry)++];
+			e->value = v->v[i + 2 + 2 * k];
+			e->count = v->v[i + 3 + 2 * k];
+			e->next = k + 1 < n ? *next_entry + 1 : 0;
+		}
+		i += 2 + 2 * (uint64_t)n;
+	}
+}
+
+/*
+ * One COPY arcs section per gcov object (ids from 1, in order): the arcs
+ * function by function, then each other kind function by function, as the
+ * runtime packs them; then one value-arena chunk holding every topn list;
+ * then the gcov objects section naming them.
+ */
 static void put_gcov(struct image *im, const struct raw_profile *rp)
 {
-	size_t i, j, rec_bytes = sizeof(struct vpr_modules), pos, off;
+	size_t i, j, rec_bytes = sizeof(struct vpr_modules), pos, off, voff = 0;
+	uint64_t n_entries = topn_entries(rp), next_entry = 0;
+	uint64_t **kind_offsets = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *kind_offsets);
 	struct vpr_modules *gs;
 
+	if (!kind_offsets)
+		tool_oom();
+	if (n_entries) {
+		struct vpr_values *v;
+		voff = section_begin(im, VPR_SEC_VALUES, 128 + n_entries * sizeof(struct vpr_value_entry));
+		v = (struct vpr_values *)(im->data + voff);
+		v->chunk = 0;
+		v->chunk_entries = (uint32_t)n_entries;
+		v->entries_offset = 128;
+	}
 	for (i = 0; i < rp->n_gcov; i++) {
 		const struct raw_gcov_object *o = &rp->gcov[i];
-		size_t arcs = 0;
+		unsigned n_other = other_kinds(o), c, t;
+		size_t words = 0;
 		struct vpr_arcs *a;
-		uint64_t *data;
+		int64_t *data;
 
-		for (j = 0; j < o->n_functions; j++)
-			arcs += o->functions[j].n_arcs;
-		off = section_begin(im, VPR_SEC_ARCS, PAGE + arcs * 8);
+		for (j = 0; j < o->n_functions; j++) {
+			words += o->functions[j].n_arcs;
+			for (t = 1; t < 32; t++)
+				if (n_other && (o->counter_mask & (1u << t)))
+					words += kind_num(&o->functions[j], t);
+		}
+		off = section_begin(im, VPR_SEC_ARCS, PAGE + words * 8);
 		a = (struct vpr_arcs *)(im->data + off);
 		a->arcs_id = (uint32_t)(i + 1);
 		a->mode = VPR_ARCS_COPY;
 		a->data_offset = PAGE;
-		a->data_size = arcs * 8;
+		a->data_size = words * 8;
 		a->n_copies = o->counts_known ? 1 : 0;
-		data = (uint64_t *)(im->data + off + PAGE);
+		data = (int64_t *)(im->data + off + PAGE);
+		kind_offsets[i] = calloc(o->n_functions * (n_other + 1) + 1, sizeof **kind_offsets);
+		if (!kind_offsets[i])
+			tool_oom();
+		words = 0;
 		for (j = 0; j < o->n_functions; j++) {
 			const struct gcov_counters *f = &o->functions[j];
+			kind_offsets[i][j * (n_other + 1)] = words * 8;
 			if (f->n_arcs)
-				memcpy(data, f->arcs, f->n_arcs * 8);
-			data += f->n_arcs;
+				memcpy(data + words, f->arcs, f->n_arcs * 8);
+			words += f->n_arcs;
+		}
+		for (c = 0, t = 1; n_other && t < 32; t++) {
+			if (!(o->counter_mask & (1u << t)))
+				continue;
+			c++;
+			for (j = 0; j < o->n_functions; j++) {
+				const struct gcov_counters *f = &o->functions[j];
+				kind_offsets[i][j * (n_other + 1) + c] = words * 8;
+				if (t < GCOV_KINDS)
+					put_kind(data + words, f, t, n_entries ? (struct vpr_value_entry *)
+					         (im->data + voff + 128) : NULL, &next_entry);
+				words += kind_num(f, t);
+			}
 		}
 		rec_bytes += sizeof(struct vpr_gcov_object) +
-		             o->n_functions * sizeof(struct vpr_gcov_function) +
+		             o->n_functions * (sizeof(struct vpr_gcov_function) +
+		                               n_other * sizeof(struct vpr_gcov_counters)) +
 		             (strlen(o->gcda_path) + 1 + 7) / 8 * 8;
 	}
-	if (!rp->n_gcov)
+	if (!rp->n_gcov) {
+		free(kind_offsets);
 		return;
+	}
 	off = section_begin(im, VPR_SEC_GCOV, rec_bytes);
 	pos = off + sizeof *gs;
 	for (i = 0; i < rp->n_gcov; i++) {
 		const struct raw_gcov_object *o = &rp->gcov[i];
 		struct vpr_gcov_object *r = (struct vpr_gcov_object *)(im->data + pos);
 		struct vpr_gcov_function *fr = (struct vpr_gcov_function *)(r + 1);
+		unsigned n_other = other_kinds(o), c, t;
+		struct vpr_gcov_counters *kr = (struct vpr_gcov_counters *)(fr + o->n_functions);
 		size_t len = strlen(o->gcda_path);
-		uint64_t at = 0;
 
-		r->record_size = (uint32_t)(sizeof *r + o->n_functions * sizeof *fr +
-		                            (len + 1 + 7) / 8 * 8);
+		r->record_size = (uint32_t)(sizeof *r + o->n_functions * (sizeof *fr +
+		                            n_other * sizeof *kr) + (len + 1 + 7) / 8 * 8);
 		r->arcs_id = (uint32_t)(i + 1);
 		r->version = o->version;
 		r->stamp = o->stamp;
@@ -210,23 +316,35 @@ static void put_gcov(struct image *im, const struct raw_profile *rp)
 		r->n_functions = (uint32_t)o->n_functions;
 		r->counter_mask = o->counter_mask;
 		r->filename_len = (uint16_t)len;
+		r->flags = n_other ? VPR_GCOV_HAS_KINDS : 0;
 		for (j = 0; j < o->n_functions; j++) {
 			const struct gcov_counters *f = &o->functions[j];
+			struct vpr_gcov_counters *k = kr + j * n_other;
 			if (f->ident == 0 && f->n_arcs == 0 && !f->arcs &&
 			    f->lineno_checksum == 0 && f->cfg_checksum == 0) {
 				fr[j].arcs_offset = UINT64_MAX;   /* dropped COMDAT copy */
+				for (c = 0; c < n_other; c++)
+					k[c].offset = UINT64_MAX;
 				continue;
 			}
 			fr[j].ident = f->ident;
 			fr[j].lineno_checksum = f->lineno_checksum;
 			fr[j].cfg_checksum = f->cfg_checksum;
 			fr[j].n_arcs = f->n_arcs;
-			fr[j].arcs_offset = at;
-			at += (uint64_t)f->n_arcs * 8;
+			fr[j].arcs_offset = kind_offsets[i][j * (n_other + 1)];
+			for (c = 0, t = 1; n_other && t < 32; t++) {
+				if (!(o->counter_mask & (1u << t)))
+					continue;
+				k[c].num = (uint32_t)kind_num(f, t);
+				k[c].offset = kind_offsets[i][j * (n_other + 1) + c + 1];
+				c++;
+			}
 		}
-		memcpy((char *)(fr + o->n_functions), o->gcda_path, len + 1);
+		memcpy((char *)(kr + o->n_functions * n_other), o->gcda_path, len + 1);
 		pos += r->record_size;
+		free(kind_offsets[i]);
 	}
+	free(kind_offsets);
 	gs = (struct vpr_modules *)(im->data + off);
 	gs->n_records = (uint32_t)rp->n_gcov;
 	gs->used = pos - off - sizeof *gs;
@@ -259,7 +377,8 @@ static int build_image(const struct raw_profile *rp, uint64_t runs, uint32_t fla
 	h->page_size = PAGE;
 	h->first_section = PAGE;
 	h->end = im->size;
-	h->n_sections = 2 + (uint32_t)rp->n_gcov + (rp->n_gcov ? 1 : 0);
+	h->n_sections = 2 + (uint32_t)rp->n_gcov + (rp->n_gcov ? 1 : 0) +
+	                (topn_entries(rp) ? 1 : 0);     /* the value arena */
 	h->state = rp->state;
 	h->mode = rp->mode;
 	h->flags = flags;
@@ -276,6 +395,7 @@ static int build_image(const struct raw_profile *rp, uint64_t runs, uint32_t fla
 	}
 	h->lost_calls = rp->lost_calls;
 	h->lost_sections = rp->lost_sections;
+	h->lost_values = rp->lost_values;
 	h->n_threads = rp->n_threads;
 	snprintf(h->host, sizeof h->host, "%s", rp->host);
 	snprintf(h->exe_path, sizeof h->exe_path, "%s", rp->exe_path);

@@ -29,7 +29,8 @@ Cases:
            counted, shown by `vitprof show` and noted by `vitprof gcda`
   corrupt  a raw profile whose value arena does not match its counters is
            refused with one line naming the file and the function
-  nomerge  vitprof merge refuses value profiles; a %m pool keeps each run
+  vmerge   vitprof merge -w 2,A B and a %m pool of runs a, a, b give
+           libgcov's bytes after the runs a, a, b
   dirs     vitprof gcda -d DIR gives the names gcc -fprofile-use=DIR reads;
            -fprofile-generate=DIR with GCOV_PREFIX(_STRIP) as libgcov
 """
@@ -307,23 +308,35 @@ def case_corrupt(a):
     C.expect(not any(os.path.exists(vp) for _, vp in b.gcdas()), "nothing was written")
 
 
-def case_nomerge(a):
-    """Value profiles are not summed where lists cannot be (yet): vitprof
-    merge refuses them in one line, a %m pool keeps each run's own file."""
+def case_vmerge(a):
+    """vitprof merge of value profiles, with a weight: `vitprof merge -w 2,A
+    B` then `vitprof gcda` gives the bytes libgcov leaves after runs a, a,
+    b (a weight multiplies counts: merging a list with itself doubles its
+    counts and keeps its order); a %m pool of the runs a, a, b gives them
+    too."""
     b = Build(a)
+    for mode in ("a", "a", "b"):
+        b.run(b.lg, mode)
     b.run(b.vp, "a")
     b.run(b.vp, "b")
-    raws = b.raws()
-    r = sh([a.vitprof, "merge", "-o", os.path.join(b.vp, "m.vitraw")] + raws, check=False)
-    C.expect(r.returncode != 0 and "value-profile" in r.stderr and raws[0] in r.stderr
-             and not os.path.exists(os.path.join(b.vp, "m.vitraw")),
-             "vitprof merge refuses value profiles: rc %d %r" % (r.returncode, r.stderr))
-    for raw in raws:
-        os.unlink(raw)
-    r = b.run(b.vp, "a", {"VITPROF_FILE": "pool-%m.vitraw"})
-    kept = [f for f in os.listdir(b.vp) if f.startswith("pool-")]
-    C.expect("not merged" in r.stderr and "stays in" in r.stderr and len(kept) == 1,
-             "a %%m pool keeps the run's own profile: %r %s" % (r.stderr, kept))
+    ra, rb = b.raws()
+    merged = os.path.join(b.vp, "merged.vitraw")
+    sh([a.vitprof, "merge", "-w", "2," + ra, rb, "-o", merged])
+    os.unlink(ra)
+    os.unlink(rb)
+    b.vitprof_gcda(merged)
+    b.compare("vitprof merge -w 2,a b", ["libvals.gcda", "values.gcda"])
+    for d in b.gcdas():
+        os.unlink(d[1])
+    os.unlink(merged)
+    for mode in ("a", "a", "b"):
+        r = b.run(b.vp, mode, {"VITPROF_FILE": "pool-%m.vitraw"})
+        C.expect(r.stderr == "", "pool run %s: %r" % (mode, r.stderr))
+    pools = [f for f in os.listdir(b.vp) if f.startswith("pool-")]
+    C.expect(len(pools) == 1, "one pool: %s" % pools)
+    if pools:
+        b.vitprof_gcda(os.path.join(b.vp, pools[0]))
+        b.compare("%m pool of a, a, b", ["libvals.gcda", "values.gcda"])
 
 
 def relink_relative(b, extra):
@@ -400,7 +413,7 @@ def case_dirs(a):
         C.log("-fprofile-generate=DIR, GCOV_PREFIX, strip %s: %s identical" % (strip, sorted(same)))
 
 
-CASES = {"dirs": case_dirs, "nomerge": case_nomerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+CASES = {"dirs": case_dirs, "vmerge": case_vmerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
          "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
          "arena": case_arena, "corrupt": case_corrupt}
 
