@@ -86,7 +86,6 @@ static size_t n_objects, cap_objects;
 static struct vpr_modules *gsec;     /* current VPR_SEC_GCOV section */
 static uint64_t gsec_size;
 static uint32_t next_arcs_id = 1;
-static int has_values;               /* a unit with value counters registered */
 static unsigned long long seen_subs;  /* dlpi_subs when last validated */
 /* Stored in gcov_info.next (libgcov's list link, free for us) when we
  * register it: a gcov_info with it is registered already; one without it
@@ -666,8 +665,6 @@ static void record_unit(const struct unit *u, uint32_t arcs_id, uintptr_t base)
 	r->counter_mask = mask;
 	r->filename_len = (uint16_t)name_len;
 	r->flags = n_other ? VPR_GCOV_HAS_KINDS : 0;
-	if (n_other)
-		has_values = 1;
 	out = (struct vpr_gcov_function *)(r + 1);
 	kinds = (struct vpr_gcov_counters *)(out + nf);
 	for (i = 0; i < nf; i++) {
@@ -862,12 +859,6 @@ void rt_gcov_reset(void)
 		if (units[i].copy)
 			copy_unit(&units[i]);
 	}
-}
-
-/* 1 once a unit with value-profile counters registered (%m refuses them). */
-int rt_gcov_has_values(void)
-{
-	return has_values;
 }
 
 /* Before fork and before the file moves: forget unloaded objects. */

@@ -162,7 +162,6 @@ void rt_gcov_flush(void);
 void rt_gcov_reset(void);
 void rt_gcov_validate(void);
 void rt_gcov_after_fork_child(void);
-int rt_gcov_has_values(void);
 
 /* rt_modules.c */
 struct dl_phdr_info;

@@ -34,9 +34,13 @@
  * object when its range would overlap one. Addresses outside every object
  * cannot be moved: their counts are dropped and added to lost_calls.
  *
- * gcov arc counters are summed per gcov object (.gcda path): the pool has
- * one copy-mode arcs section per object. An object whose stamp, checksums
- * or functions differ from the pool's is another build: nothing is merged.
+ * gcov counters are merged per gcov object (.gcda path): the pool has one
+ * copy-mode arcs section per object. Arc counters add; value-profile
+ * counters (-fprofile-generate) merge as libgcov merges a run into a .gcda
+ * (rt/vitprof_values.h), the pool in the file's role, the run in the
+ * run's, and the pool's topn lists live in one value-arena chunk. An
+ * object whose stamp, checksums, functions or counter kinds differ from
+ * the pool's is another build: nothing is merged.
  *
  * This runs once, at exit, outside every hook, holding rt_g.lock: scratch
  * memory is anonymous mappings (no malloc), no stdio, never aborts.
@@ -54,6 +58,7 @@
 #include <unistd.h>
 
 #include "rt_internal.h"
+#include "vitprof_values.h"
 
 #define LOCK_TIMEOUT_MS 60000u
 #define TEST_SLEEP_MAX_MS 60000u
@@ -259,6 +264,8 @@ struct view {
 	size_t n_arcs, cap_arcs;
 	const struct vpr_gcov_object **recs;
 	size_t n_recs, cap_recs;
+	const struct vpr_values **chunks;   /* value arena, by chunk number */
+	size_t n_chunks, cap_chunks;
 	uint64_t runs;               /* runs summed in it */
 };
 
@@ -361,6 +368,45 @@ static int parse_arcs(struct arena *a, struct view *v, uint64_t off, uint64_t si
 	return 0;
 }
 
+/* One chunk of the value arena, checked as tools/raw_read.c does. */
+static int parse_values(struct arena *a, struct view *v, uint64_t off, uint64_t size)
+{
+	const struct vpr_values *c = (const void *)(v->p + off);
+	size_t i;
+
+	if (c->chunk_entries == 0 || c->entries_offset < sizeof *c || c->entries_offset % 8 ||
+	    c->entries_offset > size ||
+	    (size - c->entries_offset) / sizeof(struct vpr_value_entry) < c->chunk_entries ||
+	    c->chunk >= (1u << 20) ||
+	    (v->n_chunks && v->chunks[0] && v->chunks[0]->chunk_entries != c->chunk_entries))
+		return -1;
+	for (i = 0; i < v->n_chunks; i++)
+		if (v->chunks[i] && v->chunks[i]->chunk_entries != c->chunk_entries)
+			return -1;
+	while (v->n_chunks <= c->chunk) {
+		if (vec_grow(a, (void **)&v->chunks, v->n_chunks, &v->cap_chunks, sizeof *v->chunks))
+			return -1;
+		v->chunks[v->n_chunks++] = NULL;
+	}
+	if (v->chunks[c->chunk])
+		return -1;
+	v->chunks[c->chunk] = c;
+	return 0;
+}
+
+/* Value kinds a record lists per function (VPR_GCOV_HAS_KINDS). */
+static unsigned rec_other(const struct vpr_gcov_object *r)
+{
+	return (r->flags & VPR_GCOV_HAS_KINDS)
+	       ? (unsigned)__builtin_popcount(r->counter_mask & ~1u) : 0;
+}
+
+/* The (num, offset) of each (function, value kind) of r. */
+static const struct vpr_gcov_counters *rec_kinds(const struct vpr_gcov_object *r)
+{
+	return (const void *)((const struct vpr_gcov_function *)(r + 1) + r->n_functions);
+}
+
 static int parse_gcov(struct arena *a, struct view *v, uint64_t off, uint64_t size)
 {
 	const struct vpr_modules *m = (const void *)(v->p + off);
@@ -375,10 +421,12 @@ static int parse_gcov(struct arena *a, struct view *v, uint64_t off, uint64_t si
 
 		if (m->used - at < sizeof *r || r->record_size < sizeof *r + 8 ||
 		    r->record_size % 8 || r->record_size > m->used - at ||
-		    (uint64_t)r->n_functions * sizeof(struct vpr_gcov_function) + sizeof *r +
-		    r->filename_len + 1 > r->record_size)
+		    (r->flags & ~VPR_GCOV_HAS_KINDS) ||
+		    (uint64_t)r->n_functions * (sizeof(struct vpr_gcov_function) +
+		                                rec_other(r) * sizeof(struct vpr_gcov_counters)) +
+		    sizeof *r + r->filename_len + 1 > r->record_size)
 			return -1;
-		name = (const char *)(r + 1) + r->n_functions * sizeof(struct vpr_gcov_function);
+		name = (const char *)(rec_kinds(r) + (uint64_t)r->n_functions * rec_other(r));
 		if (r->filename_len == 0 || name[r->filename_len] != '\0' ||
 		    memchr(name, '\0', r->filename_len))
 			return -1;
@@ -402,7 +450,7 @@ static const struct vpr_arcs *arcs_by_id(const struct view *v, uint32_t id)
 
 static const char *gcov_name(const struct vpr_gcov_object *r)
 {
-	return (const char *)(r + 1) + r->n_functions * sizeof(struct vpr_gcov_function);
+	return (const char *)(rec_kinds(r) + (uint64_t)r->n_functions * rec_other(r));
 }
 
 static int dropped_fn(const struct vpr_gcov_function *f)
@@ -425,12 +473,18 @@ static int check_gcov_refs(const struct view *v)
 		if (!s)
 			return -1;
 		for (k = 0; k < r->n_functions; k++) {
+			const struct vpr_gcov_counters *kc = rec_kinds(r) + (uint64_t)k * rec_other(r);
 			uint64_t bytes = (uint64_t)f[k].n_arcs * 8;
+			unsigned c;
 			if (dropped_fn(&f[k]))
 				continue;
 			if (f[k].arcs_offset % 8 || f[k].arcs_offset > s->data_size ||
 			    bytes > s->data_size - f[k].arcs_offset)
 				return -1;
+			for (c = 0; c < rec_other(r); c++)
+				if (kc[c].offset % 8 || kc[c].offset > s->data_size ||
+				    (uint64_t)kc[c].num * 8 > s->data_size - kc[c].offset)
+					return -1;
 		}
 	}
 	return 0;
@@ -490,6 +544,7 @@ static int view_parse(struct arena *a, struct view *v, const unsigned char *p,
 		case VPR_SEC_EDGES:   rc = parse_table(a, v, off, s->size); break;
 		case VPR_SEC_ARCS:    rc = parse_arcs(a, v, off, s->size); break;
 		case VPR_SEC_GCOV:    rc = parse_gcov(a, v, off, s->size); break;
+		case VPR_SEC_VALUES:  rc = parse_values(a, v, off, s->size); break;
 		default:              rc = -1;
 		}
 		if (rc != 0)
@@ -520,11 +575,20 @@ struct out_module {
 	int input;                    /* which input first had it */
 };
 
+/* The counters of one (function, value kind), in .gcda form. */
+struct out_kind {
+	int64_t *v;
+	uint64_t words;
+};
+
 struct out_gcov {
 	const struct vpr_gcov_object *tmpl;  /* record the functions come from */
 	int64_t *counts;              /* arc counters, packed in function order */
 	uint64_t n_counts;
 	uint64_t runs;                /* runs whose counters were added */
+	struct out_kind *kinds;       /* n_functions x rec_other(tmpl) */
+	uint64_t kind_words;          /* their counters in memory form */
+	uint64_t entries;             /* their topn entries */
 };
 
 struct merge {
@@ -714,15 +778,171 @@ static int same_gcov(const struct vpr_gcov_object *x, const struct vpr_gcov_obje
 	const struct vpr_gcov_function *fx = (const void *)(x + 1), *fy = (const void *)(y + 1);
 	uint32_t i;
 
+	const struct vpr_gcov_counters *kx = rec_kinds(x), *ky = rec_kinds(y);
+	uint64_t c;
+
 	if (x->version != y->version || x->stamp != y->stamp || x->checksum != y->checksum ||
-	    x->n_functions != y->n_functions || x->counter_mask != y->counter_mask)
+	    x->n_functions != y->n_functions || x->counter_mask != y->counter_mask ||
+	    x->flags != y->flags)
 		return 0;
 	for (i = 0; i < x->n_functions; i++)
 		if (fx[i].ident != fy[i].ident || fx[i].lineno_checksum != fy[i].lineno_checksum ||
 		    fx[i].cfg_checksum != fy[i].cfg_checksum || fx[i].n_arcs != fy[i].n_arcs ||
 		    dropped_fn(&fx[i]) != dropped_fn(&fy[i]))
 			return 0;
+	for (c = 0; c < (uint64_t)x->n_functions * rec_other(x); c++)
+		if (kx[c].num != ky[c].num)
+			return 0;
 	return 1;
+}
+
+/* Counter kind of the c-th value kind of r (bit c + 1 of its mask's bits
+ * above 0). */
+static unsigned kind_of(const struct vpr_gcov_object *r, unsigned c)
+{
+	unsigned t;
+
+	for (t = 1; t < 32; t++)
+		if ((r->counter_mask & (1u << t)) && c-- == 0)
+			return t;
+	return 0;
+}
+
+/*
+ * The counters of (function, value kind) kc of v in .gcda form, in arena
+ * memory: a topn site's list is followed through v's value arena (each
+ * reference checked, at most 1024 entries). NULL with m->why on failure.
+ */
+static int64_t *read_kind(struct merge *m, const struct view *v, const unsigned char *data,
+                          const struct vpr_gcov_counters *kc, unsigned t, uint64_t *words)
+{
+	const int64_t *mem = (const int64_t *)(data + kc->offset);
+	uint64_t sites = kc->num / 3, n = 0, s, cap;
+	int64_t *out;
+
+	if (!vpr_kind_is_topn(t) || t >= 8) {
+		out = arena_alloc(&m->a, kc->num ? kc->num * 8 : 8);
+		if (!out)
+			return m->why = "out of memory", NULL;
+		memcpy(out, mem, kc->num * 8);
+		*words = t < 8 ? kc->num : 0;
+		return out;
+	}
+	if (kc->num % 3)
+		return m->why = "a topn counter is not whole sites", NULL;
+	cap = 2 * sites;
+	for (s = 0; s < sites; s++) {       /* count first: one allocation */
+		uint64_t ref = (uint64_t)mem[3 * s + 2], len = 0;
+		while (ref) {
+			uint64_t i = ref - 1, ce = v->n_chunks && v->chunks[0]
+			                           ? v->chunks[0]->chunk_entries : 0;
+			const struct vpr_values *c;
+			if (!ce || i / ce >= v->n_chunks || !(c = v->chunks[i / ce]) || ++len > 1024)
+				return m->why = "a value reference names no entry of the arena", NULL;
+			ref = ((const struct vpr_value_entry *)((const unsigned char *)c +
+			                                         c->entries_offset))[i % ce].next;
+		}
+		cap += 2 * len;
+	}
+	out = arena_alloc(&m->a, cap ? cap * 8 : 8);
+	if (!out)
+		return m->why = "out of memory", NULL;
+	for (s = 0; s < sites; s++) {
+		uint64_t ref = (uint64_t)mem[3 * s + 2], at = n + 1;
+		out[n++] = mem[3 * s];
+		out[n++] = 0;
+		while (ref) {
+			uint64_t i = ref - 1, ce = v->chunks[0]->chunk_entries;
+			const struct vpr_values *c = v->chunks[i / ce];
+			const struct vpr_value_entry *e = (const struct vpr_value_entry *)
+			        ((const unsigned char *)c + c->entries_offset) + i % ce;
+			out[n++] = e->value;
+			out[n++] = e->count;
+			out[at]++;
+			ref = e->next;
+		}
+	}
+	*words = n;
+	return out;
+}
+
+/* Topn entries of a .gcda-form topn record of words words. */
+static uint64_t topn_entries(const int64_t *v, uint64_t words)
+{
+	uint64_t i = 0, n = 0;
+
+	while (i < words) {
+		n += (uint64_t)v[i + 1];
+		i += 2 + 2 * (uint64_t)v[i + 1];
+	}
+	return n;
+}
+
+/*
+ * Adds the value kinds of record r of v into g: taken when g is new,
+ * else merged with g's as libgcov merges a run (v) into a .gcda (g).
+ */
+static int add_kinds(struct merge *m, const struct view *v, const struct vpr_gcov_object *r,
+                     const unsigned char *data, struct out_gcov *g, int fresh)
+{
+	const struct vpr_gcov_function *f = (const void *)(r + 1);
+	unsigned n_other = rec_other(r), c;
+	uint32_t j;
+
+	for (c = 0; c < n_other; c++)
+		if (kind_of(r, c) >= 8)
+			return m->why = "GCC 14 condition counters are not merged", -1;
+	if (fresh) {
+		g->kinds = arena_alloc(&m->a, ((uint64_t)r->n_functions * n_other + 1) *
+		                              sizeof *g->kinds);
+		if (!g->kinds)
+			return m->why = "out of memory", -1;
+	}
+	g->kind_words = g->entries = 0;
+	for (j = 0; j < r->n_functions; j++) {
+		for (c = 0; c < n_other; c++) {
+			const struct vpr_gcov_counters *kc = rec_kinds(r) + (uint64_t)j * n_other + c;
+			struct out_kind *k = &g->kinds[(uint64_t)j * n_other + c];
+			unsigned t = kind_of(r, c);
+			uint64_t words;
+			int64_t *run;
+
+			if (dropped_fn(&f[j])) {
+				if (fresh)
+					k->v = NULL, k->words = 0;
+				continue;
+			}
+			run = read_kind(m, v, data, kc, t, &words);
+			if (!run)
+				return -1;
+			if (fresh) {
+				k->v = run;
+				k->words = words;
+			} else if (!vpr_kind_is_topn(t)) {
+				if (t < 8 && vpr_fixed_merge(t, k->v, run, words) != 0)
+					return m->why = "count overflow in a value-profile counter", -1;
+			} else {
+				int64_t *out = arena_alloc(&m->a, (k->words + words + 2) * 8);
+				uint64_t fi = 0, ri = 0, n = 0;
+				if (!out)
+					return m->why = "out of memory", -1;
+				while (fi < k->words && ri < words) {
+					int64_t w = vpr_topn_merge_site(k->v + fi, run + ri, out + n);
+					if (w < 0)
+						return m->why = "count overflow in a value-profile counter", -1;
+					n += (uint64_t)w;
+					fi += 2 + 2 * (uint64_t)k->v[fi + 1];
+					ri += 2 + 2 * (uint64_t)run[ri + 1];
+				}
+				k->v = out;
+				k->words = n;
+			}
+			g->kind_words += kc->num;
+			if (vpr_kind_is_topn(t))
+				g->entries += topn_entries(k->v, k->words);
+		}
+	}
+	return 0;
 }
 
 /* Adds the arc counters of every gcov object of v into m->gcov. */
@@ -738,6 +958,7 @@ static int add_gcov(struct merge *m, const struct view *v)
 		struct out_gcov *g;
 		uint64_t at = 0;
 		uint32_t j;
+		int fresh;
 
 		if (s->mode == VPR_ARCS_COPY && s->n_copies == 0) {
 			m->lost_sections++;          /* counts unknown, not zero */
@@ -749,6 +970,7 @@ static int add_gcov(struct merge *m, const struct view *v)
 		if (k < m->n_gcov && !same_gcov(m->gcov[k].tmpl, r))
 			return m->why = "the pool's gcov data is of another build (stamp or"
 			                " checksums differ)", -1;
+		fresh = k == m->n_gcov;
 		if (k == m->n_gcov) {
 			uint64_t n = 0;
 			if (vec_grow(&m->a, (void **)&m->gcov, m->n_gcov, &m->cap_gcov, sizeof *m->gcov))
@@ -766,6 +988,8 @@ static int add_gcov(struct merge *m, const struct view *v)
 			m->n_gcov++;
 		}
 		g = &m->gcov[k];
+		if (rec_other(r) && add_kinds(m, v, r, data, g, fresh) != 0)
+			return -1;
 		for (j = 0; j < r->n_functions; j++) {
 			uint32_t c;
 			for (c = 0; c < f[j].n_arcs; c++) {
@@ -792,8 +1016,55 @@ static uint32_t module_record_size(const struct in_module *im)
 
 static uint64_t gcov_record_size(const struct vpr_gcov_object *r)
 {
-	return (sizeof *r + r->n_functions * sizeof(struct vpr_gcov_function) +
+	return (sizeof *r + r->n_functions * (sizeof(struct vpr_gcov_function) +
+	                                      rec_other(r) * sizeof(struct vpr_gcov_counters)) +
 	        r->filename_len + 1 + 7) & ~(uint64_t)7;
+}
+
+#define VALUES_ENTRIES_OFFSET 128u
+
+/*
+ * Writes g's value kinds in memory form at data, kind by kind and function
+ * by function (the runtime's copy-mode packing): a topn site as [run
+ * count, entries, reference of the first], its list appended to entries
+ * (*next the next free one; references from 1).
+ */
+static void put_kinds(const struct out_gcov *g, int64_t *data,
+                      struct vpr_value_entry *entries, uint64_t *next)
+{
+	const struct vpr_gcov_object *r = g->tmpl;
+	const struct vpr_gcov_counters *sk = rec_kinds(r);
+	unsigned n_other = rec_other(r), c;
+	uint32_t j;
+
+	for (c = 0; c < n_other; c++) {
+		unsigned t = kind_of(r, c);
+		for (j = 0; j < r->n_functions; j++) {
+			const struct out_kind *k = &g->kinds[(uint64_t)j * n_other + c];
+			uint64_t num = sk[(uint64_t)j * n_other + c].num, i = 0, s = 0;
+			if (!vpr_kind_is_topn(t)) {
+				if (k->words)
+					memcpy(data, k->v, k->words * 8);
+				data += num;
+				continue;
+			}
+			while (i < k->words) {
+				int64_t n = k->v[i + 1], e;
+				data[3 * s] = k->v[i];
+				data[3 * s + 1] = n;
+				data[3 * s + 2] = n ? (int64_t)(*next + 1) : 0;
+				for (e = 0; e < n; e++) {
+					struct vpr_value_entry *x = &entries[(*next)++];
+					x->value = k->v[i + 2 + 2 * e];
+					x->count = k->v[i + 3 + 2 * e];
+					x->next = e + 1 < n ? *next + 1 : 0;
+				}
+				i += 2 + 2 * (uint64_t)n;
+				s++;
+			}
+			data += num;
+		}
+	}
 }
 
 /* Appends a section header at *end of the image; returns the section. */
@@ -872,7 +1143,8 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 {
 	const struct view *first = pool ? pool : run;
 	uint64_t page = rt_g.page_size, total, mod_bytes = 0, gcov_bytes = 0, n_slots;
-	uint64_t cap = 0, edges_size = 0;
+	uint64_t cap = 0, edges_size = 0, n_entries = 0, next_entry = 0;
+	struct vpr_value_entry *entries = NULL;
 	uint32_t es = run->h.mode == VPR_MODE_TIME ? sizeof(struct vpr_edge_time)
 	                                           : sizeof(struct vpr_edge_count);
 	struct vpr_file_header *h;
@@ -893,8 +1165,13 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 		edges_size = round_up(ENTRIES_OFFSET + cap * es, page);
 		total += edges_size;
 	}
-	for (i = 0; i < m->n_gcov; i++)
-		total += page + round_up(m->gcov[i].n_counts * 8, page);
+	for (i = 0; i < m->n_gcov; i++) {
+		total += page + round_up((m->gcov[i].n_counts + m->gcov[i].kind_words) * 8, page);
+		n_entries += m->gcov[i].entries;
+	}
+	if (n_entries)
+		total += round_up(VALUES_ENTRIES_OFFSET + n_entries * sizeof(struct vpr_value_entry),
+		                  page);
 	if (m->n_gcov)
 		total += round_up(sizeof *ms + gcov_bytes, page);
 
@@ -927,6 +1204,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 		h->n_threads += run->h.n_threads;
 		h->lost_calls += run->h.lost_calls;
 		h->lost_sections += run->h.lost_sections;
+		h->lost_values += run->h.lost_values;
 	}
 	h->lost_sections += m->lost_sections; /* gcov objects of unknown counts */
 	h->merged_runs = (pool ? pool->runs : 0) + run->runs;
@@ -981,16 +1259,29 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 			h->lost_calls += run->tabs[k]->lost_calls;
 	}
 
-	/* One copy-mode arcs section per gcov object, then their records. */
+	/* The value arena (every topn list of the pool), then one copy-mode
+	 * arcs section per gcov object: arcs, then each value kind function by
+	 * function, as the runtime packs them; then their records. */
+	if (n_entries) {
+		struct vpr_values *c = put_section(img, h, VPR_SEC_VALUES,
+		        round_up(VALUES_ENTRIES_OFFSET + n_entries * sizeof *entries, page));
+		c->chunk = 0;
+		c->chunk_entries = (uint32_t)n_entries;
+		c->entries_offset = VALUES_ENTRIES_OFFSET;
+		entries = (struct vpr_value_entry *)((unsigned char *)c + VALUES_ENTRIES_OFFSET);
+	}
 	for (i = 0; i < m->n_gcov; i++) {
+		struct out_gcov *g = &m->gcov[i];
 		struct vpr_arcs *a = put_section(img, h, VPR_SEC_ARCS,
-		                                 page + round_up(m->gcov[i].n_counts * 8, page));
+		        page + round_up((g->n_counts + g->kind_words) * 8, page));
 		a->arcs_id = (uint32_t)i + 1;
 		a->mode = VPR_ARCS_COPY;
 		a->data_offset = page;
-		a->data_size = m->gcov[i].n_counts * 8;
-		a->n_copies = m->gcov[i].runs;
-		memcpy((unsigned char *)a + page, m->gcov[i].counts, a->data_size);
+		a->data_size = (g->n_counts + g->kind_words) * 8;
+		a->n_copies = g->runs;
+		memcpy((unsigned char *)a + page, g->counts, g->n_counts * 8);
+		put_kinds(g, (int64_t *)((unsigned char *)a + page) + g->n_counts, entries,
+		          &next_entry);
 	}
 	if (m->n_gcov) {
 		struct vpr_modules *gs = put_section(img, h, VPR_SEC_GCOV,
@@ -1003,6 +1294,10 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 			uint64_t packed = 0;
 			uint32_t j;
 
+			unsigned n_other = rec_other(src), c;
+			struct vpr_gcov_counters *kr = (void *)(f + src->n_functions);
+			const struct vpr_gcov_counters *sk = rec_kinds(src);
+
 			*r = *src;
 			r->record_size = (uint32_t)gcov_record_size(src);
 			r->arcs_id = (uint32_t)i + 1;
@@ -1012,7 +1307,17 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 					f[j].arcs_offset = packed * 8;
 				packed += sf[j].n_arcs;
 			}
-			memcpy(f + src->n_functions, gcov_name(src), src->filename_len + 1u);
+			for (c = 0; c < n_other; c++) {      /* kind by kind, as put_kinds */
+				for (j = 0; j < src->n_functions; j++) {
+					uint64_t x = (uint64_t)j * n_other + c;
+					kr[x] = sk[x];
+					if (!dropped_fn(&sf[j]))
+						kr[x].offset = packed * 8;
+					packed += sk[x].num;
+				}
+			}
+			memcpy(kr + (uint64_t)src->n_functions * n_other, gcov_name(src),
+			       src->filename_len + 1u);
 			gs->used += r->record_size;
 			gs->n_records++;
 		}
@@ -1229,12 +1534,6 @@ int rt_merge_into_pool(void)
 		return -1;
 	if (rt_g.timed & RT_TIMED_CONTEXT) {
 		report_merge(rt_g.pool, "context-mode profiles are not merged");
-		return -1;
-	}
-	if (rt_gcov_has_values()) {
-		/* topn lists do not add: this run's own file is kept instead */
-		report_merge(rt_g.pool, "value profiles (-fprofile-generate) are not merged into a"
-		                        " pool yet");
 		return -1;
 	}
 	memset(&m, 0, sizeof m);

@@ -555,7 +555,7 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	if (!m->n_inputs)
 		m->first_file = xstrdup(rp->file ? rp->file : "<input>");
 	m->n_inputs++;
-	madd(m, &m->runs, runs ? runs : 1, 1, COUNT_MAX, "merged runs");
+	madd(m, &m->runs, runs ? runs : 1, w, COUNT_MAX, "merged runs");   /* W runs */
 	if (m->overflow[0]) {
 		tool_error(rp->file, "count overflow: %s", m->overflow);
 		m->failed = 1;

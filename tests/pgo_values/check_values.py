@@ -124,7 +124,11 @@ class Build:
                                 os.path.join(self.vp, self.obj.lstrip("/"), f)))
         return out
 
-    def compare(self, what, expect_files):
+    def compare(self, what, expect_files, summax_may_differ=()):
+        """Every .gcda libgcov wrote equals vitprof's; in those named in
+        summax_may_differ, but for OBJECT_SUMMARY's sum_max: a merged profile
+        has its objects in copy mode and takes sum_max over the whole
+        process (docs/gcda.md), libgcov per loaded object."""
         pairs = self.gcdas()
         C.expect(sorted(os.path.basename(p) for p, _ in pairs) == sorted(expect_files),
                  "%s: libgcov wrote %s, expected %s" % (what, [os.path.basename(p) for p, _ in pairs],
@@ -133,7 +137,16 @@ class Build:
             if not os.path.exists(vp):
                 C.fail("%s: vitprof wrote no %s" % (what, vp))
                 continue
-            same = open(lg, "rb").read() == open(vp, "rb").read()
+            x, y = open(lg, "rb").read(), open(vp, "rb").read()
+            same = x == y
+            if not same and os.path.basename(vp) in summax_may_differ and len(x) == len(y):
+                at = 28 if self.a.cc == "gcc" else 24    # GCC 11: no checksum word
+                if x[:at] + x[at + 4:] == y[:at] + y[at + 4:]:
+                    C.log("%s: %s byte-identical but for sum_max (%d, libgcov %d)"
+                          % (what, os.path.basename(vp),
+                             struct.unpack_from("=I", y, at)[0],
+                             struct.unpack_from("=I", x, at)[0]))
+                    continue
             if not same:
                 d1 = sh([self.a.gcov_dump, "-l", lg], check=False).stdout.splitlines()
                 d2 = sh([self.a.gcov_dump, "-l", vp], check=False).stdout.splitlines()
@@ -325,18 +338,18 @@ def case_vmerge(a):
     os.unlink(ra)
     os.unlink(rb)
     b.vitprof_gcda(merged)
-    b.compare("vitprof merge -w 2,a b", ["libvals.gcda", "values.gcda"])
+    b.compare("vitprof merge -w 2,a b", ["libvals.gcda", "values.gcda"], ["libvals.gcda"])
     for d in b.gcdas():
         os.unlink(d[1])
     os.unlink(merged)
     for mode in ("a", "a", "b"):
         r = b.run(b.vp, mode, {"VITPROF_FILE": "pool-%m.vitraw"})
         C.expect(r.stderr == "", "pool run %s: %r" % (mode, r.stderr))
-    pools = [f for f in os.listdir(b.vp) if f.startswith("pool-")]
+    pools = [f for f in os.listdir(b.vp) if f.startswith("pool-") and f.endswith(".vitraw")]
     C.expect(len(pools) == 1, "one pool: %s" % pools)
     if pools:
         b.vitprof_gcda(os.path.join(b.vp, pools[0]))
-        b.compare("%m pool of a, a, b", ["libvals.gcda", "values.gcda"])
+        b.compare("%m pool of a, a, b", ["libvals.gcda", "values.gcda"], ["libvals.gcda"])
 
 
 def relink_relative(b, extra):
