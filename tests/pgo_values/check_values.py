@@ -31,6 +31,8 @@ Cases:
            refused with one line naming the file and the function
   vmerge   vitprof merge -w 2,A B and a %m pool of runs a, a, b give
            libgcov's bytes after the runs a, a, b
+  gcovjson lines and branches of -fprofile-arcs and -fprofile-generate
+           builds equal gcov --json-format of the same GCC version
   dirs     vitprof gcda -d DIR gives the names gcc -fprofile-use=DIR reads;
            -fprofile-generate=DIR with GCOV_PREFIX(_STRIP) as libgcov
 """
@@ -426,7 +428,62 @@ def case_dirs(a):
         C.log("-fprofile-generate=DIR, GCOV_PREFIX, strip %s: %s identical" % (strip, sorted(same)))
 
 
-CASES = {"dirs": case_dirs, "vmerge": case_vmerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+def case_gcovjson(a):
+    """Lines and branches of tests/programs/branchy.c (every kind of branch,
+    loops, setjmp, early returns), built with -fprofile-arcs and with
+    -fprofile-generate (-ftest-coverage for the notes) by this compiler:
+    `vitprof export` of vitprof's run equals `gcov -b -c --json-format` (of
+    the same GCC version) of a libgcov run of the same objects, line for
+    line and outcome for outcome."""
+    import json
+    src = os.path.join(a.src, "..", "programs", "branchy.c")
+    gcov = "gcov" + a.gcov_dump[len("gcov-dump"):]
+    for flavour in (["-fprofile-arcs"], ["-fprofile-generate"]):
+        w = os.path.join(a.scratch, flavour[0].lstrip("-"))
+        shutil.rmtree(w, ignore_errors=True)
+        os.makedirs(w)
+        obj = os.path.join(w, "branchy.o")
+        sh([a.cc, "-O2", "-g", "-ftest-coverage", "-fdata-sections"] + flavour +
+           ["-c", src, "-o", obj])
+        sh([a.cc, obj, "-o", w + "/prog_lg"] + flavour)
+        sh([a.cc, obj, "-o", w + "/prog_vp", "-L" + a.rtdir, "-Wl,-rpath," + a.rtdir,
+            "-lvitprof_gcov", "-lvitprof_rt", "-Wl,-T," + a.ldscript, "-Wl,--build-id"])
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GCOV_", "VITPROF_"))}
+        out_lg = sh([w + "/prog_lg", "1000"], env=dict(env, GCOV_PREFIX=w + "/g")).stdout
+        out_vp = sh([w + "/prog_vp", "1000"],
+                    env=dict(env, VITPROF_FILE=w + "/run.vitraw")).stdout
+        C.expect(out_lg == out_vp, "%s: the two builds printed different things" % flavour)
+        gcda = os.path.join(w + "/g", obj.lstrip("/")[:-2] + ".gcda")
+        shutil.copy(obj[:-2] + ".gcno", gcda[:-5] + ".gcno")
+        truth = json.loads(sh([gcov, "-b", "-c", "--json-format", "--stdout", gcda],
+                              cwd=os.path.dirname(gcda)).stdout)
+        [tf] = [f for f in truth["files"] if f["file"].endswith("branchy.c")]
+        doc_path = w + "/doc.vitprof"
+        sh([a.vitprof, "export", "--format", "vitprof", "-o", doc_path, w + "/run.vitraw"])
+        doc = json.load(open(doc_path))
+        ours_lines = {l["line"]: l["count"] for l in doc.get("lines", [])
+                      if l["file"].endswith("branchy.c")}
+        want_lines = {l["line_number"]: l["count"] for l in tf["lines"]}
+        ours_br = {}
+        for b in doc.get("branches", []):    # a line may hold several groups
+            if b["file"].endswith("branchy.c"):
+                ours_br.setdefault(b["line"], []).extend(o["count"] for o in b["outcomes"])
+        want_br = {l["line_number"]: [b["count"] for b in l["branches"]]
+                   for l in tf["lines"] if l["branches"]}
+        C.expect(ours_lines == want_lines, "%s: line counts differ from %s's: %s" % (
+            flavour, gcov, sorted((k, want_lines.get(k), ours_lines.get(k))
+                                  for k in set(want_lines) | set(ours_lines)
+                                  if want_lines.get(k) != ours_lines.get(k))[:8]))
+        C.expect(ours_br == want_br, "%s: branch outcomes differ from %s's: %s" % (
+            flavour, gcov, sorted((k, want_br.get(k), ours_br.get(k))
+                                  for k in set(want_br) | set(ours_br)
+                                  if want_br.get(k) != ours_br.get(k))[:8]))
+        C.log("%s %s: %d lines and %d branch outcomes on %d lines equal %s --json-format"
+              % (a.cc, flavour[0], len(want_lines), sum(map(len, want_br.values())),
+                 len(want_br), gcov))
+
+
+CASES = {"gcovjson": case_gcovjson, "dirs": case_dirs, "vmerge": case_vmerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
          "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
          "arena": case_arena, "corrupt": case_corrupt}
 
