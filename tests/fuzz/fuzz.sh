@@ -104,6 +104,19 @@ seeds)
 	else
 		echo "fuzz: $clang --coverage failed, no clang seeds"
 	fi
+	# -fprofile-generate (value profiles: indirect calls, a value arena):
+	# the raw seed is the run merged (a compact arena), and its .gcda.
+	mkdir -p pgo
+	if "${CC:-gcc}" $("$vitprof" flags --compile --pgo) -O1 -c "$here/../programs/fnptr.c" \
+	       -o pgo/fnptr.o &&
+	   "${CC:-gcc}" pgo/fnptr.o $("$vitprof" flags --link) -o pgo/fnptr; then
+		VITPROF_FILE=pgo/run.vitraw ./pgo/fnptr >/dev/null || true
+		"$vitprof" merge -o "$dir/seeds/raw/values.vitraw" pgo/run.vitraw
+		"$vitprof" gcda -o pgo pgo/run.vitraw 2>/dev/null
+		cp pgo/fnptr.gcda "$dir/seeds/gcda/values.gcda"
+	else
+		echo "fuzz: -fprofile-generate build failed, no value-profile seeds"
+	fi
 	symbolizer_seeds "$dir/seeds/symbolizer" count/branchy
 	ls -l "$dir"/seeds/*
 	;;

@@ -172,13 +172,19 @@ def kinds_in(gcov_dump, path):
     return kinds - {"arcs"}
 
 
-def case_one(a):
-    b = Build(a)
-    b.run(b.lg, "a")
-    b.run(b.vp, "a")
+def run_both(b, mode, what, files):
+    """Runs mode under libgcov and under vitprof, writes every raw profile's
+    .gcda (oldest first) and compares them with libgcov's."""
+    b.run(b.lg, mode)
+    b.run(b.vp, mode)
     for raw in b.raws():
         b.vitprof_gcda(raw)
-    pairs = b.compare("one run", ["libvals.gcda", "values.gcda"])
+    return b.compare(what, files)
+
+
+def case_one(a):
+    b = Build(a)
+    pairs = run_both(b, "a", "one run", ["libvals.gcda", "values.gcda"])
     if pairs:
         got = kinds_in(a.gcov_dump, pairs[-1][0])
         want = {"interval", "pow2", "topn", "indirect_call", "average", "ior", "time_profiler"}
@@ -227,29 +233,16 @@ def case_fork(a):
 
 
 def case_threads(a):
-    b = Build(a, atomic=True)
-    b.run(b.lg, "t")
-    b.run(b.vp, "t")
-    for raw in b.raws():
-        b.vitprof_gcda(raw)
-    b.compare("threads (atomic)", ["libvals.gcda", "values.gcda"])
+    run_both(Build(a, atomic=True), "t", "threads (atomic)", ["libvals.gcda", "values.gcda"])
 
 
 def case_dlopen(a):
-    b = Build(a)
-    b.run(b.lg, "d")
-    b.run(b.vp, "d")
-    for raw in b.raws():
-        b.vitprof_gcda(raw)
-    b.compare("dlopen/dlclose", ["libdl.gcda", "libvals.gcda", "values.gcda"])
+    run_both(Build(a), "d", "dlopen/dlclose", ["libdl.gcda", "libvals.gcda", "values.gcda"])
 
 
 def case_use(a):
     b = Build(a)
-    b.run(b.lg, "a")
-    b.run(b.vp, "a")
-    for raw in b.raws():
-        b.vitprof_gcda(raw)
+    run_both(b, "a", "one run", ["libvals.gcda", "values.gcda"])
     pairs = dict((os.path.basename(lg), (lg, vp)) for lg, vp in b.gcdas())
     if "values.gcda" not in pairs:
         C.fail("no values.gcda")
