@@ -18,7 +18,7 @@ if(VITPROF_SANITIZE)
 endif()
 foreach(cc gcc gcc-11)
   string(REPLACE "-" "" ccname ${cc})
-  foreach(case one merge kill fork threads dlopen use arena corrupt vmerge dirs gcovjson)
+  foreach(case one merge kill fork threads dlopen use arena corrupt vmerge dirs gcovjson exec symbols)
     add_test(NAME pgo_values.${ccname}.${case}
       COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/pgo_values/check_values.py
               ${case} --cc ${cc} --vitprof $<TARGET_FILE:vitprof>

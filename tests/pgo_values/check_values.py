@@ -22,6 +22,7 @@ Cases:
   fork     a fork child's run and its parent's into one .gcda
   threads  -fprofile-update=atomic objects, two threads
   dlopen   a library dlopen()ed and dlclose()d twice
+  exec     a process that execs itself: one .gcda for both images
   use      gcc -O2 -fprofile-use -Wcoverage-mismatch -Wmissing-profile
            -Werror objects from both .gcda are identical, and differ from
            a build without the profile
@@ -31,6 +32,8 @@ Cases:
            refused with one line naming the file and the function
   vmerge   vitprof merge -w 2,A B and a %m pool of runs a, a, b give
            libgcov's bytes after the runs a, a, b
+  symbols  every __gcov_* symbol the compiler's objects need, under every
+           profiling option, is defined by vitprof's runtime
   gcovjson lines and branches of -fprofile-arcs and -fprofile-generate
            builds equal gcov --json-format of the same GCC version
   dirs     vitprof gcda -d DIR gives the names gcc -fprofile-use=DIR reads;
@@ -108,7 +111,9 @@ class Build:
 
     def raws(self):
         """vitprof's raw profiles, oldest first."""
-        fs = [os.path.join(self.vp, f) for f in os.listdir(self.vp) if f.endswith(".vitraw")]
+        # an exec'd image writes <name>.1 beside its earlier image's file
+        fs = [os.path.join(self.vp, f) for f in os.listdir(self.vp)
+              if re.search(r"^run-.*\.vitraw(\.\d+)?$", f)]
         return sorted(fs, key=os.path.getmtime)
 
     def vitprof_gcda(self, raw, check=True):
@@ -236,6 +241,20 @@ def case_threads(a):
     run_both(Build(a, atomic=True), "t", "threads (atomic)", ["libvals.gcda", "values.gcda"])
 
 
+def case_exec(a):
+    """exec: libgcov writes its .gcda before the exec (__gcov_execv) and the
+    new image merges into it; vitprof's two images write a profile each."""
+    b = Build(a)
+    b.run(b.lg, "e")
+    b.run(b.vp, "e")
+    raws = b.raws()
+    C.expect(len(raws) == 2, "the two images wrote one profile each: %s" % raws)
+    # the image before the exec first (the other has the suffix .1)
+    for raw in sorted(raws, key=len):
+        b.vitprof_gcda(raw)
+    b.compare("exec", ["libvals.gcda", "values.gcda"])
+
+
 def case_dlopen(a):
     run_both(Build(a), "d", "dlopen/dlclose", ["libdl.gcda", "libvals.gcda", "values.gcda"])
 
@@ -251,13 +270,16 @@ def case_use(a):
     # GCC finds the profile of a static function by a hash of the object's
     # path: the use build writes the training build's object.
     obj = os.path.join(b.obj, "values.o")
+    opt = {}
     for who, idx in (("libgcov", 0), ("vitprof", 1), ("none", None)):
         gcda = os.path.join(b.obj, "values.gcda")
         if os.path.exists(gcda):
             os.unlink(gcda)
         if idx is not None:
             shutil.copy(pairs["values.gcda"][idx], gcda)
-        flags = ["-O2", "-fprofile-use", "-Wcoverage-mismatch", "-Wmissing-profile"]
+        info = os.path.join(b.obj, "opt-%s.txt" % who)
+        flags = ["-O2", "-fprofile-use", "-Wcoverage-mismatch", "-Wmissing-profile",
+                 "-fopt-info-optimized=" + info]
         if idx is not None:
             flags.append("-Werror")
         r = sh([a.cc] + flags + ["-c", os.path.join(a.src, "values.c"), "-o", obj],
@@ -266,6 +288,20 @@ def case_use(a):
             C.expect(r.stderr.strip() == "", "%s's profile: the compiler said %r"
                      % (who, r.stderr.strip()[:300]))
         objs[who] = open(obj, "rb").read()
+        sections = sh(["objdump", "-h", obj]).stdout
+        opt[who] = (open(info).read() if os.path.exists(info) else "", sections)
+    # What the value profiles made the compiler do (-fopt-info): the same
+    # from both profiles, and none of it without one.
+    for want in ("div/mod by constant 7", "single value 64 stringop",
+                 "Indirect call -> direct call", "mod power of 2"):
+        C.expect(want in opt["vitprof"][0] and want in opt["libgcov"][0] and
+                 want not in opt["none"][0],
+                 "-fopt-info with vitprof's profile reports %r" % want)
+    # The never-run functions go to .text.unlikely (first calls: the time
+    # profiler and the arcs)
+    C.expect(".text.unlikely" in opt["vitprof"][1] and
+             ".text.unlikely" not in opt["none"][1],
+             "the profile put never-run code in .text.unlikely")
     C.expect(objs["libgcov"] == objs["vitprof"],
              "-fprofile-use objects from libgcov's and vitprof's .gcda are identical")
     C.expect(objs["libgcov"] != objs["none"], "the profile changed the object")
@@ -476,7 +512,39 @@ def case_gcovjson(a):
                  len(want_br), gcov))
 
 
-CASES = {"gcovjson": case_gcovjson, "dirs": case_dirs, "vmerge": case_vmerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
+def case_symbols(a):
+    """Every libgcov entry point this compiler emits for the corpus, under
+    every profiling option (nm -u of the real objects), is defined by
+    vitprof's runtime or its per-object archive."""
+    ours = set()
+    for lib, dyn in (("libvitprof_rt.so", ["-D"]), ("libvitprof_gcov.a", [])):
+        out = sh(["nm"] + dyn + ["--defined-only", os.path.join(a.rtdir, lib)]).stdout
+        ours |= {l.split()[-1] for l in out.splitlines() if l.strip()}
+    os.makedirs(a.scratch, exist_ok=True)
+    seen = set()
+    for opts in (["-fprofile-generate"], ["-fprofile-arcs", "-fprofile-values"],
+                 ["-fprofile-generate", "-fprofile-update=single"],
+                 ["-fprofile-generate", "-fprofile-update=atomic"],
+                 ["-fprofile-generate", "-fprofile-update=prefer-atomic", "-pthread"],
+                 ["-fprofile-generate", "-fprofile-partial-training"],
+                 ["-fprofile-generate", "-fprofile-reproducible=serial"],
+                 ["-fprofile-generate", "-fprofile-reproducible=parallel-runs"],
+                 ["-fprofile-generate", "-fprofile-reproducible=multithreaded"],
+                 ["-fprofile-generate", "-freorder-functions"]):
+        for src in ("values.c", "libvals.c"):
+            obj = os.path.join(a.scratch, "sym.o")
+            sh([a.cc, "-O2", "-fPIC"] + opts + ["-c", os.path.join(a.src, src), "-o", obj])
+            need = {l.split()[-1] for l in sh(["nm", "-u", obj]).stdout.splitlines()
+                    if "__gcov" in l}
+            seen |= need
+            C.expect(need <= ours, "%s %s: %s not in vitprof's runtime"
+                     % (" ".join(opts), src, sorted(need - ours)))
+    C.log("%s emits %d libgcov entry points for the corpus: %s"
+          % (a.cc, len(seen), " ".join(sorted(seen))))
+    C.expect(len(seen) >= 20, "the corpus reaches every counter kind (%d symbols)" % len(seen))
+
+
+CASES = {"symbols": case_symbols, "exec": case_exec, "gcovjson": case_gcovjson, "dirs": case_dirs, "vmerge": case_vmerge, "one": case_one, "merge": case_merge, "kill": case_kill, "fork": case_fork,
          "threads": case_threads, "dlopen": case_dlopen, "use": case_use,
          "arena": case_arena, "corrupt": case_corrupt}
 

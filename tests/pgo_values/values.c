@@ -17,7 +17,8 @@
  * libgcov has written its .gcda and vitprof's counters are in the mapped
  * file, both for the same instant), "f" (as "a" in a child, then "b" in
  * the parent), "t" (as "a" then "b" in two threads one after the other),
- * "d" (as "a", then dlopen libdl, call, dlclose, twice). The string
+ * "d" (as "a", then dlopen libdl, call, dlclose, twice), "e" (as "a",
+ * then exec itself as "b"). The string
  * operations' buffers are at a fixed address, so the alignments profiled
  * are the same under any runtime and in any thread; with ASLR off
  * (setarch -R) the rest is too.
@@ -64,6 +65,12 @@ __attribute__((noinline)) void copy(char *d, const char *s, size_t n)
 	memset(d + n, 0, n);
 }
 __attribute__((noinline)) int call(int i, int x) { return table[i](x); }
+/* Sites where one value dominates: what -fprofile-use specializes. */
+__attribute__((noinline)) long divide_hot(long a, long b) { return a / b; }
+__attribute__((noinline)) void copy_hot(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+}
 
 #define FIXED_AREA ((void *)0x400000000000ul)
 static char *area;
@@ -83,6 +90,8 @@ static void work(int variant)
 		acc += classify(i % (variant ? 7 : 5));
 		acc += call(i % 10 == 0 ? 1 + variant : 0, i);
 		copy(buf, src, (size_t)((i % 4) * 8 + 8 + variant * 64));
+		acc += divide_hot(i + 5, i % 100 == 99 ? 3 : 7);
+		copy_hot(buf + 1024, src, i % 100 == 99 ? 16 : 64);
 	}
 	acc += lib_work(variant ? 300 : 100);
 	acc += lib_apply(dbl, 5) + lib_apply(inc, 6);
@@ -134,6 +143,12 @@ int main(int argc, char **argv)
 		pthread_create(&t, NULL, thread_main, (void *)1L);
 		pthread_join(t, NULL);
 		return 0;
+	}
+	if (strcmp(mode, "e") == 0) {
+		char *again[] = {argv[0], "b", NULL};
+		work(0);
+		execv("/proc/self/exe", again);   /* libgcov: __gcov_execv */
+		return 4;
 	}
 	if (strcmp(mode, "d") == 0) {
 		work(0);
