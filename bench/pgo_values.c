@@ -14,8 +14,8 @@
  *           and 40: the topn profile of the size lets -fprofile-use inline
  *           the common size as a few moves
  *   layout  1024 functions of which 64 are hot, one in every 16, so the hot
- *           ones sit 2 KiB apart in a plain -O2 link (in the same few
- *           instruction-cache sets); the rest run once, at
+ *           ones sit 2 KiB apart in a plain -O2 link (and map to the same
+ *           few cache sets); the rest run once, at
  *           the end. The counts and the time profiler (order of first
  *           calls) let -fprofile-use group the hot ones together
  *   all     every kernel (the training run)
@@ -121,8 +121,8 @@ static uint64_t kernel_string(long scale, size_t len)
 
 /* ---- layout --------------------------------------------------------------- */
 
-/* F(n): a distinct function of about 100 bytes (128 with the alignment);
- * n is three hex digits. */
+/* F(n): a distinct function of about 70 bytes (128 with the alignment); n
+ * is three hex digits. */
 #define F(n)                                                                      \
 	__attribute__((noinline)) static uint64_t f_##n(uint64_t x)               \
 	{                                                                         \
@@ -131,11 +131,7 @@ static uint64_t kernel_string(long scale, size_t len)
 		x ^= x >> 31;                                                     \
 		x += 0x##n##5ull;                                                 \
 		x *= 0xbf58476d##n##ull;                                          \
-		x ^= x >> 27;                                                     \
-		x *= 0x94d049bb##n##1ull;                                         \
-		x ^= x << 11;                                                     \
-		x += 0x##n##c3a5c85ull;                                           \
-		return x ^ (x >> 33);                                             \
+		return x ^ (x >> 27);                                             \
 	}
 #define F16(p)                                                                    \
 	F(p##0) F(p##1) F(p##2) F(p##3) F(p##4) F(p##5) F(p##6) F(p##7) F(p##8) \
