@@ -35,3 +35,36 @@ def replace_section(path, begin, end, section):
         doc = doc.rstrip("\n") + "\n\n" + section + "\n"
     with open(path, "w") as f:
         f.write(doc)
+
+
+def cpu_model():
+    """The machine's CPU model name, as /proc/cpuinfo gives it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def run_interleaved(variants, runs, env, after_each=None):
+    """Runs every (name, argv) of variants once per round, runs rounds, so
+    that a change in the machine's load hits every variant alike.
+    Returns {name: (walls, cpus)}; exits if the variants printed different
+    outputs. after_each(), if given, runs after every run (to remove what a
+    run wrote)."""
+    res = {n: ([], []) for n, _ in variants}
+    outs = set()
+    for _ in range(runs):
+        for name, argv in variants:
+            wall, cpu, out = timed(argv, env)
+            res[name][0].append(wall)
+            res[name][1].append(cpu)
+            outs.add(out)
+            if after_each:
+                after_each()
+    if len(outs) != 1:
+        sys.exit("the variants printed different outputs: %s" % sorted(outs))
+    return res
