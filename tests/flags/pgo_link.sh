@@ -54,17 +54,20 @@ run() {
   [ "$(head -c 7 "$1.vitraw")" = VITPRAW ] || fail "$1: no raw profile"
   echo "ok: $1"
 }
-# hidden_state FILE: the per-object state (libgcov's hidden time-profiler
-# clock) is defined in FILE, not exported; the indirect-call pair and
-# profiler are process-wide, as libgcov's (exported there), so FILE takes
-# them from the runtime.
+# hidden_state FILE: what libgcov links into each object (the time
+# profiler's clock, the value profilers) is defined in FILE, hidden, not
+# exported; the indirect-call pair is process-wide, as libgcov's (exported
+# there), so FILE takes it from the runtime.
 hidden_state() {
-  local s=__gcov_time_profiler_counter
-  nm --defined-only "$1" | grep -qw "$s" || fail "$1: $s not defined in it"
-  if nm -D --defined-only "$1" | grep -qw "$s"; then fail "$1: $s exported"; fi
-  for s in __gcov_indirect_call __gcov_indirect_call_profiler_v4; do
-    if nm --defined-only "$1" | grep -qw "$s"; then fail "$1: $s defined in it"; fi
+  local s
+  for s in __gcov_time_profiler_counter __gcov_indirect_call_profiler_v4 \
+           __gcov_topn_values_profiler __gcov_interval_profiler __gcov_pow2_profiler; do
+    nm --defined-only "$1" | grep -qw "$s" || fail "$1: $s not defined in it"
+    if nm -D --defined-only "$1" | grep -qw "$s"; then fail "$1: $s exported"; fi
   done
+  if nm --defined-only "$1" | grep -qw __gcov_indirect_call; then
+    fail "$1: __gcov_indirect_call defined in it"
+  fi
 }
 
 # Shared runtime; the plugin linked with the flags too, no undefined symbol.
