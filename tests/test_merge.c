@@ -417,7 +417,7 @@ VP_TEST(vpdoc, refuses_wrong_documents)
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
-		{"{\"format\": \"vitprof\", \"version\": 3}", "version 3, this vitprof reads version 2"},
+		{"{\"format\": \"vitprof\", \"version\": 4}", "version 4, this vitprof reads versions 2 and 3"},
 		{"{\"format\": \"other\", \"version\": 2}", "not a vitprof profile"},
 		{"[1, 2]", "not a vitprof profile"},
 		{"{\"format\": \"vitprof\", \"version\": 2}", "missing member 'program'"},

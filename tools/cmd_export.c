@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_export.c - `vitprof export --format vitprof -o OUT FILE.vitraw`:
- * writes the profile as the .vitprof JSON document, version 2
+ * writes the profile as the .vitprof JSON document, version 2 (3 with
+ * value profiles: value_sites.c)
  * (docs/vitprof-format.md, docs/vitprof.schema.json): call counts, call
  * edges and times from the hooks; line counts, branch outcomes, loops and
  * entry counts from the arc counters, when the program had them.
@@ -21,7 +22,8 @@
 
 static const char usage[] =
 	"usage: vitprof export [--format FMT] [-o OUT] [--gcno-dir DIR] FILE.vitraw\n"
-	"  Writes the profile as a .vitprof JSON document (format version 2), or\n"
+	"  Writes the profile as a .vitprof JSON document (format version 2, 3\n"
+	"  with -fprofile-generate's value profiles), or\n"
 	"  in another format.\n"
 	"  -f, --format FMT      vitprof (the JSON profile, default), sample-profile\n"
 	"                        (clang's sample-profile text), link-order (a\n"
@@ -191,9 +193,10 @@ static void write_gcov_objects(struct json_writer *w, const struct coverage *cov
 
 /* Every function of the arc-counted objects; `function` joins functions[]. */
 static void write_gcov_functions(struct json_writer *w, const struct profile *p,
-                                 struct coverage *cov)
+                                 struct coverage *cov, const struct value_first_calls *fc)
 {
 	const struct cov_report *r = &cov->report;
+	uint64_t first_call;
 	long *join = calloc(r->n_functions ? r->n_functions : 1, sizeof *join);
 	size_t i;
 
@@ -220,6 +223,8 @@ static void write_gcov_functions(struct json_writer *w, const struct profile *p,
 		json_kv_uint(w, "returns", f->exit_count);
 		json_kv_uint(w, "blocks", f->blocks);
 		json_kv_uint(w, "blocks_executed", f->blocks_executed);
+		if (value_first_call(fc, f->name, f->file, f->start_line, &first_call))
+			json_kv_uint(w, "first_call", first_call);
 		json_key(w, "function");
 		if (join[i] >= 0)
 			json_uint(w, (uint64_t)join[i]);
@@ -299,16 +304,29 @@ static void write_loops(struct json_writer *w, const struct cov_report *r)
 
 int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov)
 {
+	struct vpdoc_value_site *sites = NULL;
+	struct value_first_calls *fc = NULL;
 	struct json_writer w;
-	size_t i;
+	size_t i, n_sites = 0;
+	int rc;
+
+	if (cov && cov->n_objects) {
+		if (value_sites_build(cov, &sites, &n_sites) != 0) {
+			value_sites_free(sites, n_sites);
+			return -2;
+		}
+		fc = value_first_calls(cov);
+	}
 
 	/* Top level and arrays one item per line; each item on one line. */
 	json_init(&w, out, 2);
 	json_begin_object(&w);
 	json_key(&w, "format");
 	json_string(&w, "vitprof");
+	/* version 3: the document has value profiles (sites or first calls);
+	 * else version 2, which older readers read */
 	json_key(&w, "version");
-	json_uint(&w, 2);
+	json_uint(&w, n_sites || value_first_calls_count(fc) ? 3 : 2);
 	json_key(&w, "producer");
 	json_string(&w, TOOL_PRODUCER);
 	write_program(&w, p);
@@ -322,13 +340,18 @@ int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov
 	json_end_array(&w);
 	if (cov && cov->n_objects) {
 		write_gcov_objects(&w, cov);
-		write_gcov_functions(&w, p, cov);
+		write_gcov_functions(&w, p, cov, fc);
 		write_lines(&w, &cov->report);
 		write_branches(&w, &cov->report);
 		write_loops(&w, &cov->report);
+		if (n_sites)
+			value_sites_write(&w, sites, n_sites);
 	}
 	json_end_object(&w);
-	return json_finish(&w);
+	rc = json_finish(&w);
+	value_sites_free(sites, n_sites);
+	value_first_calls_free(fc);
+	return rc;
 }
 
 /* FILE.vitraw -> FILE + ext; anything else gets ext appended. */

@@ -20,14 +20,18 @@
 
 static const char usage[] =
 	"usage: vitprof show FILE.vitraw [-n N] [--sort calls|self|total]\n"
-	"                    [--branches] [--loops] [--gcno-dir DIR]\n"
+	"                    [--branches] [--loops] [--values] [--gcno-dir DIR]\n"
 	"  Prints the flat profile: calls per function (and self and total time\n"
 	"  in time mode), hottest first.\n"
-	"  -n, --top N       show the first N rows (default 30, 0: all)\n"
+	"  -n, --top N       show the first N rows (default 30, 0: all);\n"
+	"      --limit N     the same\n"
 	"  -s, --sort KEY    calls, self or total (default: self in time mode,\n"
 	"                    calls otherwise; self and total need time mode)\n"
 	"  -b, --branches    the hottest branches and their bias instead\n"
 	"  -l, --loops       the hottest loops and their trips per entry instead\n"
+	"  -V, --values      -fprofile-generate's value profiles instead: the\n"
+	"                    hottest indirect call sites with their targets, and\n"
+	"                    the sites where one value dominates (divisors, sizes)\n"
 	"  --gcno-dir DIR    where the .gcno files are (default: beside each\n"
 	"                    object's recorded .gcda path)\n";
 
@@ -172,8 +176,10 @@ static int parse_count(const char *s, size_t *out)
  * and prof. Returns the exit code. */
 static int show_coverage_reports(struct raw_profile *raw, struct profile *prof,
                                  const char *gcno_dir, int branches, int loops,
-                                 size_t top)
+                                 int values, size_t top)
 {
+	struct vpdoc_value_site *sites = NULL;
+	size_t n_sites = 0;
 	struct coverage cov;
 	int rc = TOOL_EXIT_ERROR;
 
@@ -183,7 +189,16 @@ static int show_coverage_reports(struct raw_profile *raw, struct profile *prof,
 		           " and loops");
 		goto out;
 	}
-	if (coverage_build(&cov, raw, gcno_dir) != 0) {
+	if (coverage_build(&cov, raw, gcno_dir) != 0 ||
+	    (values && value_sites_build(&cov, &sites, &n_sites) != 0)) {
+		value_sites_free(sites, n_sites);
+		coverage_free(&cov);
+		goto out;
+	}
+	if (values && !n_sites && !(raw->gcov[0].counter_mask & ~1u)) {
+		tool_error(raw->file, "no value profiles in this profile: build with"
+		           " -fprofile-generate -ftest-coverage for --values");
+		value_sites_free(sites, n_sites);
 		coverage_free(&cov);
 		goto out;
 	}
@@ -194,6 +209,11 @@ static int show_coverage_reports(struct raw_profile *raw, struct profile *prof,
 		putchar('\n');
 	if (loops)
 		show_loops(&cov.report, top);
+	if ((branches || loops) && values)
+		putchar('\n');
+	if (values)
+		show_values(sites, n_sites, top);
+	value_sites_free(sites, n_sites);
 	coverage_free(&cov);
 	rc = TOOL_EXIT_OK;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -213,6 +233,8 @@ int cmd_show(int argc, char **argv)
 		{"sort", required_argument, NULL, 's'},
 		{"branches", no_argument, NULL, 'b'},
 		{"loops", no_argument, NULL, 'l'},
+		{"values", no_argument, NULL, 'V'},
+		{"limit", required_argument, NULL, 'n'},
 		{"gcno-dir", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -222,12 +244,12 @@ int cmd_show(int argc, char **argv)
 	struct sort_ctx ctx = {NULL, SORT_DEFAULT};
 	size_t top = DEFAULT_ROWS, n = 0, i;
 	uint32_t *rows;
-	int c, branches = 0, loops = 0;
+	int c, branches = 0, loops = 0, values = 0;
 	const char *gcno_dir = NULL;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "n:s:blh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:blVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_count(optarg, &top) != 0) {
@@ -254,6 +276,9 @@ int cmd_show(int argc, char **argv)
 		case 'l':
 			loops = 1;
 			break;
+		case 'V':
+			values = 1;
+			break;
 		case 'g':
 			gcno_dir = optarg;
 			break;
@@ -274,8 +299,8 @@ int cmd_show(int argc, char **argv)
 		raw_profile_free(&raw);
 		return TOOL_EXIT_ERROR;
 	}
-	if (branches || loops)
-		return show_coverage_reports(&raw, &prof, gcno_dir, branches, loops, top);
+	if (branches || loops || values)
+		return show_coverage_reports(&raw, &prof, gcno_dir, branches, loops, values, top);
 	if ((ctx.key == SORT_SELF || ctx.key == SORT_TOTAL) && !prof.timed) {
 		tool_error(argv[optind], "--sort %s needs a time-mode profile with times",
 		           ctx.key == SORT_SELF ? "self" : "total");

@@ -12,6 +12,9 @@
  *   line            file, line
  *   branch line     file, line (the outcome lists must have one layout)
  *   loop            function, file, line, depth
+ *   value site      function, file, line, kind, site index (the counters
+ *                   of a fixed-size kind must be as many); a topn list's
+ *                   entries by value (indirect_call: profile id)
  * Counts and times are multiplied by the input's weight and summed; a sum
  * past DOC_COUNT_MAX (2^63-1, the largest integer a jansson reader, hence
  * a later merge, accepts) refuses the input that made it (never saturated). Other members get a value that does not depend on
@@ -70,6 +73,8 @@ struct dm_gobj {
 struct dm_gfunc {
 	char *key, *name, *file;
 	uint64_t line, end_line, entry_count, returns, blocks, blocks_executed;
+	int has_first_call;
+	uint64_t first_call;        /* the earliest non-zero of the inputs */
 	struct dm_function *function;
 	UT_hash_handle hh;
 };
@@ -94,6 +99,13 @@ struct dm_loop {
 	UT_hash_handle hh;
 };
 
+/* One value site; s owns its strings, values and counters. */
+struct dm_vsite {
+	char *key;
+	struct vpdoc_value_site s;
+	UT_hash_handle hh;
+};
+
 struct doc_merge {
 	size_t n_inputs;
 	char *first;                /* first input's name */
@@ -107,6 +119,7 @@ struct doc_merge {
 	struct dm_line *lines;
 	struct dm_branch *branches;
 	struct dm_loop *loops;
+	struct dm_vsite *vsites;
 	char overflow[600];         /* the first overflow of this add, or "" */
 	int failed;                 /* an add was refused for an overflow */
 };
@@ -239,6 +252,83 @@ static int check_branch_lines(const struct vpdoc *d)
 }
 
 /* Every check, before anything is added: the merge stays unchanged. */
+static char *vsite_key(const struct vpdoc_value_site *v)
+{
+	return keyf("%s" SEP "%s" SEP "%" PRIu64 SEP "%u" SEP "%" PRIu64, v->function,
+	            ns(v->file), v->line, v->kind, v->site);
+}
+
+/* *acc += b * w in the int64 range of a gcov counter; else *acc is kept
+ * and the overflow described in m->overflow (first one only). */
+static void wadd_signed(struct doc_merge *m, int64_t *acc, int64_t b, uint64_t w,
+                        const struct vpdoc_value_site *v)
+{
+	int64_t p, sum;
+
+	if (w > INT64_MAX || __builtin_mul_overflow(b, (int64_t)w, &p) ||
+	    __builtin_add_overflow(*acc, p, &sum)) {
+		if (!m->overflow[0])
+			snprintf(m->overflow, sizeof m->overflow, "%s site %" PRIu64 " of %s: %" PRId64
+			         " + %" PRId64 " x %" PRIu64 " is past the int64 range",
+			         gcov_kind_name(v->kind), v->site, v->function, *acc, b, w);
+		return;
+	}
+	*acc = sum;
+}
+
+/* Adds site v (weight w) to x: topn lists by value, counts and totals
+ * weighted and summed, dropped or-ed; ior or-ed; the other kinds' counters
+ * weighted and summed (as libgcov merges them; topn lists are kept whole,
+ * not cut to 32 entries, so the result does not depend on the order). */
+static void add_value_site(struct doc_merge *m, struct vpdoc_value_site *x,
+                           const struct vpdoc_value_site *v, uint64_t w)
+{
+	size_t k, j;
+
+	if (!gcov_kind_is_topn(v->kind)) {
+		for (k = 0; k < v->n_counters; k++) {
+			if (v->kind == GCOV_KIND_IOR)
+				x->counters[k] |= v->counters[k];
+			else
+				wadd_signed(m, &x->counters[k], v->counters[k], w, v);
+		}
+		return;
+	}
+	wadd(m, &x->total, v->total, w, "%s site %" PRIu64 " of %s: total",
+	     gcov_kind_name(v->kind), v->site, v->function);
+	x->dropped |= v->dropped;
+	for (k = 0; k < v->n_values; k++) {
+		const struct vpdoc_value *e = &v->values[k];
+		struct vpdoc_value *y = NULL;
+		for (j = 0; j < x->n_values && !y; j++)
+			if (x->values[j].value == e->value)
+				y = &x->values[j];
+		if (!y) {
+			x->values = realloc(x->values, (x->n_values + 1) * sizeof *x->values);
+			if (!x->values)
+				tool_oom();
+			y = &x->values[x->n_values++];
+			memset(y, 0, sizeof *y);
+			y->value = e->value;
+			y->function = xstrdup(e->function);
+			y->file = xstrdup(e->file);
+			y->line = e->line;
+		} else if (strcmp_null(e->function, y->function) < 0 ||
+		           (strcmp_null(e->function, y->function) == 0 &&
+		            (strcmp_null(e->file, y->file) < 0 ||
+		             (strcmp_null(e->file, y->file) == 0 && e->line < y->line)))) {
+			/* a callee named differently: keep the smallest name */
+			free(y->function);
+			free(y->file);
+			y->function = xstrdup(e->function);
+			y->file = xstrdup(e->file);
+			y->line = e->line;
+		}
+		wadd(m, &y->count, e->count, w, "%s site %" PRIu64 " of %s: count of %" PRId64,
+		     gcov_kind_name(v->kind), v->site, v->function, e->value);
+	}
+}
+
 static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 {
 	struct dm_module *dm, *tmp;
@@ -301,6 +391,19 @@ static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 		if (k != b->n_outcomes || b->n_outcomes != x->n_outcomes) {
 			tool_error(d->name, "the branches of %s:%" PRIu64 " differ from those in %s "
 			           "(rebuilt?)", b->file, b->line, x->first);
+			return -1;
+		}
+	}
+	for (i = 0; i < d->n_value_sites; i++) {
+		const struct vpdoc_value_site *v = &d->value_sites[i];
+		char *key = vsite_key(v);
+		struct dm_vsite *x;
+		HASH_FIND_STR(m->vsites, key, x);
+		free(key);
+		if (x && x->s.n_counters != v->n_counters) {
+			tool_error(d->name, "%s site %" PRIu64 " of %s has %zu counters, not %zu as in"
+			           " %s (rebuilt?)", gcov_kind_name(v->kind), v->site, v->function,
+			           v->n_counters, x->s.n_counters, m->first);
 			return -1;
 		}
 	}
@@ -495,6 +598,33 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		wadd(m, &x->returns, f->returns, w, "gcov function %s: returns", x->name);
 		if (!x->function && f->function != VPDOC_NONE)
 			x->function = fns[f->function];
+		if (f->has_first_call && f->first_call &&
+		    (!x->first_call || f->first_call < x->first_call))
+			x->first_call = f->first_call;
+		x->has_first_call |= f->has_first_call;
+	}
+	for (i = 0; i < d->n_value_sites; i++) {
+		const struct vpdoc_value_site *v = &d->value_sites[i];
+		char *key = vsite_key(v);
+		struct dm_vsite *x;
+		HASH_FIND_STR(m->vsites, key, x);
+		if (!x) {
+			x = xcalloc(1, sizeof *x);
+			x->key = key;
+			x->s.function = xstrdup(v->function);
+			x->s.file = xstrdup(v->file);
+			x->s.line = v->line;
+			x->s.kind = v->kind;
+			x->s.site = v->site;
+			if (v->n_counters) {
+				x->s.counters = xcalloc(v->n_counters, sizeof *x->s.counters);
+				x->s.n_counters = v->n_counters;
+			}
+			HASH_ADD_KEYPTR(hh, m->vsites, x->key, strlen(x->key), x);
+		} else {
+			free(key);
+		}
+		add_value_site(m, &x->s, v, w);
 	}
 	for (i = 0; i < d->n_lines; i++) {
 		const struct vpdoc_line *l = &d->lines[i];
@@ -679,6 +809,46 @@ static int hot_order(const void *a, const void *b, void *arg)
 	return x->out_id < y->out_id ? -1 : x->out_id > y->out_id;
 }
 
+/* Version 3: some input had value profiles. */
+static int has_values(struct doc_merge *m)
+{
+	struct dm_gfunc *g, *t;
+
+	if (HASH_COUNT(m->vsites))
+		return 1;
+	HASH_ITER(hh, m->gfuncs, g, t)
+		if (g->has_first_call)
+			return 1;
+	return 0;
+}
+
+static int vsite_value_order(const void *a, const void *b)
+{
+	const struct vpdoc_value *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* The value sites in canonical order (value_sites_sort), each list by
+ * count; the array borrows the sites' members. */
+static void write_value_sites(struct json_writer *w, struct doc_merge *m)
+{
+	size_t n = HASH_COUNT(m->vsites), i = 0;
+	struct vpdoc_value_site *v = xcalloc(n, sizeof *v);
+	struct dm_vsite *x, *t;
+
+	HASH_ITER(hh, m->vsites, x, t) {
+		if (x->s.n_values)
+			qsort(x->s.values, x->s.n_values, sizeof *x->s.values, vsite_value_order);
+		v[i++] = x->s;
+	}
+	value_sites_sort(v, n);
+	value_sites_write(w, v, n);
+	free(v);
+}
+
 int doc_merge_write(struct doc_merge *m, FILE *out)
 {
 	const struct vpdoc_program *p = &m->prog;
@@ -700,7 +870,7 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 	json_init(&w, out, 2);
 	json_begin_object(&w);
 	json_kv_string(&w, "format", "vitprof");
-	json_kv_uint(&w, "version", 2);
+	json_kv_uint(&w, "version", has_values(m) ? 3 : 2);
 	json_kv_string(&w, "producer", TOOL_PRODUCER);
 	json_key(&w, "program");
 	json_begin_object(&w);
@@ -849,6 +1019,8 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 			json_kv_uint(&w, "returns", gf[i]->returns);
 			json_kv_uint(&w, "blocks", gf[i]->blocks);
 			json_kv_uint(&w, "blocks_executed", gf[i]->blocks_executed);
+			if (gf[i]->has_first_call)
+				json_kv_uint(&w, "first_call", gf[i]->first_call);
 			json_key(&w, "function");
 			if (gf[i]->function)
 				json_uint(&w, gf[i]->function->out_id);
@@ -912,6 +1084,8 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 		}
 		json_end_array(&w);
 		free(lp);
+		if (HASH_COUNT(m->vsites))
+			write_value_sites(&w, m);
 	}
 	json_end_object(&w);
 	free(mods);
@@ -954,6 +1128,7 @@ void doc_merge_free(struct doc_merge *m)
 	FREE_HASH(m->branches, struct dm_branch,
 	          (free(x_->file), free(x_->first), free(x_->outcomes)));
 	FREE_HASH(m->loops, struct dm_loop, (free(x_->function), free(x_->file)));
+	FREE_HASH(m->vsites, struct dm_vsite, value_site_free(&x_->s));
 	free(m->prog.path);
 	free(m->prog.host);
 	free(m->first);

@@ -852,11 +852,12 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs);
 void raw_merge_free(struct raw_merge *m);
 
-/* vitprof_read.c: a .vitprof document (format version 2), read with jansson
+/* vitprof_read.c: a .vitprof document (format version 2 or 3), read with jansson
  * and checked (types, required members, every id reference). Counts are
  * unsigned and at most DOC_COUNT_MAX (jansson's integers); a larger or
  * negative one is refused. */
 #define VPDOC_NONE UINT32_MAX      /* a null id */
+struct vpdoc_value_site;    /* value_sites.c's section, below */
 
 struct vpdoc_program {
 	char *path, *host;
@@ -910,6 +911,8 @@ struct vpdoc_gcov_function {
 	char *name, *file;
 	uint64_t line, end_line, entry_count, returns, blocks, blocks_executed;
 	uint32_t function;          /* VPDOC_NONE: null */
+	int has_first_call;         /* version 3: the time profiler's first_call */
+	uint64_t first_call;        /* 0: never called */
 };
 
 struct vpdoc_line {
@@ -947,6 +950,7 @@ struct vpdoc {
 	struct vpdoc_line *lines;           size_t n_lines;
 	struct vpdoc_branch *branches;      size_t n_branches;
 	struct vpdoc_loop *loops;           size_t n_loops;
+	struct vpdoc_value_site *value_sites; size_t n_value_sites; /* version 3 */
 };
 
 /* Reads the .vitprof document at path (or in memory, named name) into *d
@@ -990,8 +994,9 @@ void doc_merge_free(struct doc_merge *m);
 int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg);
 
 /* cmd_export.c: writes the .vitprof JSON document of p, with the lines,
- * branches and loops of cov when it is not NULL and has objects. Returns 0
- * or -1 (write error, not reported). */
+ * branches, loops and value profiles of cov when it is not NULL and has
+ * objects. Returns 0, -1 (write error, not reported) or -2 after reporting
+ * (value counters that cannot be read as sites). */
 struct coverage;
 int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov);
 
@@ -999,5 +1004,75 @@ int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov
  * the caller either way). Returns 0 or -1 after reporting. */
 int tool_load_profile(const char *path, struct raw_profile *raw,
                       struct profile *prof);
+
+/* ---- value_sites.c: value profiles by function and site (show-values) -----
+ *
+ * The value counters of -fprofile-generate code (kinds 1 to 6) as the
+ * .vitprof document and `vitprof show --values` present them: one site per
+ * (function, kind, site index). GCC numbers a function's sites of one kind
+ * in the order it instruments them; neither the .gcno nor DWARF says which
+ * source line a site is on, so a site is keyed by its function (assembler
+ * name, file and line of the definition, as the .gcno gives them) and its
+ * index (docs/vitprof-format.md, "value_sites").
+ */
+
+/* One entry of a topn or indirect_call list. */
+struct vpdoc_value {
+	int64_t value;              /* topn: the value; indirect_call: the
+	                               callee's profile id (0 .. 2^32-1) */
+	uint64_t count;
+	char *function, *file;      /* indirect_call: the callee, NULL unknown */
+	uint64_t line;
+};
+
+struct vpdoc_value_site {
+	char *function, *file;      /* the function holding the site (file NULL:
+	                               unknown) */
+	uint64_t line;              /* its first line */
+	unsigned kind;              /* GCOV_KIND_INTERVAL .. GCOV_KIND_IOR */
+	uint64_t site;              /* index among its function's sites of kind */
+	/* topn kinds */
+	uint64_t total;             /* executions of the site */
+	int dropped;                /* a merge dropped or replaced values */
+	struct vpdoc_value *values; /* by count, descending, then value */
+	size_t n_values;
+	/* the other kinds: the site's counters, as libgcov has them */
+	int64_t *counters;
+	size_t n_counters;
+};
+
+/* The largest number of counters one site of a fixed-size kind may have. */
+#define VALUE_SITE_COUNTERS_MAX 64u
+
+/* The value sites of every object in c's report (records of one .gcda
+ * merged as libgcov merges them), the targets of indirect calls named by
+ * the profile ids of every .gcno of c, in canonical order
+ * (value_sites_sort). Returns 0, or -1 after reporting; *out (n_out
+ * sites) is freed with value_sites_free() either way. */
+int value_sites_build(struct coverage *c, struct vpdoc_value_site **out, size_t *n_out);
+
+/* The time profiler's first call of a function of c's report (name, file,
+ * line as in cov_report.functions): 1 and *first_call, or 0 when its object
+ * had no time profiler. first is built once by value_first_calls(). */
+struct value_first_calls;
+struct value_first_calls *value_first_calls(struct coverage *c);
+int value_first_call(const struct value_first_calls *fc, const char *name,
+                     const char *file, uint32_t line, uint64_t *first_call);
+size_t value_first_calls_count(const struct value_first_calls *fc);
+void value_first_calls_free(struct value_first_calls *fc);
+
+/* Canonical order: file, line, function, kind, site. */
+void value_sites_sort(struct vpdoc_value_site *v, size_t n);
+/* Writes the "value_sites" member (key and array). */
+void value_sites_write(struct json_writer *w, const struct vpdoc_value_site *v, size_t n);
+void value_site_free(struct vpdoc_value_site *s);   /* its members */
+void value_sites_free(struct vpdoc_value_site *v, size_t n);
+/* The kind named name in a document (1 .. 6), or 0. */
+unsigned value_kind_by_name(const char *name);
+
+/* show_values.c: `vitprof show --values`: the hottest indirect call sites
+ * with their targets, then the topn sites where one value dominates, by
+ * executions; top (0: all) rows of each. */
+void show_values(const struct vpdoc_value_site *v, size_t n, size_t top);
 
 #endif /* VITPROF_TOOL_INTERNAL_H */

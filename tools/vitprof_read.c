@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vitprof_read.c - reads a .vitprof document (format version 2) back into
+ * vitprof_read.c - reads a .vitprof document (format version 2 or 3) back into
  * plain data (struct vpdoc), for `vitprof merge` and `vitprof overlap`.
  *
  * Parsing is jansson's (a small, well-kept library in Debian): a JSON parser
@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,7 +418,8 @@ static int read_gcov(struct rd *r, json_t *root, struct vpdoc *d)
 		    get_uint(r, e, "entry_count", &f->entry_count) ||
 		    get_uint(r, e, "returns", &f->returns) || get_uint(r, e, "blocks", &f->blocks) ||
 		    get_uint(r, e, "blocks_executed", &f->blocks_executed) ||
-		    get_id(r, e, "function", d->n_functions, 1, &f->function))
+		    get_id(r, e, "function", d->n_functions, 1, &f->function) ||
+		    get_opt_uint(r, e, "first_call", &f->first_call, &f->has_first_call))
 			return -1;
 	}
 	a = get_array(r, root, "lines", 1, sizeof *d->lines, (void **)&d->lines, &d->n_lines);
@@ -476,6 +478,90 @@ static int read_gcov(struct rd *r, json_t *root, struct vpdoc *d)
 	return 0;
 }
 
+/* A topn site's list: values (kind topn) or targets (indirect_call). */
+static int read_value_list(struct rd *r, json_t *e, struct vpdoc_value_site *s)
+{
+	int indirect = s->kind == GCOV_KIND_INDIRECT;
+	const char *key = indirect ? "targets" : "values";
+	json_t *a = get_array(r, e, key, 1, sizeof *s->values, (void **)&s->values,
+	                      &s->n_values);
+	uint64_t id;
+
+	if (!a)
+		return -1;
+	for (size_t k = 0; k < s->n_values; k++) {
+		json_t *x = json_array_get(a, k);
+		struct vpdoc_value *v = &s->values[k];
+		if (!json_is_object(x))
+			return fail(r, "%s[%zu] is not an object", key, k);
+		if (get_uint(r, x, "count", &v->count))
+			return -1;
+		if (!indirect) {
+			if (get_int(r, x, "value", &v->value))
+				return -1;
+			continue;
+		}
+		if (get_uint(r, x, "profile_id", &id) || get_str(r, x, "function", 1, &v->function) ||
+		    get_str(r, x, "file", 1, &v->file) || get_uint(r, x, "line", &v->line))
+			return -1;
+		if (id > UINT32_MAX)
+			return fail(r, "%s[%zu]: profile_id %" PRIu64 " is past 2^32-1", key, k, id);
+		v->value = (int64_t)id;
+	}
+	return 0;
+}
+
+/* value_sites (version 3): the value profiles by function and site. */
+static int read_value_sites(struct rd *r, json_t *root, struct vpdoc *d)
+{
+	json_t *a = get_array(r, root, "value_sites", 0, sizeof *d->value_sites,
+	                      (void **)&d->value_sites, &d->n_value_sites);
+	json_t *e, *c;
+	char *kind = NULL;
+
+	if (!a)
+		return r->failed ? -1 : 0;
+	if (!d->has_gcov)
+		return fail(r, "value_sites without the arc-counter arrays");
+	for (size_t i = 0; i < d->n_value_sites; i++) {
+		struct vpdoc_value_site *s = &d->value_sites[i];
+		if (!(e = element(r, a, "value_sites", i)))
+			return -1;
+		if (get_str(r, e, "function", 0, &s->function) ||
+		    get_str(r, e, "file", 1, &s->file) || get_uint(r, e, "line", &s->line) ||
+		    get_str(r, e, "kind", 0, &kind) || get_uint(r, e, "site", &s->site))
+			return free(kind), -1;
+		s->kind = value_kind_by_name(kind);
+		if (!s->kind) {
+			fail(r, "unknown kind '%s'", kind);
+			free(kind);
+			return -1;
+		}
+		free(kind);
+		kind = NULL;
+		if (gcov_kind_is_topn(s->kind)) {
+			if (get_uint(r, e, "total", &s->total) || get_bool(r, e, "dropped", &s->dropped) ||
+			    read_value_list(r, e, s))
+				return -1;
+			continue;
+		}
+		c = get_array(r, e, "counters", 1, sizeof *s->counters, (void **)&s->counters,
+		              &s->n_counters);
+		if (!c)
+			return -1;
+		if (!s->n_counters || s->n_counters > VALUE_SITE_COUNTERS_MAX)
+			return fail(r, "%zu counters (1 to %u)", s->n_counters,
+			            VALUE_SITE_COUNTERS_MAX);
+		for (size_t k = 0; k < s->n_counters; k++) {
+			json_t *x = json_array_get(c, k);
+			if (!json_is_integer(x))
+				return fail(r, "counters[%zu] is not an integer", k);
+			s->counters[k] = json_integer_value(x);
+		}
+	}
+	return 0;
+}
+
 int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc *d)
 {
 	struct rd r = {name, "", 0};
@@ -509,14 +595,15 @@ int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc
 		tool_error(name, "no format version");
 		goto out;
 	}
-	if (json_integer_value(v) != 2) {
-		tool_error(name, "profile format version %lld, this vitprof reads version 2",
+	if (json_integer_value(v) != 2 && json_integer_value(v) != 3) {
+		tool_error(name, "profile format version %lld, this vitprof reads versions 2"
+		           " and 3",
 		           (long long)json_integer_value(v));
 		goto out;
 	}
 	if (read_program(&r, root, d) || read_modules(&r, root, d) ||
 	    read_functions(&r, root, d) || read_edges(&r, root, d) || read_hot(&r, root, d) ||
-	    read_gcov(&r, root, d))
+	    read_gcov(&r, root, d) || read_value_sites(&r, root, d))
 		goto out;
 	rc = 0;
 out:
@@ -609,6 +696,7 @@ void vpdoc_free(struct vpdoc *d)
 	free(d->edges);
 	free(d->hot);
 	free(d->gcov_objects);
+	value_sites_free(d->value_sites, d->n_value_sites);
 	free(d->gcov_functions);
 	free(d->lines);
 	free(d->branches);

@@ -79,6 +79,16 @@ seeds)
 		"$vitprof" gcda -o "$mode" "$mode/run.vitraw" 2>/dev/null
 		"$vitprof" export --format vitprof -o "$mode/run.vitprof" "$mode/run.vitraw"
 	done
+	# Value profiles (-fprofile-generate): a version-3 document with
+	# value_sites and first calls, and the same merged with itself.
+	mkdir -p values
+	rtdir=$("$vitprof" flags --link | sed -n 's/^-L\([^ ]*\) .*/\1/p')
+	"${CC:-gcc}" -O2 -g -fprofile-generate -ftest-coverage -fdata-sections \
+		-c "$here/../values_show/known.c" -o values/known.o
+	"${CC:-gcc}" values/known.o -L"$rtdir" -lvitprof_gcov $("$vitprof" flags --link) -o values/known
+	VITPROF_FILE=values/run.vitraw ./values/known
+	"$vitprof" export --format vitprof -o values/run.vitprof values/run.vitraw
+	"$vitprof" merge -o values/merged.vitprof values/run.vitprof values/run.vitprof
 	"$vitprof" merge -o merged.vitraw count/run.vitraw count/run.vitraw
 	"$vitprof" merge -o merged.vitprof count/run.vitprof count/run.vitprof
 	mkdir -p "$dir/seeds/raw" "$dir/seeds/gcno" "$dir/seeds/gcda" "$dir/seeds/vitprof"
@@ -90,6 +100,9 @@ seeds)
 	cp count/run.vitprof "$dir/seeds/vitprof/count.vitprof"
 	cp time/run.vitprof "$dir/seeds/vitprof/time.vitprof"
 	cp merged.vitprof "$dir/seeds/vitprof/merged.vitprof"
+	cp values/run.vitprof "$dir/seeds/vitprof/values.vitprof"
+	cp values/merged.vitprof "$dir/seeds/vitprof/values-merged.vitprof"
+	cp values/run.vitraw "$dir/seeds/raw/values.vitraw"
 	# clang --coverage's own layout (version 408*, tools/gcov_llvm.h): a
 	# .gcno and the .gcda vitprof gcda writes for it, from a run on the
 	# runtime's compiler-rt entry points (rt/rt_llvm_gcov.c).
