@@ -214,6 +214,23 @@ def main():
                                  f"{med(x[1]):.3f} s | ±{spread(x[1]):.0f}% | "
                                  f"{med(x[1]) / base:.2f}x | {ratio} |")
 
+    # Instructions executed (callgrind counts them exactly, whatever else the
+    # machine does): the runtimes' own work, free of this VM's timing noise.
+    ir_rows = []
+    for p in progs:
+        ir = {}
+        for n in ("libgcov-single", "vitprof-single"):
+            out = os.path.join(w, "cg.out")
+            r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                                p.exe[n], *p.cost], env=env, capture_output=True, text=True)
+            forget_profiles()
+            m = [l for l in r.stderr.splitlines() if "Collected :" in l]
+            ir[n] = int(m[0].split(":")[-1]) if m else 0
+        if ir["libgcov-single"]:
+            ir_rows.append(f"| {p.name} `{' '.join(p.cost)}` | {ir['libgcov-single']:,} | "
+                           f"{ir['vitprof-single']:,} | "
+                           f"{ir['vitprof-single'] / ir['libgcov-single']:.3f} |")
+
     cost_verdict = ("slower than libgcov's" if any(v > 1.05 for _, v in single_ratio)
                     else "within 5% of libgcov's")
     cost_note = "; ".join(f"{n}: vitprof / libgcov CPU {v:.2f}" for n, v in single_ratio)
@@ -297,6 +314,15 @@ mapped file as the program runs). "vs plain" is CPU time over plain
 |---|---|---|---|---|---|---|
 {chr(10).join(cost_rows)}
 
+Instructions executed by the single-update training builds, counted by
+`valgrind --tool=callgrind` (exact and repeatable, whatever the machine
+does; the value profilers of both runtimes are direct calls into code
+linked into the program, `libvitprof_gcov.a` for vitprof):
+
+| program, input | libgcov | vitprof | vitprof / libgcov |
+|---|---|---|---|
+{chr(10).join(ir_rows)}
+
 ### Profile feedback from the two profiles
 
 The single-update builds each ran the training input once (`pgo_values all
@@ -332,28 +358,20 @@ profile as for libgcov's.
 Reading the numbers:
 - Training with atomic updates costs the same with either runtime (the
   `lock` increments dominate). With single updates vitprof's training run
-  was {cost_verdict} in this run ({cost_note}). Where vitprof is slower, the
-  difference is in the topn lists, the profile of indirect calls,
-  divisors and string sizes: `perf record -e cpu-clock` of `pgo_values
-  divmod 4` during development put 39% of libgcov's samples in
-  `__gcov_topn_values_profiler` and 78% of vitprof's in its `topn_add`
-  (rt/rt_gcov_values.c); `pgo_values icall 4` gave 1,170 samples in
-  libgcov's `__gcov_indirect_call_profiler_v4` against 892 in vitprof's
-  plus 4,660 in `topn_add`. On a hit in the first entry (the common case)
-  libgcov loads `counters[2]` (a pointer) and compares the value; vitprof
-  loads `counters[2]` (an arena reference), then per list entry loads
-  `next_entry` and `capacity` (`ref_valid`), divides the reference by
-  `CHUNK_ENTRIES` (43,685 entries of 24 bytes in a 1 MiB chunk, not a
-  power of two: a 64-bit multiply-high, shift, multiply and subtract),
-  loads `chunks[]`, and only then the entry's value; and every profiler
-  call goes through the PLT into libvitprof_rt.so, where libgcov's are
-  direct calls into the executable. The fix belongs in rt/: load the
-  limit once per call instead of per entry, make entries per chunk a
-  power of two (the chunk header already records `chunk_entries`, so the
-  tool need not change), or number entries in one virtually contiguous
-  arena so that a reference becomes `base + 24 * ref`. (A prototype of the
-  first two, timed while the machine was loaded by other work, was not
-  conclusively faster: a measured fix still has to be made.)
+  was {cost_verdict} in this run ({cost_note}) by CPU time, while the
+  instruction counts above are the exact measure of the runtimes' own
+  work. History: a first version of vitprof's topn path measured 1.35x
+  libgcov's here (`perf record -e cpu-clock`: per list entry it reloaded
+  the arena's limits and divided the reference by a chunk size that was
+  not a power of two, and every profiler call went through the PLT into
+  libvitprof_rt.so). The profilers are now linked into each object
+  (`libvitprof_gcov.a`, direct calls as libgcov's), a reference is found
+  by a shift and a mask, and the limit is read once per value: the
+  instruction counts above are the result. On this VM the CPU time of the
+  same binary also falls into two modes (about 0.38 s and 0.62 s for
+  `all 2`, for either runtime, from run to run), which the medians of 9
+  runs do not always average out: where the CPU ratio and the instruction
+  ratio disagree, that is why.
 - Profile feedback: the `-fprofile-use` objects are the same bytes from
   either profile, so the two speedup columns differ by noise only.
   `icall`, `divmod` and `string` show the value-profile transformations
