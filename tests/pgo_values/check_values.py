@@ -7,7 +7,7 @@
 Usage: check_values.py CASE --cc gcc|gcc-11 --vitprof PATH --rtdir DIR
                        --ldscript PATH --src DIR --scratch DIR [--sanitized]
 
-The same objects (values.c, libvals.c, libdl.c) are linked twice: with
+The same objects (values.c, libvals.c, libdlmod.c) are linked twice: with
 libgcov (`CC -fprofile-generate` at link, the ground truth) and with
 vitprof's runtime (-lvitprof_gcov -lvitprof_rt, the linker-script fragment:
 counters in place). Both run with ASLR off (setarch -R) and the same
@@ -79,7 +79,7 @@ class Build:
         self.flags = flags
         sh([a.cc, "-O2", "-c", os.path.join(a.src, "die.c"), "-o",
             os.path.join(self.obj, "die.o")])
-        for src, pic in (("values.c", False), ("libvals.c", True), ("libdl.c", True)):
+        for src, pic in (("values.c", False), ("libvals.c", True), ("libdlmod.c", True)):
             out = os.path.join(self.obj, src[:-2] + ".o")
             sh([a.cc] + flags + (["-fPIC"] if pic else []) +
                ["-c", os.path.join(a.src, src), "-o", out])
@@ -89,7 +89,7 @@ class Build:
         for d, libs in ((self.lg, lg_libs), (self.vp, vp_libs)):
             o = self.obj
             sh([a.cc, "-shared"] + self.san + [o + "/libvals.o", "-o", d + "/libvals.so"] + libs)
-            sh([a.cc, "-shared"] + self.san + [o + "/libdl.o", "-o", d + "/libdl.so"] + libs)
+            sh([a.cc, "-shared"] + self.san + [o + "/libdlmod.o", "-o", d + "/libdlmod.so"] + libs)
             sh([a.cc] + self.san + [o + "/values.o", o + "/die.o", "-o", d + "/prog",
                                     "-L" + d, "-lvals",
                                     "-Wl,-rpath,$ORIGIN", "-pthread", "-ldl"] + libs)
@@ -256,7 +256,7 @@ def case_exec(a):
 
 
 def case_dlopen(a):
-    run_both(Build(a), "d", "dlopen/dlclose", ["libdl.gcda", "libvals.gcda", "values.gcda"])
+    run_both(Build(a), "d", "dlopen/dlclose", ["libdlmod.gcda", "libvals.gcda", "values.gcda"])
 
 
 def case_use(a):

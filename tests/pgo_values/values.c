@@ -17,7 +17,7 @@
  * libgcov has written its .gcda and vitprof's counters are in the mapped
  * file, both for the same instant), "f" (as "a" in a child, then "b" in
  * the parent), "t" (as "a" then "b" in two threads one after the other),
- * "d" (as "a", then dlopen libdl, call, dlclose, twice), "e" (as "a",
+ * "d" (as "a", then dlopen libdlmod, call, dlclose, twice), "e" (as "a",
  * then exec itself as "b"). The string
  * operations' buffers are at a fixed address, so the alignments profiled
  * are the same under any runtime and in any thread; with ASLR off
@@ -152,8 +152,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "d") == 0) {
 		work(0);
-		dl_round(argc > 2 ? argv[2] : "./libdl.so");
-		dl_round(argc > 2 ? argv[2] : "./libdl.so");
+		dl_round(argc > 2 ? argv[2] : "./libdlmod.so");
+		dl_round(argc > 2 ? argv[2] : "./libdlmod.so");
 		return 0;
 	}
 	work(strcmp(mode, "b") == 0);

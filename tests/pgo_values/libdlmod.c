@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libdl.c - dlopen()ed, called and dlclose()d twice by values.c "dlop":
+/* libdlmod.c - dlopen()ed, called and dlclose()d twice by values.c "d"
+ * (not libdl: -ldl would find it):
  * libgcov writes its .gcda at each dlclose, merging the second into the
  * first. */
 __attribute__((noinline)) static long dl_mod(long a, long b) { return a % b; }
