@@ -80,6 +80,21 @@ for n, l in enumerate(open(src), 1):
 for (fn, kind, _), s in sites.items():
     check(s["file"] == os.path.abspath(src) and s["line"] == lines.get(fn),
           "%s %s: at %s's definition (%s:%s)" % (fn, kind, fn, s["file"], s["line"]))
+# each site's own line: the "site:" comment that names it (known.o's line
+# table, -O2), exactly
+site_lines = {}
+for n, l in enumerate(open(src), 1):
+    if "/* site:" in l:
+        fn = max((f for f in lines if lines[f] < n), key=lambda f: lines[f])
+        for part in l.split("/* site:")[1].split("*/")[0].split(","):
+            kind, idx = part.split()
+            site_lines[(fn, kind, int(idx))] = n
+check(sorted(site_lines) == sorted(sites), "a site: comment per site: %s vs %s" %
+      (sorted(site_lines), sorted(sites)))
+for k, s in sorted(sites.items()):
+    check(s.get("site_file") == os.path.abspath(src) and s.get("site_line") == site_lines.get(k),
+          "%s: at line %s, not %s:%s" % (k, site_lines.get(k), s.get("site_file"),
+                                         s.get("site_line")))
 
 
 def values(s):
@@ -114,7 +129,7 @@ check(sorted(sites) == sorted(list(exp) + [("dispatch", "indirect_call", 0),
 
 # ---- show --values ---------------------------------------------------------
 out = sh([A.vitprof, "show", "--values", raw]).stdout
-check("dispatch (known.c:%d) #0" % lines["dispatch"] in out and
+check("known.c:%d dispatch #0" % site_lines[("dispatch", "indirect_call", 0)] in out and
       "tgt_hot 90.0% (900), tgt_cold 10.0% (100)" in out, "show --values: targets\n" + out)
 rows = [l.split() for l in out.splitlines() if l.strip().startswith("1000 100.0%")]
 check([r[2] for r in rows] == ["7", "16", "24"], "show --values: specialized values\n" + out)
