@@ -83,8 +83,8 @@ void show_values(const struct vpdoc_value_site *v, size_t n, size_t top)
 	size_t m, i, k;
 
 	rows = pick(v, n, GCOV_KIND_INDIRECT, &m);
-	printf("indirect calls: %zu sites, by executions (site: its function and its"
-	       " index there)\n", m);
+	printf("indirect calls: %zu sites, by executions (site: its file:line, its function"
+	       " and its index there; without the training object, the function's line)\n", m);
 	printf("%14s  %-44s  %s\n", "executions", "site", "targets: share (calls)");
 	for (i = 0; i < m && (!top || i < top); i++) {
 		const struct vpdoc_value_site *s = rows[i];
