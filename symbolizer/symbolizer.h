@@ -81,4 +81,34 @@ int sym_lookup_location(struct sym_module *m, uint64_t vaddr,
  */
 int sym_read_build_id(const char *path, uint8_t *out, size_t cap);
 
+/*
+ * obj_refs.c: the references from code to data symbols in a relocatable
+ * x86-64 object (.o, built with -g), each with the source line the
+ * object's line table gives the referencing instruction.
+ */
+struct sym_obj_ref {
+	const char *symbol;        /* the data symbol referenced */
+	uint64_t symbol_size;      /* its st_size */
+	uint64_t offset;           /* byte offset of the target in it */
+	const char *file;          /* NULL, line 0: no line-table row there */
+	unsigned line;
+};
+struct sym_obj_refs;
+
+/*
+ * Reads the object at path: every reference (relocation of an executable
+ * section: R_X86_64_PC32 without a trailing immediate, _32, _32S, _64)
+ * whose target lies inside a STT_OBJECT symbol whose name starts with
+ * prefix. Returns the set (freed by sym_obj_refs_free), or NULL with a
+ * one-line reason naming the file in err (not an x86-64 .o, no .symtab,
+ * no .debug_line, a corrupt line table).
+ */
+struct sym_obj_refs *sym_obj_refs_read(const char *path, const char *prefix,
+                                       char *err, size_t errlen);
+/* The references, by symbol name then offset; *n their number. Strings
+ * live until sym_obj_refs_free(). */
+const struct sym_obj_ref *sym_obj_refs_list(const struct sym_obj_refs *r,
+                                            size_t *n);
+void sym_obj_refs_free(struct sym_obj_refs *r);
+
 #endif /* VITPROF_SYMBOLIZER_H */

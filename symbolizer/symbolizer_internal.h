@@ -46,6 +46,14 @@ void sym_strpool_free(struct sym_strpool *p);
  * elsize), doubling. Returns 0, or -1 on overflow/OOM (*arr unchanged). */
 int sym_grow(void **arr, size_t *cap, size_t need, size_t elsize);
 
+/* --- obj_refs.c ---------------------------------------------------------- */
+
+struct sym_obj_refs {
+	struct sym_obj_ref *v;
+	size_t n, cap;
+	struct sym_strpool pool;   /* symbol and file names */
+};
+
 /* --- demangle.c --------------------------------------------------------- */
 
 /* The pooled display name for a linkage name: the demangled form of a C++

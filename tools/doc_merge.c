@@ -624,6 +624,10 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		} else {
 			free(key);
 		}
+		if (!x->s.site_file && v->site_file) {   /* the first document's that has one */
+			x->s.site_file = xstrdup(v->site_file);
+			x->s.site_line = v->site_line;
+		}
 		add_value_site(m, &x->s, v, w);
 	}
 	for (i = 0; i < d->n_lines; i++) {

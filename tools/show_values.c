@@ -28,16 +28,23 @@ static double share(uint64_t count, uint64_t total)
 	return total ? 100.0 * (double)count / (double)total : 0.0;
 }
 
-/* "function (file:line) #site", shortened to its last width characters. */
+/* "file:line function #site" (the site's own line), or "function
+ * (file:line) #site" (the function's, when the site's is unknown),
+ * shortened to its last width characters. */
 static void print_site(const struct vpdoc_value_site *s, int width)
 {
-	const char *file = s->file ? strrchr(s->file, '/') : NULL;
+	const char *f = s->site_file ? s->site_file : s->file;
+	const char *file = f ? strrchr(f, '/') : NULL;
 	char buf[4096];
 	int n;
 
-	file = file ? file + 1 : s->file ? s->file : "??";
-	n = snprintf(buf, sizeof buf, "%s (%s:%" PRIu64 ") #%" PRIu64, s->function, file,
-	             s->line, s->site);
+	file = file ? file + 1 : f ? f : "??";
+	if (s->site_file)
+		n = snprintf(buf, sizeof buf, "%s:%" PRIu64 " %s #%" PRIu64, file, s->site_line,
+		             s->function, s->site);
+	else
+		n = snprintf(buf, sizeof buf, "%s (%s:%" PRIu64 ") #%" PRIu64, s->function, file,
+		             s->line, s->site);
 	if (n < 0)
 		return;
 	if (n > width && width > 3)
@@ -76,8 +83,8 @@ void show_values(const struct vpdoc_value_site *v, size_t n, size_t top)
 	size_t m, i, k;
 
 	rows = pick(v, n, GCOV_KIND_INDIRECT, &m);
-	printf("indirect calls: %zu sites, by executions (site: its function and its"
-	       " index there)\n", m);
+	printf("indirect calls: %zu sites, by executions (site: its file:line, its function"
+	       " and its index there; without the training object, the function's line)\n", m);
 	printf("%14s  %-44s  %s\n", "executions", "site", "targets: share (calls)");
 	for (i = 0; i < m && (!top || i < top); i++) {
 		const struct vpdoc_value_site *s = rows[i];

@@ -1029,6 +1029,10 @@ struct vpdoc_value_site {
 	char *function, *file;      /* the function holding the site (file NULL:
 	                               unknown) */
 	uint64_t line;              /* its first line */
+	char *site_file;            /* the site's own line, from the training
+	                               object's line table (site_file NULL:
+	                               unknown) */
+	uint64_t site_line;
 	unsigned kind;              /* GCOV_KIND_INTERVAL .. GCOV_KIND_IOR */
 	uint64_t site;              /* index among its function's sites of kind */
 	/* topn kinds */

@@ -13,10 +13,15 @@
  * .gcno; it is named from every .gcno of the profile, and left unnamed
  * when no function or more than one has that ident.
  *
- * Where a site is in its function is not recorded anywhere the tool reads:
- * the .gcno has blocks and lines, not value sites, and DWARF has no trace
- * of the counters. Sites are keyed by function and index, never by a
- * guessed line.
+ * Where a site is in its function is not in the .gcno (blocks and lines,
+ * not value sites), so sites are keyed by function and index. The site's
+ * own line comes from the training build's object, beside the .gcda
+ * (<dir>/<base>.gcda <-> <dir>/<base>.o): GCC's code passes the address
+ * of the site's first counter in __gcov<kind>.<function> to the profiler,
+ * and the object's line table gives that instruction's line
+ * (symbolizer/obj_refs.c). No object, no DWARF, or counter arrays that do
+ * not match the record (another build): no site lines for that object,
+ * one warning.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -67,6 +72,13 @@ unsigned value_kind_by_name(const char *name)
 		if (strcmp(name, gcov_kind_name(t)) == 0)
 			return t;
 	return 0;
+}
+
+/* Counters per site in the object's arrays (GCC 10 to 13): the topn
+ * kinds keep a total, a count and a pointer to their value list there. */
+static uint32_t object_site_width(unsigned t)
+{
+	return gcov_kind_is_topn(t) ? 3 : site_width(t);
 }
 
 /* ---- profile id -> function ---------------------------------------------- */
@@ -328,17 +340,102 @@ struct build_ctx {
 	size_t n_ids;
 };
 
+/* ---- site lines from the training object --------------------------------- */
+
+/* The object beside the .gcda: path minus ".gcda", plus ".o"; NULL when
+ * gcda does not end in ".gcda". */
+static char *object_path(const char *gcda)
+{
+	size_t n = strlen(gcda);
+	char *o;
+
+	if (n < 5 || strcmp(gcda + n - 5, ".gcda") != 0)
+		return NULL;
+	o = xcalloc(n + 1, 1);
+	memcpy(o, gcda, n - 5);
+	memcpy(o + n - 5, ".o", 3);
+	return o;
+}
+
+/* The references to symbol name: [*first, *first + count). */
+static size_t refs_of(const struct sym_obj_ref *v, size_t n, const char *name,
+                      size_t *first)
+{
+	size_t lo = 0, hi = n, k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].symbol, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = lo; k < n && strcmp(v[k].symbol, name) == 0; k++)
+		;
+	*first = lo;
+	return k - lo;
+}
+
+/* The sites l->v[from..l->n) of kind t of fn: their lines from refs (the
+ * first reference, in the object's relocation order, with a line). 0, or
+ * -1 when the object's counter array for them is not their size. */
+static int site_lines(const struct sym_obj_refs *refs, struct site_list *l, size_t from,
+                      const struct gcno_function *fn, unsigned t)
+{
+	uint64_t bytes = 8 * (uint64_t)object_site_width(t);
+	const struct sym_obj_ref *v;
+	size_t n, first, count;
+	char name[512];
+
+	if (from == l->n || !bytes)
+		return 0;
+	v = sym_obj_refs_list(refs, &n);
+	snprintf(name, sizeof name, "__gcov%u.%s", t, fn->name);
+	if (!(count = refs_of(v, n, name, &first)))
+		return 0;
+	if (v[first].symbol_size != (l->n - from) * bytes)
+		return -1;
+	for (size_t i = from; i < l->n; i++) {
+		struct vpdoc_value_site *s = &l->v[i];
+		for (size_t k = first; k < first + count; k++)
+			if (v[k].offset == s->site * bytes && v[k].file) {
+				s->site_file = xstrdup(v[k].file);
+				s->site_line = v[k].line;
+				break;
+			}
+	}
+	return 0;
+}
+
+/* Drops the lines of the sites l->v[from..l->n). */
+static void drop_site_lines(struct site_list *l, size_t from)
+{
+	for (size_t i = from; i < l->n; i++) {
+		free(l->v[i].site_file);
+		l->v[i].site_file = NULL;
+		l->v[i].site_line = 0;
+	}
+}
+
 static int build_group(const struct gcno_file *g, const struct raw_gcov_object *o,
                        const struct gcov_counters *acc, void *arg)
 {
 	struct build_ctx *b = arg;
+	size_t group_from = b->l.n;
+	char *obj = object_path(o->gcda_path);
+	struct sym_obj_refs *refs = NULL;
+	char why[512];
+	int mismatch = 0, rc = 0;
 
-	for (size_t k = 0; k < o->n_functions; k++) {
+	if (obj && !(refs = sym_obj_refs_read(obj, "__gcov", why, sizeof why)))
+		tool_warn(NULL, "value sites without their lines: %s", why);
+	for (size_t k = 0; k < o->n_functions && rc == 0; k++) {
 		const struct gcno_function *fn = gcno_function_of(g, k, &o->functions[k]);
 		if (!fn)
 			continue;
 		for (unsigned t = GCOV_KIND_INTERVAL; t <= GCOV_KIND_IOR; t++) {
 			const struct gcov_values *v = &acc[k].kinds[t];
+			size_t from = b->l.n;
 			if (!(o->counter_mask & (1u << t)) || !v->n_words)
 				continue;
 			if (!gcov_kind_is_topn(t))
@@ -346,11 +443,21 @@ static int build_group(const struct gcno_file *g, const struct raw_gcov_object *
 			else if (add_topn(&b->l, fn, t, v, b->ids, b->n_ids) != 0) {
 				tool_error(g->path, "function %s: %s counters are not whole sites",
 				           fn->name, gcov_kind_name(t));
-				return -1;
+				rc = -1;
+				break;
 			}
+			if (refs && !mismatch && site_lines(refs, &b->l, from, fn, t) != 0)
+				mismatch = 1;
 		}
 	}
-	return 0;
+	if (mismatch) {
+		tool_warn(obj, "value sites without their lines: the object's counter arrays"
+		          " are not the profile's (another build?)");
+		drop_site_lines(&b->l, group_from);
+	}
+	sym_obj_refs_free(refs);
+	free(obj);
+	return rc;
 }
 
 int value_sites_build(struct coverage *c, struct vpdoc_value_site **out, size_t *n_out)
@@ -490,6 +597,12 @@ void value_sites_write(struct json_writer *w, const struct vpdoc_value_site *v, 
 		json_kv_string(w, "function", s->function);
 		json_kv_string(w, "file", s->file);
 		json_kv_uint(w, "line", s->line);
+		json_kv_string(w, "site_file", s->site_file);
+		json_key(w, "site_line");
+		if (s->site_file)
+			json_uint(w, s->site_line);
+		else
+			json_null(w);
 		json_kv_string(w, "kind", gcov_kind_name(s->kind));
 		json_kv_uint(w, "site", s->site);
 		if (gcov_kind_is_topn(s->kind)) {
@@ -534,6 +647,7 @@ void value_site_free(struct vpdoc_value_site *s)
 	free(s->counters);
 	free(s->function);
 	free(s->file);
+	free(s->site_file);
 	memset(s, 0, sizeof *s);
 }
 

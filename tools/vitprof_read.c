@@ -531,6 +531,10 @@ static int read_value_sites(struct rd *r, json_t *root, struct vpdoc *d)
 		    get_str(r, e, "file", 1, &s->file) || get_uint(r, e, "line", &s->line) ||
 		    get_str(r, e, "kind", 0, &kind) || get_uint(r, e, "site", &s->site))
 			return free(kind), -1;
+		if (json_object_get(e, "site_file") &&
+		    (get_str(r, e, "site_file", 1, &s->site_file) ||
+		     (s->site_file && get_uint(r, e, "site_line", &s->site_line))))
+			return free(kind), -1;
 		s->kind = value_kind_by_name(kind);
 		if (!s->kind) {
 			fail(r, "unknown kind '%s'", kind);

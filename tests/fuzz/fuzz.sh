@@ -20,7 +20,7 @@ dir=$(cd "$dir" && pwd)
 # symbolizer_seeds OUT INSTRUMENTED: the ELF objects the symbolizer reads,
 # built from tests/symbolizer_data: DWARF 5 at -O0 and -O2 (inlined code),
 # DWARF 4, a shared library, compressed (-gz) and split (-gsplit-dwarf, with
-# its .dwo files) debug info, a relocatable object, copies without DWARF and without
+# its .dwo files) debug info, relocatable objects (two value-profiled), copies without DWARF and without
 # .symtab, a C++ program when there is a C++ compiler, and INSTRUMENTED (a
 # program built with `vitprof flags`).
 symbolizer_seeds() {
@@ -33,6 +33,10 @@ symbolizer_seeds() {
 	$cc -Wl,--build-id -gdwarf-4 -O2 -o "$out/prog-dwarf4" $prog
 	$cc -Wl,--build-id -g -O2 -fPIC -shared -o "$out/libshlib.so" "$src/shlib.c"
 	$cc -g -O2 -c -o "$out/prog_util.o" "$src/prog_util.c"
+	# value-profiled objects (sym_obj_refs_read): DWARF 5 and 4, PIC and not
+	$cc -g -O2 -fprofile-generate -fPIC -c -o "$out/values.o" "$here/../values_show/known.c"
+	$cc -gdwarf-4 -O0 -fno-pie -fprofile-generate -c -o "$out/values-dwarf4.o" \
+		"$here/../values_show/known.c"
 	$cc -Wl,--build-id -gz -g -O2 -o "$out/prog-gz" $prog 2>/dev/null ||
 		echo "fuzz: $cc -gz failed, no compressed-DWARF seed"
 	# The .dwo files land next to the program: they are seeds too.

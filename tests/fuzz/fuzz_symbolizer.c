@@ -8,7 +8,10 @@
  *   build-id (must be refused), then expecting the one read;
  *   on success sym_lookup_function() and sym_lookup_location() at
  *   addresses taken from what was indexed (every function's entry, middle,
- *   last byte and end; line-table rows) and at a few fixed ones.
+ *   last byte and end; line-table rows) and at a few fixed ones;
+ *   then sym_obj_refs_read() (relocatable objects: references to data
+ *   symbols and their lines, through this reader's own .debug_line
+ *   parser).
  * Beyond what ASan/UBSan/libFuzzer catch, the harness aborts when the
  * interface contract is broken: a failed open must leave a non-empty
  * one-line reason naming the file; a lookup must not return more frames
@@ -128,6 +131,31 @@ static void probe_module(struct sym_module *m)
 	}
 }
 
+/* sym_obj_refs_read() (the lines of a .o's references to data, what
+ * `vitprof export` reads beside each .gcda) with every data symbol a
+ * candidate: a failure leaves a reason naming the file; every reference
+ * lies within its symbol and its strings are readable. */
+static void probe_obj_refs(void)
+{
+	char err[1024];
+	const struct sym_obj_ref *v;
+	struct sym_obj_refs *r;
+	size_t n;
+
+	r = sym_obj_refs_read(elf_path, "", err, sizeof err);
+	if (!r) {
+		check_reason(err);
+		return;
+	}
+	v = sym_obj_refs_list(r, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].symbol || v[i].offset >= v[i].symbol_size)
+			abort();
+		sink += strlen(v[i].symbol) + (v[i].file ? strlen(v[i].file) : 0);
+	}
+	sym_obj_refs_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t id[256];
@@ -157,5 +185,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m)
 		probe_module(m);
 	sym_module_close(m);
+	probe_obj_refs();
 	return 0;
 }

@@ -80,6 +80,21 @@ for n, l in enumerate(open(src), 1):
 for (fn, kind, _), s in sites.items():
     check(s["file"] == os.path.abspath(src) and s["line"] == lines.get(fn),
           "%s %s: at %s's definition (%s:%s)" % (fn, kind, fn, s["file"], s["line"]))
+# each site's own line: the "site:" comment that names it (known.o's line
+# table, -O2), exactly
+site_lines = {}
+for n, l in enumerate(open(src), 1):
+    if "/* site:" in l:
+        fn = max((f for f in lines if lines[f] < n), key=lambda f: lines[f])
+        for part in l.split("/* site:")[1].split("*/")[0].split(","):
+            kind, idx = part.split()
+            site_lines[(fn, kind, int(idx))] = n
+check(sorted(site_lines) == sorted(sites), "a site: comment per site: %s vs %s" %
+      (sorted(site_lines), sorted(sites)))
+for k, s in sorted(sites.items()):
+    check(s.get("site_file") == os.path.abspath(src) and s.get("site_line") == site_lines.get(k),
+          "%s: at line %s, not %s:%s" % (k, site_lines.get(k), s.get("site_file"),
+                                         s.get("site_line")))
 
 
 def values(s):
@@ -112,9 +127,49 @@ check(sorted(sites) == sorted(list(exp) + [("dispatch", "indirect_call", 0),
                                            ("copy_n", "average", 0), ("copy_n", "ior", 0)]),
       "no other value sites: %s" % sorted(sites))
 
+# ---- the object beside the .gcda missing, without -g, of another build -----
+# The sites stay, without their lines, and one warning names the object.
+def other_object(name, flags, source):
+    d = w + "/" + name
+    os.makedirs(d)
+    open(d + "/known.c", "w").write(source)
+    sh([A.cc, "-O2", "-fprofile-generate", "-ftest-coverage", "-fdata-sections"] + flags +
+       ["-c", d + "/known.c", "-o", d + "/known.o"])
+    return d + "/known.o"
+
+
+shutil.copy(w + "/known.o", w + "/known.o.orig")
+text = open(src).read()
+assert "q = a / b;" in text
+cases = [
+    ("missing", None, "cannot open"),
+    ("no -g", other_object("nog", [], text), "no .debug_line"),
+    ("another build", other_object("other", ["-g"], text.replace("q = a / b;",
+                                                                 "q = a / b + a / (b + 1);")),
+     "the object's counter arrays are not the profile's"),
+]
+for what, obj, why in cases:
+    if os.path.exists(w + "/known.o"):
+        os.remove(w + "/known.o")
+    if obj:
+        shutil.copy(obj, w + "/known.o")
+    r = sh([A.vitprof, "export", "-o", w + "/noline.vitprof", raw])
+    warn = [l for l in r.stderr.splitlines() if "value sites without their lines" in l]
+    check(len(warn) == 1 and why in warn[0] and w + "/known.o" in warn[0],
+          "object %s: one warning naming it: %r" % (what, r.stderr))
+    nl = json.load(open(w + "/noline.vitprof"))
+    valid(w + "/noline.vitprof")
+    check(len(nl["value_sites"]) == len(doc["value_sites"]) and
+          all(s["site_file"] is None and s["site_line"] is None for s in nl["value_sites"]),
+          "object %s: every site kept, without a line" % what)
+    out = sh([A.vitprof, "show", "--values", raw]).stdout
+    check("dispatch (known.c:%d) #0" % lines["dispatch"] in out,
+          "object %s: show --values names the function's line\n%s" % (what, out))
+shutil.copy(w + "/known.o.orig", w + "/known.o")
+
 # ---- show --values ---------------------------------------------------------
 out = sh([A.vitprof, "show", "--values", raw]).stdout
-check("dispatch (known.c:%d) #0" % lines["dispatch"] in out and
+check("known.c:%d dispatch #0" % site_lines[("dispatch", "indirect_call", 0)] in out and
       "tgt_hot 90.0% (900), tgt_cold 10.0% (100)" in out, "show --values: targets\n" + out)
 rows = [l.split() for l in out.splitlines() if l.strip().startswith("1000 100.0%")]
 check([r[2] for r in rows] == ["7", "16", "24"], "show --values: specialized values\n" + out)

@@ -8,6 +8,7 @@
  *              2; interval of a / 16: 16 zeros, 16 ones, 968 larger)
  *   copy_n     a memcpy of 24 bytes, 1000 times (topn: 24 x 1000;
  *              average: sum 24000, count 1000)
+ * The site of each (its "site:" comment) is on a line of its own.
  * First calls: main 1, dispatch 2, tgt_hot 3, divide_by 4, umod 5,
  * copy_n 6, tgt_cold 7 (i = 9), never_called 0.
  */
@@ -19,10 +20,35 @@ typedef int (*fn_t)(int);
 __attribute__((noinline)) int tgt_hot(int x) { return x + 1; }
 __attribute__((noinline)) int tgt_cold(int x) { return x - 1; }
 __attribute__((noinline)) int never_called(int x) { return x * 3; }
-__attribute__((noinline)) int dispatch(fn_t f, int x) { return f(x); }
-__attribute__((noinline)) long divide_by(long a, long b) { return a / b; }
-__attribute__((noinline)) unsigned umod(unsigned a, unsigned b) { return a % b; }
-__attribute__((noinline)) void copy_n(char *d, const char *s, size_t n) { memcpy(d, s, n); }
+/* Each value site on a line of its own, below its function's: the
+ * "site:" comments say which sites the checker expects on the line. */
+__attribute__((noinline)) int dispatch(fn_t f, int x)
+{
+	x += 2;
+	return f(x - 2);        /* site: indirect_call 0 */
+}
+
+__attribute__((noinline)) long divide_by(long a, long b)
+{
+	long q;
+
+	q = a / b;              /* site: topn 0 */
+	return q;
+}
+
+__attribute__((noinline)) unsigned umod(unsigned a, unsigned b)
+{
+	unsigned r;
+
+	r = a % b;              /* site: interval 0, pow2 0, topn 0 */
+	return r;
+}
+
+__attribute__((noinline)) void copy_n(char *d, const char *s, size_t n)
+{
+	d[0] = 0;
+	memcpy(d, s, n);        /* site: topn 0, average 0, ior 0 */
+}
 
 volatile long sink;
 fn_t volatile spare = never_called;
