@@ -72,6 +72,9 @@ struct unit {
 /* One loaded object that registered gcov data. */
 struct object {
 	uintptr_t lo, hi;            /* its PT_LOAD range */
+	uint64_t path_hash;          /* FNV-1a of its path */
+	uint64_t hash;               /* vpr_arcs.object: path_hash, told apart
+	                                for each later load of the same path */
 	int probed;                  /* 1: arcs_lo/hi valid; -1: no usable section */
 	uintptr_t arcs_lo, arcs_hi;  /* .vitprof_arcs at run time */
 	struct vpr_arcs *arcs;       /* the in-place section, once mapped */
@@ -324,6 +327,16 @@ out:
 	return ok ? 0 : -1;
 }
 
+/* vpr_arcs.object of the object at path: FNV-1a 64, never 0. */
+static uint64_t object_hash(const char *path)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
 /* The live object record holding addr, or NULL. */
 static struct object *object_at(uintptr_t addr)
 {
@@ -351,6 +364,13 @@ static struct object *object_for(uintptr_t addr, struct find_ctx *f)
 	memset(o, 0, sizeof *o);
 	o->lo = f->lo;
 	o->hi = f->hi;
+	o->path_hash = object_hash(shown_name(f));
+	o->hash = o->path_hash;
+	for (size_t k = 0; k + 1 < n_objects; k++)   /* loaded again (dlclose) */
+		if (objects[k].path_hash == o->path_hash)
+			o->hash = (o->hash ^ 0x9E3779B97F4A7C15ull) * 0x100000001b3ull;
+	if (!o->hash)
+		o->hash = 1;
 	o->live = 1;
 	return o;
 }
@@ -489,6 +509,7 @@ static int map_in_place(struct object *o, const char *name)
 		return -1;
 	a->arcs_id = next_arcs_id++;
 	a->base = o->arcs_lo;
+	a->object = o->hash;
 	a->data_offset = page;
 	if (!rt_section_in_file(a)) {
 		a->base = 0;
@@ -549,6 +570,7 @@ static int make_copy_section(struct unit *u)
 		return -1;
 	a->arcs_id = next_arcs_id++;
 	a->base = 0;
+	a->object = u->obj != SIZE_MAX ? objects[u->obj].hash : 0;
 	a->data_offset = page;
 	a->data_size = n * sizeof(int64_t);
 	__atomic_store_n(&a->mode, VPR_ARCS_COPY, __ATOMIC_RELEASE);

@@ -589,6 +589,7 @@ struct out_gcov {
 	struct out_kind *kinds;       /* n_functions x rec_other(tmpl) */
 	uint64_t kind_words;          /* their counters in memory form */
 	uint64_t entries;             /* their topn entries */
+	uint64_t object;              /* vpr_arcs.object of its loaded object */
 };
 
 struct merge {
@@ -979,6 +980,7 @@ static int add_gcov(struct merge *m, const struct view *v)
 				n += f[j].n_arcs;
 			g = &m->gcov[m->n_gcov];
 			g->tmpl = r;
+			g->object = s->object;
 			g->n_counts = n;
 			g->runs = 0;
 			g->counts = arena_alloc(&m->a, n ? n * 8 : 8);
@@ -1279,6 +1281,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 		a->data_offset = page;
 		a->data_size = (g->n_counts + g->kind_words) * 8;
 		a->n_copies = g->runs;
+		a->object = g->object;
 		memcpy((unsigned char *)a + page, g->counts, g->n_counts * 8);
 		put_kinds(g, (int64_t *)((unsigned char *)a + page) + g->n_counts, entries,
 		          &next_entry);

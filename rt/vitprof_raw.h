@@ -278,7 +278,14 @@ struct vpr_arcs {
 	uint64_t data_offset;       /* from the section start; page multiple */
 	uint64_t data_size;         /* bytes of counters; a multiple of 8 */
 	uint64_t n_copies;          /* VPR_ARCS_COPY: completed copies */
-	uint64_t reserved[3];
+	/* The load of the object (executable or shared library) whose
+	 * counters these are: a hash of its path (FNV-1a 64, never 0), mixed
+	 * once more for each later load of the same path in the process (a
+	 * library dlopen()ed again after dlclose); 0 unknown. The first load's
+	 * is equal in every run of one program, so merged profiles keep it.
+	 * libgcov's sum_max is a maximum per load of an object. */
+	uint64_t object;
+	uint64_t reserved[2];
 };
 
 struct vpr_gcov_function {

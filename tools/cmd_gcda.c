@@ -152,31 +152,45 @@ static uint64_t raw_runs(const char *path)
  */
 static void run_maxima(const char *file, const struct raw_profile *rp, uint64_t *run_max)
 {
-	uint32_t *ids = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *ids);
+	uint64_t *ids = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *ids);
 	uint64_t *max = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *max);
+	uint32_t *arcs = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *arcs);
 	size_t i, k;
+	int by_object = 1;
 
-	if (!ids || !max)
+	if (!ids || !max || !arcs)
 		tool_oom();
-	if (arcs_ids(file, rp, ids) != 0) {
-		tool_warn(file, "cannot tell which loaded object each gcov object belongs to;"
-		          " sum_max is taken over the whole process");
-		memset(ids, 0, rp->n_gcov * sizeof *ids);
+	/* The loaded object of each gcov object: recorded with its counters
+	 * (vitprof >= 0.3, every mode, merged profiles too); else, in place,
+	 * the ARCS section it shares with the object's other units, and in
+	 * copy mode the whole process. */
+	for (i = 0; i < rp->n_gcov; i++) {
+		ids[i] = rp->gcov[i].object;
+		if (!ids[i])
+			by_object = 0;
 	}
-	for (i = 0; i < rp->n_gcov; i++)
-		if (rp->gcov[i].arcs_mode != VPR_ARCS_IN_PLACE)
-			ids[i] = 0;     /* copy mode: one group */
+	if (!by_object) {
+		if (arcs_ids(file, rp, arcs) != 0) {
+			tool_warn(file, "cannot tell which loaded object each gcov object belongs to;"
+			          " sum_max is taken over the whole process");
+			memset(arcs, 0, rp->n_gcov * sizeof *arcs);
+		}
+		for (i = 0; i < rp->n_gcov; i++)
+			ids[i] = rp->gcov[i].arcs_mode != VPR_ARCS_IN_PLACE ? 0 : arcs[i];
+	}
 	for (i = 0; i < rp->n_gcov; i++)
 		max[i] = rp->gcov[i].counts_known ? gcda_object_max(&rp->gcov[i]) : 0;
 	for (i = 0; i < rp->n_gcov; i++) {
 		run_max[i] = 0;
 		for (k = 0; k < rp->n_gcov; k++)
-			if (ids[k] == ids[i] && rp->gcov[k].arcs_mode == rp->gcov[i].arcs_mode &&
+			if (ids[k] == ids[i] && (by_object ||
+			                         rp->gcov[k].arcs_mode == rp->gcov[i].arcs_mode) &&
 			    max[k] > run_max[i])
 				run_max[i] = max[k];
 	}
 	free(ids);
 	free(max);
+	free(arcs);
 }
 
 /* ---- where each file goes -------------------------------------------------- */

@@ -54,6 +54,7 @@ struct arcs_ref {
 	uint64_t offset;               /* section offset */
 	uint32_t arcs_id, mode;
 	uint64_t data_offset, data_size, n_copies;
+	uint64_t object;               /* vpr_arcs.object */
 };
 
 /* One gcov object record, read once every ARCS section is known. */
@@ -428,6 +429,7 @@ static int read_arcs_header(struct reader *r, struct raw_profile *rp, uint64_t o
 	t->data_offset = a.data_offset;
 	t->data_size = a.data_size;
 	t->n_copies = a.n_copies;
+	t->object = a.object;
 	if (a.mode == VPR_ARCS_IN_PLACE)
 		rp->n_arcs_in_place++;
 	else
@@ -661,6 +663,7 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 	o->counter_mask = rec.counter_mask;
 	o->has_kinds = (rec.flags & VPR_GCOV_HAS_KINDS) != 0;
 	o->arcs_mode = a->mode;
+	o->object = a->object;
 	o->counts_known = a->mode == VPR_ARCS_IN_PLACE || a->n_copies > 0;
 	for (i = 0; i < rec.n_functions; i++) {
 		struct vpr_gcov_function f;

@@ -263,6 +263,7 @@ static void put_gcov(struct image *im, const struct raw_profile *rp)
 		a->data_offset = PAGE;
 		a->data_size = words * 8;
 		a->n_copies = o->counts_known ? 1 : 0;
+		a->object = o->object;
 		data = (int64_t *)(im->data + off + PAGE);
 		kind_offsets[i] = calloc(o->n_functions * (n_other + 1) + 1, sizeof **kind_offsets);
 		if (!kind_offsets[i])

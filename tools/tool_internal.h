@@ -199,6 +199,7 @@ struct raw_gcov_object {
 	uint32_t counter_mask;      /* bit t: counter kind t present */
 	int has_kinds;              /* the value kinds were recorded (vitprof >= 0.3) */
 	uint32_t arcs_mode;         /* VPR_ARCS_IN_PLACE or VPR_ARCS_COPY */
+	uint64_t object;            /* its loaded object (vpr_arcs.object); 0 unknown */
 	int counts_known;           /* 0: copy mode, never copied (killed) */
 	struct gcov_counters *functions;   /* gcov_info order; arcs owned. A
 	                               COMDAT copy the linker dropped is all
