@@ -964,7 +964,14 @@ static void fuzz(const char *name, const char *const *sections, size_t head,
                  int rounds)
 {
 	const char *src = obj_path(name);
-	const char *path = scratch_path("fuzzed.elf");
+	char file[64];
+	const char *path;
+
+	/* One file per process: the symbolizer tests share a scratch directory
+	 * and ctest runs two fuzz tests at once; a file rewritten under
+	 * libdwarf's feet (it reads sections lazily) gave torn inputs. */
+	snprintf(file, sizeof file, "fuzzed-%ld.elf", (long)getpid());
+	path = scratch_path(file);
 	struct nm_list syms;
 	size_t len, i;
 	char *orig = read_file(src, &len), *bytes = malloc(len);
