@@ -20,11 +20,10 @@
  * drops it below the new count. The order of the entries is therefore
  * libgcov's, and so are the .gcda bytes the tool writes.
  *
- * These run on the program's hot paths (every division, string operation
- * and indirect call of instrumented code): no lock, no malloc, no stdio,
- * errno untouched. Arena room is reserved under rt_g.lock when a gcov
- * object registers (32 entries per topn site), so taking an entry is one
- * atomic add; an entry that finds no room is counted in
+ * Arena room is reserved here, under rt_g.lock, when a gcov object
+ * registers (32 entries per topn site), so that the profilers, which run
+ * on the program's hot paths without a lock (rt_values_arena.h), take an
+ * entry with one atomic add; an entry that finds no room is counted in
  * header.lost_values, never waited for.
  */
 #define _GNU_SOURCE
@@ -36,10 +35,6 @@
 #include "rt_values_arena.h"
 
 #define API __attribute__((visibility("default"), no_instrument_function))
-
-#ifndef NULL
-#define NULL ((void *)0)
-#endif
 
 _Static_assert(sizeof(struct vpr_values) <= RT_VALUES_ENTRIES_OFFSET, "arena header");
 
