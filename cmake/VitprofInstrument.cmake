@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vitprof_instrument(<target> [STATIC] [ARCS_ONLY | PGO])
+# vitprof_instrument(<target> [STATIC] [CALLS_ONLY | ARCS_ONLY | PGO])
 #
 # Instruments every C/C++ source of <target> with -finstrument-functions
 # (call counts; -g so the profile can name files and lines) and
@@ -21,6 +21,11 @@
 #
 # Flavours, as `vitprof flags` prints them:
 #   (default) hooks and arc counters.
+#   CALLS_ONLY -g and the hooks, no arc counters: exact call counts, call
+#             graph and times at the least cost (no counters, no .gcno;
+#             `vitprof show --branches` and `vitprof gcda` have nothing
+#             to read). Linked with the runtime alone: no
+#             vitprof_gcov, no fragment (with STATIC, as the others).
 #   ARCS_ONLY no -finstrument-functions (no call hooks; the arc counters
 #             still give entry and call-site counts). The training flavour
 #             for `vitprof gcda` and a plain `gcc -O2 -fprofile-use` build:
@@ -34,6 +39,14 @@
 # (hooks inserted after inlining, so they do not change what is inlined;
 # clang's arc counters call llvm_gcda_*, which the runtime serves too), and
 # ARCS_ONLY and PGO, GCC's, are refused.
+#
+# The libraries are appended to the target's LINK_LIBRARIES property (and,
+# for a static library, to INTERFACE_LINK_LIBRARIES as $<LINK_ONLY:...>),
+# which is what target_link_libraries(PRIVATE) does, without calling it:
+# CMake refuses to mix its plain signature, `target_link_libraries(app m)`,
+# and its keyword one on one target, so either call would break projects
+# that use the other, before or after vitprof_instrument() (test
+# install.signatures).
 #
 # VITPROF_ARCS_LDSCRIPT names the fragment; the package config sets it to
 # the installed one, a build tree finds it in rt/.
@@ -61,13 +74,32 @@ set(VITPROF_GCOV_EXPORTS __gcov_init __gcov_exit __gcov_merge_add __gcov_dump
 set(VITPROF_STATIC_EXPORTS __cyg_profile_func_enter __cyg_profile_func_exit
     ${VITPROF_GCOV_EXPORTS})
 
+# Links <target> with the libraries, as target_link_libraries(PRIVATE)
+# would, with whichever signature the project uses (see above).
+function(_vitprof_link_private target)
+  set_property(TARGET ${target} APPEND PROPERTY LINK_LIBRARIES ${ARGN})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "STATIC_LIBRARY")
+    foreach(lib IN LISTS ARGN)
+      set_property(TARGET ${target} APPEND PROPERTY INTERFACE_LINK_LIBRARIES
+        "$<LINK_ONLY:${lib}>")
+    endforeach()
+  endif()
+endfunction()
+
 function(vitprof_instrument target)
-  cmake_parse_arguments(A "STATIC;ARCS_ONLY;PGO" "" "" ${ARGN})
+  cmake_parse_arguments(A "STATIC;CALLS_ONLY;ARCS_ONLY;PGO" "" "" ${ARGN})
   if(A_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "vitprof_instrument(${target}): unknown arguments ${A_UNPARSED_ARGUMENTS}")
   endif()
-  if(A_ARCS_ONLY AND A_PGO)
-    message(FATAL_ERROR "vitprof_instrument(${target}): ARCS_ONLY or PGO, not both")
+  set(n_flavours 0)
+  foreach(f CALLS_ONLY ARCS_ONLY PGO)
+    if(A_${f})
+      math(EXPR n_flavours "${n_flavours} + 1")
+    endif()
+  endforeach()
+  if(n_flavours GREATER 1)
+    message(FATAL_ERROR "vitprof_instrument(${target}): one of CALLS_ONLY, ARCS_ONLY or PGO")
   endif()
   if(A_ARCS_ONLY OR A_PGO)
     get_property(langs GLOBAL PROPERTY ENABLED_LANGUAGES)
@@ -86,24 +118,32 @@ function(vitprof_instrument target)
   elseif(A_ARCS_ONLY)
     target_compile_options(${target} PRIVATE -g
       -fprofile-arcs -ftest-coverage -fdata-sections)
+  elseif(A_CALLS_ONLY)
+    target_compile_options(${target} PRIVATE -g
+      "$<IF:${clang},-finstrument-functions-after-inlining,-finstrument-functions>")
   else()
     target_compile_options(${target} PRIVATE -g
       "$<IF:${clang},-finstrument-functions-after-inlining,-finstrument-functions>"
       -fprofile-arcs -ftest-coverage -fdata-sections)
   endif()
-  target_link_options(${target} PRIVATE "LINKER:-T,${VITPROF_ARCS_LDSCRIPT}")
-  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${VITPROF_ARCS_LDSCRIPT}")
+  if(NOT A_CALLS_ONLY)
+    target_link_options(${target} PRIVATE "LINKER:-T,${VITPROF_ARCS_LDSCRIPT}")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${VITPROF_ARCS_LDSCRIPT}")
+  endif()
   if(A_STATIC)
     # --undefined: each exported entry point is in the executable even when
     # its objects do not use it (a dlopen()ed library may).
-    target_link_libraries(${target} PRIVATE vitprof::vitprof_rt_static)
+    _vitprof_link_private(${target} vitprof::vitprof_rt_static)
     set(undefined ${VITPROF_STATIC_EXPORTS})
     set(exports ${VITPROF_STATIC_EXPORTS})
     list(TRANSFORM undefined PREPEND "LINKER:--undefined=")
     list(TRANSFORM exports PREPEND "LINKER:--export-dynamic-symbol=")
     target_link_options(${target} PRIVATE ${undefined} ${exports})
+  elseif(A_CALLS_ONLY)
+    # No counters: neither the per-object gcov state nor the fragment.
+    _vitprof_link_private(${target} vitprof::vitprof_rt)
   else()
     target_link_options(${target} PRIVATE "LINKER:--undefined=__gcov_time_profiler_counter")
-    target_link_libraries(${target} PRIVATE vitprof::vitprof_gcov vitprof::vitprof_rt)
+    _vitprof_link_private(${target} vitprof::vitprof_gcov vitprof::vitprof_rt)
   endif()
 endfunction()

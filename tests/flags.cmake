@@ -8,6 +8,9 @@
 #                             plugin (tests/flags/pgo_link.sh)
 #   flags.pgo_test_coverage   -ftest-coverage leaves GCC's code and .gcda
 #                             checksums alone (libgcov as reference)
+#   flags.calls_only          --calls-only: hooks without arc counters,
+#                             exact counts, no gcov symbol, with the
+#                             runtime alone and with the full --link
 #   flags.clang_hooks*        clang -finstrument-functions[-after-inlining],
 #                             exact counts (tests/e2e/check_clang_hooks.py)
 # Label: flags (the three builds with programs also e2e).
@@ -28,6 +31,15 @@ add_test(NAME flags.pgo_link
 add_test(NAME flags.pgo_test_coverage
   COMMAND ${FLAGS_SRC}/pgo_test_coverage.sh $<TARGET_FILE:vitprof> ${FLAGS_SRC}
           ${FLAGS_SCRATCH}/pgo_test_coverage ${CMAKE_C_COMPILER})
+add_test(NAME flags.calls_only
+  COMMAND ${FLAGS_SRC}/calls_only.sh $<TARGET_FILE:vitprof>
+          ${FLAGS_SCRATCH}/calls_only ${CMAKE_C_COMPILER})
+set_tests_properties(flags.calls_only PROPERTIES TIMEOUT 60 LABELS "flags;e2e")
+if(VITPROF_SANITIZE)
+  # The runtime is built with the sanitizers: so must the program be.
+  set_tests_properties(flags.calls_only PROPERTIES ENVIRONMENT
+    "VP_CONSUMER_CFLAGS=-fsanitize=address,undefined")
+endif()
 set_tests_properties(flags.cli PROPERTIES TIMEOUT 60 LABELS flags)
 set_tests_properties(flags.pgo_link flags.pgo_test_coverage PROPERTIES
   TIMEOUT 120 LABELS "flags;e2e")

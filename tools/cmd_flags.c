@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_flags.c - `vitprof flags --compile|--link [--static]
- * [--arcs-only|--pgo] [--compiler=gcc|clang]`: prints, on one line, the
+ * [--calls-only|--arcs-only|--pgo] [--compiler=gcc|clang]`: prints, on one line, the
  * compiler or linker flags that build a program with vitprof, with absolute
  * paths, so `gcc $(vitprof flags --compile) ...` needs nothing else.
  *
- * Compile, one of three flavours:
+ * Compile, one of four flavours:
  *   full        -g -finstrument-functions (call counts) and -fprofile-arcs
  *               -ftest-coverage -fdata-sections (gcov arc counters, each
  *               array in a section of its own).
+ *   --calls-only -g -finstrument-functions alone: the hooks without arc
+ *               counters, the cheapest exact call counts and call graph
+ *               (times in time mode); no lines, branches or .gcda.
  *   --arcs-only the same without -finstrument-functions: the hooks change
  *               GCC's flow graphs, so a .gcda from a hooked training build
  *               only fits -fprofile-use builds with the hooks too
@@ -24,10 +27,10 @@
  * -finstrument-functions-after-inlining (hooks inserted after inlining, so
  * they do not change what is inlined); its arc counters call LLVM's
  * llvm_gcda_* functions, which the runtime serves too (rt_llvm_gcov.c).
- * The other two flavours are GCC's (clang's PGO has a runtime of its own)
- * and are refused for clang. The compiler is named, never guessed from $CC.
+ * --calls-only is the same hooks flag alone. --arcs-only and --pgo are GCC's
+ * (clang's PGO has a runtime of its own) and are refused for clang. The compiler is named, never guessed from $CC.
  *
- * Link, the same for every flavour: the runtime, which also replaces
+ * Link, the same for every flavour but --calls-only: the runtime, which also replaces
  * libgcov, and the linker-script fragment vitprof_arcs.ld that gathers the
  * counter arrays into one page-aligned section the runtime maps into the
  * raw file. With the shared runtime, libvitprof_gcov.a comes first: it holds
@@ -40,7 +43,10 @@
  * --coverage: with them the driver links libgcov too. (A one-step `gcc
  * $(vitprof flags --compile --link)` does get -lgcov from the driver, but
  * pulls nothing from it: the runtime and libvitprof_gcov.a define every
- * __gcov_* symbol the objects need.)
+ * __gcov_* symbol the objects need.) With --calls-only the shared link is
+ * the runtime alone: objects without counters need neither the per-object
+ * archive nor the fragment (the full --link works for them too); the
+ * static one is the same for every flavour.
  *
  * Where the runtime is: an installed vitprof finds it from its own location
  * (PREFIX/bin/vitprof -> PREFIX/lib/libvitprof_rt.so, PREFIX/include/vitprof.h,
@@ -68,8 +74,8 @@
 #endif
 
 static const char usage[] =
-	"usage: vitprof flags --compile|--link [--static] [--arcs-only|--pgo]\n"
-	"                     [--compiler=gcc|clang]\n"
+	"usage: vitprof flags --compile|--link [--static]\n"
+	"                     [--calls-only|--arcs-only|--pgo] [--compiler=gcc|clang]\n"
 	"  Prints one line of flags with absolute paths:\n"
 	"  --compile   compiler flags: -g -finstrument-functions -fprofile-arcs\n"
 	"              -ftest-coverage -fdata-sections -I...\n"
@@ -77,6 +83,10 @@ static const char usage[] =
 	"              per-object -lvitprof_gcov, -lvitprof_rt) and the gcov\n"
 	"              counter fragment (-Wl,-T,.../vitprof_arcs.ld)\n"
 	"  --static    with --link: the static runtime, its entry points exported\n"
+	"  --calls-only\n"
+	"              -g -finstrument-functions alone: call hooks, no arc\n"
+	"              counters; the cheapest exact call counts and call graph;\n"
+	"              with --link: the shared runtime alone\n"
 	"  --arcs-only no -finstrument-functions: arc counters only, the flavour\n"
 	"              whose .gcda (vitprof gcda) feeds gcc -fprofile-use builds\n"
 	"              without hooks; no call edges or times (entry counts come\n"
@@ -88,7 +98,7 @@ static const char usage[] =
 	"              -finstrument-functions-after-inlining; no --arcs-only, --pgo\n"
 	"  Both --compile and --link print both, for a one-step gcc.\n";
 
-enum flavour { FLAVOUR_FULL, FLAVOUR_ARCS_ONLY, FLAVOUR_PGO };
+enum flavour { FLAVOUR_FULL, FLAVOUR_CALLS_ONLY, FLAVOUR_ARCS_ONLY, FLAVOUR_PGO };
 enum compiler { COMPILER_GCC, COMPILER_CLANG };
 
 /*
@@ -102,6 +112,10 @@ static const char *const compile_flags[][2] = {
 		[COMPILER_CLANG] = "-g -finstrument-functions-after-inlining -fprofile-arcs"
 		                   " -ftest-coverage -fdata-sections",
 	},
+	[FLAVOUR_CALLS_ONLY] = {
+		[COMPILER_GCC] = "-g -finstrument-functions",
+		[COMPILER_CLANG] = "-g -finstrument-functions-after-inlining",
+	},
 	[FLAVOUR_ARCS_ONLY] = {
 		[COMPILER_GCC] = "-g -fprofile-arcs -ftest-coverage -fdata-sections",
 	},
@@ -111,6 +125,7 @@ static const char *const compile_flags[][2] = {
 };
 static const char *const flavour_option[] = {
 	[FLAVOUR_FULL] = "the full flavour",
+	[FLAVOUR_CALLS_ONLY] = "--calls-only",
 	[FLAVOUR_ARCS_ONLY] = "--arcs-only",
 	[FLAVOUR_PGO] = "--pgo",
 };
@@ -235,8 +250,8 @@ static int parse_compiler(const char *name, enum compiler *cc)
 	return 0;
 }
 
-/* Prints the link flags (no newline). */
-static void print_link(const struct rt_location *loc, int is_static)
+/* Prints the link flags (no newline); calls_only: the shared runtime alone. */
+static void print_link(const struct rt_location *loc, int is_static, int calls_only)
 {
 	size_t i;
 
@@ -249,6 +264,11 @@ static void print_link(const struct rt_location *loc, int is_static)
 		for (i = 0; i < sizeof static_exports / sizeof static_exports[0]; i++)
 			printf(" -Wl,--export-dynamic-symbol=%s", static_exports[i]);
 		printf(" -Wl,--build-id -Wl,-T,%s", loc->ldscript);
+		return;
+	}
+	if (calls_only) {
+		printf("-L%s -Wl,-rpath,%s -Wl,--push-state,--no-as-needed -lvitprof_rt"
+		       " -Wl,--pop-state -Wl,--build-id", loc->libdir, loc->libdir);
 		return;
 	}
 	/* --undefined pulls the per-object member out of libvitprof_gcov.a even
@@ -267,6 +287,7 @@ int cmd_flags(int argc, char **argv)
 		{"compile", no_argument, NULL, 'c'},
 		{"link", no_argument, NULL, 'l'},
 		{"static", no_argument, NULL, 's'},
+		{"calls-only", no_argument, NULL, 'k'},
 		{"arcs-only", no_argument, NULL, 'a'},
 		{"pgo", no_argument, NULL, 'p'},
 		{"compiler", required_argument, NULL, 'C'},
@@ -276,7 +297,7 @@ int cmd_flags(int argc, char **argv)
 	struct rt_location loc;
 	enum flavour flavour = FLAVOUR_FULL;
 	enum compiler cc = COMPILER_GCC;
-	int c, compile = 0, link = 0, is_static = 0, arcs_only = 0, pgo = 0;
+	int c, compile = 0, link = 0, is_static = 0, calls_only = 0, arcs_only = 0, pgo = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -290,6 +311,9 @@ int cmd_flags(int argc, char **argv)
 			break;
 		case 's':
 			is_static = 1;
+			break;
+		case 'k':
+			calls_only = 1;
 			break;
 		case 'a':
 			arcs_only = 1;
@@ -315,9 +339,12 @@ int cmd_flags(int argc, char **argv)
 		                        optind < argc ? "unexpected argument"
 		                                      : "--compile or --link?");
 	}
-	if (arcs_only && pgo)
-		return tool_usage_error("flags", usage, "--arcs-only or --pgo? (two flavours)");
-	if (arcs_only)
+	if (calls_only + arcs_only + pgo > 1)
+		return tool_usage_error("flags", usage, "--calls-only, --arcs-only or --pgo?"
+		                        " (one flavour)");
+	if (calls_only)
+		flavour = FLAVOUR_CALLS_ONLY;
+	else if (arcs_only)
 		flavour = FLAVOUR_ARCS_ONLY;
 	else if (pgo)
 		flavour = FLAVOUR_PGO;
@@ -325,7 +352,7 @@ int cmd_flags(int argc, char **argv)
 		/* Refused with --link too: a link line for objects that clang
 		 * cannot build that way would only hide the mistake. */
 		return tool_usage_error("flags", usage, "%s is GCC's (libgcov's counters);"
-		                        " for clang only the full flavour, hooks alone",
+		                        " for clang the full flavour or --calls-only",
 		                        flavour_option[flavour]);
 	}
 	if (find_runtime(&loc) != 0)
@@ -335,7 +362,7 @@ int cmd_flags(int argc, char **argv)
 	if (compile && link)
 		putchar(' ');
 	if (link)
-		print_link(&loc, is_static);
+		print_link(&loc, is_static, flavour == FLAVOUR_CALLS_ONLY);
 	putchar('\n');
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		tool_error("<stdout>", "write error");

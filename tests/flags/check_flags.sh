@@ -21,6 +21,8 @@ expect_prefix() {
 expect_prefix "--compile" "-g -finstrument-functions -fprofile-arcs -ftest-coverage -fdata-sections"
 expect_prefix "--compile --compiler=gcc" "-g -finstrument-functions -fprofile-arcs -ftest-coverage -fdata-sections"
 expect_prefix "--compile --arcs-only" "-g -fprofile-arcs -ftest-coverage -fdata-sections"
+expect_prefix "--compile --calls-only" "-g -finstrument-functions"
+expect_prefix "--compile --calls-only --compiler=clang" "-g -finstrument-functions-after-inlining"
 expect_prefix "--compile --pgo" "-g -fprofile-generate -ftest-coverage -fdata-sections"
 expect_prefix "--compile --compiler=clang" "-g -finstrument-functions-after-inlining -fprofile-arcs -ftest-coverage -fdata-sections"
 expect_prefix "--compiler clang --compile" "-g -finstrument-functions-after-inlining -fprofile-arcs -ftest-coverage -fdata-sections"
@@ -38,6 +40,8 @@ expect_usage() {
 }
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 expect_usage "--compile --pgo --arcs-only" "--arcs-only or --pgo?"
+expect_usage "--compile --calls-only --arcs-only" "(one flavour)"
+expect_usage "--link --pgo --calls-only" "(one flavour)"
 expect_usage "--compile --compiler=clang --pgo" "--pgo is GCC's"
 expect_usage "--link --compiler=clang --arcs-only" "--arcs-only is GCC's"
 expect_usage "--compile --compiler=icc" "'icc' is neither gcc nor clang"
@@ -52,8 +56,18 @@ esac
 for a in "--pgo" "--arcs-only" "--compiler=clang"; do
   [ "$("$vp" flags --link $a)" = "$link" ] || fail "--link $a differs from --link"
 done
+clink=$("$vp" flags --link --calls-only) || fail "flags --link --calls-only: exit $?"
+case "$clink" in
+  *vitprof_gcov*|*-Wl,-T,*|*--undefined*) fail "--link --calls-only names the gcov parts: $clink";;
+  "-L/"*" -Wl,--push-state,--no-as-needed -lvitprof_rt -Wl,--pop-state -Wl,--build-id") echo "ok: --link --calls-only";;
+  *) fail "--link --calls-only: $clink";;
+esac
+[ "$("$vp" flags --link --calls-only --compiler=clang)" = "$clink" ] ||
+  fail "--link --calls-only --compiler=clang differs from --link --calls-only"
 slink=$("$vp" flags --link --static) || fail "flags --link --static: exit $?"
 [[ "$slink" != *vitprof_gcov* ]] || fail "--static names libvitprof_gcov (defined twice): $slink"
+[ "$("$vp" flags --link --static --calls-only)" = "$slink" ] ||
+  fail "--link --static --calls-only differs from --link --static"
 
 sorted() { tr ' ;' '\n\n' | sed '/^$/d' | sort; }
 want=$(sed -n 's/^ *\(__\(gcov\|cyg_profile\)_[A-Za-z0-9_]*\);.*/\1/p' "$map" | sorted)
@@ -65,6 +79,8 @@ got=$(echo "$cmake_exports" | sorted)
 [ "$got" = "$want" ] && echo "ok: vitprof_instrument(STATIC) exports = $map" ||
   fail "vitprof_instrument(STATIC) exports differ from $map: $(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | tr '\n' ' ')"
 
-"$vp" flags --help | grep -q -- "--pgo" || fail "--help does not name --pgo"
+for o in --pgo --calls-only; do
+  "$vp" flags --help | grep -q -- "$o" || fail "--help does not name $o"
+done
 [ "$failures" = 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "check_flags passed"

@@ -95,4 +95,13 @@ gcc $(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --variable=cflags_pgo vitpro
     "$src/tests/example/wordfreq.c" \
     $(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --libs vitprof) -o "$w/wordfreq_pc_pgo"
 check_pgo pkgconfig_pgo "$w/wordfreq_pc_pgo" shared
+# The calls-only flavour: hooks, no arc counters, the runtime alone.
+gcc $(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --variable=cflags_calls_only vitprof) -O2 \
+    "$src/tests/example/wordfreq.c" \
+    $(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --variable=libs_calls_only vitprof) \
+    -o "$w/wordfreq_pc_calls"
+check pkgconfig_calls_only "$w/wordfreq_pc_calls"
+! nm "$w/wordfreq_pc_calls" | grep -q __gcov || { echo "pkgconfig_calls_only: gcov symbols"; exit 1; }
+! grep -q "^arc counters" "$w/pkgconfig_calls_only.txt" ||
+  { echo "pkgconfig_calls_only: arc counters in the profile"; exit 1; }
 echo "install test passed"

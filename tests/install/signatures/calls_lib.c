@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+int __attribute__((noinline)) lib_twice(int x)
+{
+	return 2 * x;
+}
