@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Known call counts: fib(ARG) calls fib fib(ARG+1)*2-1... (checked by the
- * script from the recursion's own formula) and cos() from libm, so the
+/* Known call counts: fib(N) makes C(N) calls (signatures.sh computes C
+ * from the recursion), wave() N; wave calls cos() from libm, so the
  * project's own `m` must stay on the link line. */
 #include <math.h>
 #include <stdio.h>
