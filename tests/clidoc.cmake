@@ -31,3 +31,14 @@ if(VITPROF_SANITIZE)
   set_tests_properties(clidoc.defaults PROPERTIES ENVIRONMENT
     "VP_CONSUMER_CFLAGS=-fsanitize=address,undefined")
 endif()
+if(TARGET vitprof_man)
+  add_test(NAME clidoc.man
+    COMMAND ${Python3_EXECUTABLE} -B ${CLIDOC_SRC}/check_cli_doc.py man
+            $<TARGET_FILE:vitprof> ${VITPROF_MAN_PAGE})
+  set_tests_properties(clidoc.man PROPERTIES TIMEOUT 60 LABELS clidoc SKIP_RETURN_CODE 77)
+endif()
+add_test(NAME clidoc.completion
+  COMMAND ${Python3_EXECUTABLE} -B ${CLIDOC_SRC}/check_cli_doc.py completion
+          $<TARGET_FILE:vitprof> ${PROJECT_SOURCE_DIR}/tools/completion/vitprof.bash
+          ${CMAKE_CURRENT_BINARY_DIR}/clidoc-completion)
+set_tests_properties(clidoc.completion PROPERTIES TIMEOUT 60 LABELS clidoc)

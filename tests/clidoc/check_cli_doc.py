@@ -16,6 +16,15 @@
       report's colour off a terminal. Each check first finds the sentence
       in --help (so a changed help text fails here, naming the check to
       update). VP_CONSUMER_CFLAGS: extra flags for the test program.
+  check_cli_doc.py man VITPROF PAGE
+      The manual page generated from docs/cli.md: groff -wall and
+      man --warnings (80 and 120 columns) say nothing; as text, it has a
+      section "VITPROF COMMAND" per command naming every option of its
+      --help. Exit 77 (skipped) without groff.
+  check_cli_doc.py completion VITPROF COMPLETION_BASH SCRATCH
+      The bash completion, sourced in bash and called with COMP_WORDS and
+      COMP_CWORD: commands, every command's options exactly as read from
+      its --help, option values, directories, files.
 """
 import json
 import os
@@ -193,6 +202,108 @@ class Defaults:
         return self.failures
 
 
+def complete(completion, vitprof, cwd, *words):
+    """COMPREPLY of the completion function for the words (the last is the
+    one completed), vitprof's directory first in PATH."""
+    script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vitprof;'
+              ' printf "%s\\n" "${COMPREPLY[@]}"')
+    env = {**os.environ,
+           "PATH": os.path.dirname(os.path.abspath(vitprof)) + os.pathsep + os.environ["PATH"]}
+    r = subprocess.run(["bash", "-c", script, "complete", completion, "vitprof", *words],
+                       capture_output=True, text=True, cwd=cwd, env=env)
+    if r.returncode != 0 or r.stderr:
+        raise RuntimeError(f"completing {words}: exit {r.returncode}: {r.stderr.strip()}")
+    return sorted(x for x in r.stdout.split("\n") if x)
+
+
+def check_completion(vitprof, completion, scratch):
+    """tools/completion/vitprof.bash sourced in bash: the commands, each
+    command's options (= helpopts' reading of its --help, and --help),
+    option values, directories and files."""
+    failures = []
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(os.path.join(scratch, "adir"))
+    for f in ("a.vitraw", "b.vitprof"):
+        open(os.path.join(scratch, f), "w").close()
+
+    def expect(words, want, what):
+        got = complete(completion, vitprof, scratch, *words)
+        if got != sorted(want):
+            extra, miss = sorted(set(got) - set(want)), sorted(set(want) - set(got))
+            failures.append(f"completing `vitprof {' '.join(words)}` ({what}): offers {got};"
+                            f" missing {miss}, not expected {extra}")
+        else:
+            print(f"ok: vitprof {' '.join(words)}<TAB>: {' '.join(got)}")
+
+    main_help = helpopts.run_help(vitprof)
+    cmds = helpopts.commands(main_help)
+    expect([""], cmds + ["help", "--help", "--version"], "the commands of `vitprof --help`")
+    expect(["help", ""], cmds, "the commands")
+    for cmd in cmds:
+        opts = helpopts.options(helpopts.run_help(vitprof, cmd))
+        expect([cmd, "-"], opts + ["--help"], f"the options of `vitprof {cmd} --help`")
+    values = {("show", "--sort"): ["calls", "self", "total"],
+              ("report", "-s"): ["calls", "self", "total"],
+              ("report", "--color"): ["always", "auto", "never"],
+              ("flags", "--compiler"): ["clang", "gcc"],
+              ("merge", "--format"): ["raw", "vitprof"],
+              ("export", "-f"): ["callgrind", "csv", "dot", "folded", "link-order",
+                                 "link-order-gold", "prometheus", "sample-profile", "vitprof"]}
+    for (cmd, opt), want in values.items():
+        expect([cmd, opt, ""], want, f"the values of {opt}")
+    expect(["show", "--gcno-dir", ""], ["adir"], "a directory")
+    expect(["gcda", "-d", ""], ["adir"], "a directory")
+    expect(["show", "-n", ""], [], "a number")
+    expect(["show", ""], ["a.vitraw", "adir", "b.vitprof"], "files")
+    expect(["export", "-o", "a"], ["a.vitraw", "adir"], "files")
+    expect(["flamegraph", "--branches", "a.vitraw", "-"],
+           helpopts.options(helpopts.run_help(vitprof, "flamegraph")) + ["--help"],
+           "options after a file")
+    return failures
+
+
+def check_man(vitprof, page):
+    """The generated page: groff (and man, when there) warn about
+    nothing, and, rendered as text, has a section per command naming
+    every option of its --help."""
+    failures = []
+    if not shutil.which("groff"):
+        print("groff not found (Debian: groff-base)")
+        sys.exit(77)
+    r = subprocess.run(["groff", "-man", "-Tascii", "-wall", "-z", page],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or r.stderr:
+        failures.append(f"groff -man -wall {page}: exit {r.returncode}: {r.stderr.strip()}")
+    if shutil.which("man"):
+        for width in ("80", "120"):
+            r = subprocess.run(["man", "--warnings", "-l", page], capture_output=True, text=True,
+                               env={**os.environ, "MANWIDTH": width})
+            if r.returncode != 0 or r.stderr:
+                failures.append(f"MANWIDTH={width} man --warnings -l {page}: exit {r.returncode}:"
+                                f" {r.stderr.strip()}")
+    text = subprocess.run(["groff", "-man", "-Tascii", "-P-cbou", page], capture_output=True,
+                          text=True, check=True).stdout
+    parts = re.split(r"(?m)^(?=[A-Z])", text)
+    secs = {p.split("\n", 1)[0].strip(): p for p in parts}
+    main_help = helpopts.run_help(vitprof)
+    head = "".join(p for k, p in secs.items() if k in ("SYNOPSIS", "DESCRIPTION"))
+    for opt in helpopts.options(main_help):
+        if not mentions(head, opt):
+            failures.append(f"vitprof: option {opt} not in the page's SYNOPSIS or DESCRIPTION")
+    for cmd in helpopts.commands(main_help):
+        title = f"VITPROF {cmd.upper()}"
+        if title not in secs:
+            failures.append(f"vitprof {cmd}: no section {title} in {page}")
+            continue
+        opts = helpopts.options(helpopts.run_help(vitprof, cmd))
+        missing = [o for o in opts if not mentions(secs[title], o)]
+        for o in missing:
+            failures.append(f"vitprof {cmd}: option {o} not in section {title} of {page}")
+        if not missing:
+            print(f"ok: {title}: {len(opts)} options")
+    return failures
+
+
 def main():
     mode = sys.argv[1]
     if mode == "options":
@@ -202,8 +313,13 @@ def main():
         shutil.rmtree(w, ignore_errors=True)
         os.makedirs(w)
         failures = Defaults(sys.argv[2], w, sys.argv[4]).check()
+    elif mode == "man":
+        failures = check_man(sys.argv[2], sys.argv[3])
+    elif mode == "completion":
+        failures = check_completion(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]),
+                                    sys.argv[4])
     else:
-        sys.exit(f"usage: {sys.argv[0]} options|defaults ...")
+        sys.exit(f"usage: {sys.argv[0]} options|defaults|man|completion ...")
     for f in failures:
         print("FAIL: " + f)
     if failures:

@@ -9,12 +9,13 @@ script itself, tools/completion/vitprof.bash, in bash):
   (the "usage:" line and the lines after it indented by more than two
   spaces), and of its option lines (lines indented by 1 to 8 spaces whose
   text starts with '-'; only their first column, up to two spaces in a
-  row, so a description's own -flags are not taken).
+  row, so a description's own -flags are not taken): with [ ] | , =
+  read as spaces, each word that is -x or --long-name as a whole.
 """
 import re
 import subprocess
 
-TOKEN = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[A-Za-z0-9])(?![\w-])")
+TOKEN = re.compile(r"--[a-z][a-z0-9-]*|-[A-Za-z0-9]")
 
 
 def run_help(vitprof, command=None):
@@ -55,7 +56,7 @@ def options(help_text):
             if not (1 <= indent <= 8 and line.lstrip().startswith("-")):
                 continue
             text = re.split(r"\s{2,}", line.strip())[0]
-        for tok in TOKEN.findall(re.sub(r"[\[\]|,=]", " ", text)):
-            if tok not in found:
-                found.append(tok)
+        for word in re.sub(r"[\[\]|,=]", " ", text).split():
+            if TOKEN.fullmatch(word) and word not in found:
+                found.append(word)
     return found

@@ -16,9 +16,19 @@ rm -rf "$w"; mkdir -p "$w"
 cmake --install "$build" --prefix "$w/prefix" >/dev/null
 P="$w/prefix"
 for f in bin/vitprof lib/libvitprof_rt.so lib/libvitprof_rt.a lib/libvitprof_gcov.a include/vitprof.h \
-         lib/cmake/vitprof/vitprofConfig.cmake lib/pkgconfig/vitprof.pc; do
+         lib/cmake/vitprof/vitprofConfig.cmake lib/pkgconfig/vitprof.pc \
+         share/man/man1/vitprof.1 share/bash-completion/completions/vitprof; do
   [ -e "$P/$f" ] || { echo "not installed: $f"; exit 1; }
 done
+# The page reads (man finds it by name under the prefix) and the
+# completion, sourced, completes the installed vitprof's commands.
+if command -v man >/dev/null; then
+  MANPATH="$P/share/man" MANWIDTH=80 man vitprof 2>&1 | grep -q "VITPROF FLAMEGRAPH" ||
+    { echo "man vitprof: no page under $P/share/man"; exit 1; }
+fi
+got=$(PATH="$P/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(vitprof fl); COMP_CWORD=1; _vitprof;
+  echo "${COMPREPLY[*]}"' - "$P/share/bash-completion/completions/vitprof")
+[ "$got" = "flags flamegraph" ] || { echo "completion of 'vitprof fl': '$got'"; exit 1; }
 
 check() {  # check NAME BINARY: run it and read its profile with the installed tool
   local raw="$w/$1.vitraw"

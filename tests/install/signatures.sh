@@ -55,7 +55,7 @@ print(f"ok: {t}")
 PY
 }
 for t in plain_before plain_after keyword_before keyword_after plain_static calls_only; do
-  check $t fib=$want_fib wave=$n main=1
+  check "$t" "fib=$want_fib" "wave=$n" main=1
 done
 check lib_user lib_twice=$n
 
@@ -63,6 +63,7 @@ check lib_user lib_twice=$n
 # it links without libgcov's (or the runtime's) __gcov_* entry points.
 objs=$(find "$w/consumer" -path '*calls_only.dir*' -name '*.o')
 [ -n "$objs" ] || fail "calls_only: no object files found"
+# shellcheck disable=SC2086
 ! nm $objs "$w/consumer/calls_only" | grep -q '__gcov' ||
   fail "calls_only: gcov symbols: $(nm $objs "$w/consumer/calls_only" | grep __gcov | head -3)"
 # shellcheck disable=SC2086
