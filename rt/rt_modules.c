@@ -9,12 +9,30 @@
  * new call edge has an address outside every known object (a library was
  * dlopen()ed since). The known ranges are published lock-free for that
  * check; recording takes rt_g.lock.
+ *
+ * One record, one load. Call edges are keyed by runtime addresses, so the
+ * addresses of a load must never be given to another one: a library loaded
+ * where a dlclose()d one was would have its calls added to the old one's
+ * (a call from one site to one address is one key) and would never be
+ * recorded (its range is known). So dlclose() is wrapped: once the loader
+ * has unloaded an object any of whose addresses an edge holds, its range is
+ * reserved (an inaccessible anonymous mapping, address space only) for the
+ * rest of the process, and a later load, of the same library or another,
+ * goes elsewhere and gets its own record (the tool sums the records of one
+ * object under one name). Nothing is done on the hot path. When the range
+ * cannot be reserved (a dlclose() the wrapper does not see, the range taken
+ * already, too many objects) it is forgotten as a known range, and an
+ * object found at the same place later is recorded anew (the tool credits
+ * the later record with the addresses, docs/raw-format.md).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -27,13 +45,22 @@
  * (faults.disk_full). */
 #define MODULES_SECTION_SIZE 4096u
 
+/* A known object. used and dead are written with relaxed atomic stores
+ * (readers may be in other threads' slow paths). */
 struct range {
 	uintptr_t lo, hi;
+	unsigned char used;         /* an edge has an address in it */
+	unsigned char dead;         /* 0 loaded, else RANGE_*: not a known range */
 };
+
+#define RANGE_UNLOADED 1u           /* a later object may load there */
+#define RANGE_KEPT 2u               /* reserved: no object loads there again */
 
 static struct range ranges[MAX_RANGES];
 static unsigned n_ranges;           /* published with release stores */
 static unsigned long long seen_adds;
+static unsigned long long seen_subs;
+static unsigned char present[MAX_RANGES];   /* scratch of after_dlclose() */
 static struct vpr_modules *msec;
 static uint64_t msec_size;
 static uint32_t next_id;
@@ -76,12 +103,17 @@ unsigned rt_module_build_id(const struct dl_phdr_info *info, uint8_t *out)
 	return 0;
 }
 
+static int range_dead(unsigned i)
+{
+	return __atomic_load_n(&ranges[i].dead, __ATOMIC_RELAXED);
+}
+
 static int range_known(uintptr_t lo)
 {
 	unsigned i, n = __atomic_load_n(&n_ranges, __ATOMIC_ACQUIRE);
 
 	for (i = 0; i < n; i++)
-		if (ranges[i].lo == lo)
+		if (ranges[i].lo == lo && !range_dead(i))
 			return 1;
 	return 0;
 }
@@ -163,9 +195,13 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-/* Walks the loaded objects and records new ones. Caller holds rt_g.lock. */
+static void forget_unloaded(void);
+
+/* Walks the loaded objects and records new ones (and notices unloaded
+ * ones, for a dlclose() the wrapper did not see). Caller holds rt_g.lock. */
 static void scan(void)
 {
+	forget_unloaded();
 	first_object = 1;
 	dl_iterate_phdr(scan_one, NULL);
 }
@@ -177,6 +213,13 @@ void rt_modules_init(void)
 	pthread_mutex_unlock(&rt_g.lock);
 }
 
+/* addr is in known range i: notes that an edge uses the range. */
+static inline void range_use(unsigned i)
+{
+	if (!__atomic_load_n(&ranges[i].used, __ATOMIC_RELAXED))
+		__atomic_store_n(&ranges[i].used, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Makes sure the object holding addr is recorded (called for each new call
  * edge). Lock-free when addr is in a known object.
@@ -185,16 +228,143 @@ void rt_module_check(uintptr_t addr)
 {
 	unsigned i, n = __atomic_load_n(&n_ranges, __ATOMIC_ACQUIRE);
 
-	if (tls_last_range < n && addr >= ranges[tls_last_range].lo &&
-	    addr < ranges[tls_last_range].hi)
+	i = tls_last_range;
+	if (i < n && addr >= ranges[i].lo && addr < ranges[i].hi && !range_dead(i)) {
+		range_use(i);
 		return;
+	}
 	for (i = 0; i < n; i++) {
-		if (addr >= ranges[i].lo && addr < ranges[i].hi) {
+		if (addr >= ranges[i].lo && addr < ranges[i].hi && !range_dead(i)) {
 			tls_last_range = i;
+			range_use(i);
 			return;
 		}
 	}
 	pthread_mutex_lock(&rt_g.lock);
 	scan();
 	pthread_mutex_unlock(&rt_g.lock);
+	/* The range is marked used by the next new edge in it; mark it now,
+	 * or a library whose only edges are this one would not be kept. */
+	n = __atomic_load_n(&n_ranges, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++)
+		if (addr >= ranges[i].lo && addr < ranges[i].hi && !range_dead(i))
+			range_use(i);
+}
+
+/* dl_iterate_phdr() callback: notes which known ranges are still loaded. */
+static int present_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t lo = UINTPTR_MAX;
+	unsigned i;
+	int k;
+
+	(void)size;
+	(void)arg;
+	for (k = 0; k < info->dlpi_phnum; k++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[k];
+		if (ph->p_type == PT_LOAD && info->dlpi_addr + ph->p_vaddr < lo)
+			lo = info->dlpi_addr + ph->p_vaddr;
+	}
+	for (i = 0; i < n_ranges; i++)
+		if (ranges[i].lo == lo)
+			present[i] = 1;
+	return 0;
+}
+
+/* Reserves [lo, hi) (page-rounded) for good: 0, or -1 when it is taken. */
+static int reserve(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t page = rt_g.page_size ? rt_g.page_size : 4096;
+	uintptr_t a = lo & ~(page - 1), e = (hi + page - 1) & ~(page - 1);
+	void *p;
+
+	/* MAP_FIXED_NOREPLACE fails when any page is mapped; a kernel older
+	 * than 4.17 takes it as a hint, and may map elsewhere. */
+	p = mmap((void *)a, e - a, PROT_NONE,
+	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	if (p != (void *)a) {
+		munmap(p, e - a);
+		return -1;
+	}
+	return 0;
+}
+
+static int subs_of(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	*(unsigned long long *)arg = info->dlpi_subs;
+	return 1;
+}
+
+/*
+ * The known objects the loader has unloaded since the last call are no
+ * longer known; the ranges of those an edge uses are reserved (see the
+ * top). Cheap when nothing was unloaded. Caller holds rt_g.lock.
+ */
+static void forget_unloaded(void)
+{
+	unsigned long long subs = 0;
+	unsigned i, n = n_ranges;
+
+	dl_iterate_phdr(subs_of, &subs);
+	if (subs == seen_subs)
+		return;
+	seen_subs = subs;
+	memset(present, 0, n);
+	dl_iterate_phdr(present_one, NULL);
+	for (i = 0; i < n; i++) {
+		if (present[i] || ranges[i].dead)
+			continue;
+		if (ranges[i].used && reserve(ranges[i].lo, ranges[i].hi) == 0) {
+			/* Nothing runs or loads there again. */
+			__atomic_store_n(&ranges[i].dead, RANGE_KEPT, __ATOMIC_RELAXED);
+			rt_log("a library was unloaded; its addresses are kept from"
+			       " later loads", NULL);
+			continue;
+		}
+		__atomic_store_n(&ranges[i].dead, RANGE_UNLOADED, __ATOMIC_RELAXED);
+		if (ranges[i].used)
+			rt_log("a library was unloaded; its addresses could not be"
+			       " kept from later loads", NULL);
+	}
+}
+
+/* After the real dlclose(), outside every hook. */
+static void after_dlclose(void)
+{
+	int saved = errno, busy = rt_tls.busy;
+
+	rt_tls.busy = 1;        /* no hook of this thread takes the lock now */
+	pthread_mutex_lock(&rt_g.lock);
+	forget_unloaded();
+	pthread_mutex_unlock(&rt_g.lock);
+	rt_tls.busy = busy;
+	errno = saved;
+}
+
+/*
+ * The program's dlclose() (exported by the shared runtime; the static one
+ * defines it in the executable, for the executable's own calls): the real
+ * one, then after_dlclose(). Where the real one cannot be found (a static
+ * executable) the library is left loaded, which dlclose() may always do.
+ */
+int dlclose(void *handle) __attribute__((visibility("default")));
+int dlclose(void *handle)
+{
+	static int (*real)(void *);
+	int (*fn)(void *) = __atomic_load_n(&real, __ATOMIC_ACQUIRE);
+	int rc;
+
+	if (!fn) {
+		fn = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
+		if (!fn)
+			return 0;
+		__atomic_store_n(&real, fn, __ATOMIC_RELEASE);
+	}
+	rc = fn(handle);
+	if (rc == 0 && __atomic_load_n(&rt_g.ready, __ATOMIC_ACQUIRE))
+		after_dlclose();
+	return rc;
 }

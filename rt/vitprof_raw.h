@@ -118,6 +118,9 @@ struct vpr_section {
  * record is published by incrementing n_records after it is written, so a
  * reader never sees a half-written record. When one section is full the
  * runtime starts another; module ids keep increasing across sections.
+ * A record is one load: the runtime keeps an unloaded object's range from
+ * later loads (rt_modules.c); when it could not, the later record owns
+ * the addresses where two overlap.
  */
 struct vpr_modules {
 	struct vpr_section sec;

@@ -4,8 +4,11 @@
  * symbolized profile: functions and call edges, summed over threads.
  *
  * Addresses: each runtime address belongs to the module whose [lo, hi)
- * holds it (the latest loaded one when a range was reused after dlclose);
- * its ELF address is addr - load_bias. Module records of the same object
+ * holds it; its ELF address is addr - load_bias. The runtime keeps the
+ * range of an unloaded library from later loads; when it could not, two
+ * records of different objects overlap, the later loaded one owns the
+ * addresses (calls made before it was loaded are credited to it too), and
+ * a warning says so. Module records of the same object
  * (same path and build-id, e.g. loaded twice) share one symbolizer module
  * and one identity (the first record's id, "canonical").
  *
@@ -131,6 +134,37 @@ static int u64_order(const void *a, const void *b)
 }
 
 /*
+ * Warns (once) when two records of different objects overlap: edges are
+ * keyed by runtime address, so the earlier object's calls there cannot be
+ * told from the later one's, and all are credited to the later one.
+ */
+static void overlap_warn(struct builder *b)
+{
+	const struct profile *p = b->p;
+	size_t i, j, n = 0;
+	const struct prof_module *first_old = NULL, *first_new = NULL;
+
+	for (i = 0; i < p->n_modules; i++) {
+		const struct raw_module *r = p->modules[i].raw;
+		for (j = 0; j < i; j++) {
+			const struct raw_module *o = p->modules[j].raw;
+			if (o->lo < r->hi && r->lo < o->hi &&
+			    p->modules[i].canonical != p->modules[j].canonical) {
+				if (!n++) {
+					first_old = &p->modules[j];
+					first_new = &p->modules[i];
+				}
+			}
+		}
+	}
+	if (n)
+		tool_warn(b->raw->file, "%s was loaded at addresses of %s, which the runtime could"
+		          " not keep apart (an unloading it did not see): calls there are all"
+		          " credited to %s%s", first_new->raw->path, first_old->raw->path,
+		          first_new->basename, n > 1 ? " (and more objects alike)" : "");
+}
+
+/*
  * Sets up p->modules (canonical ids, build-id text) and the address map:
  * disjoint intervals, each owned by the highest-id module covering it.
  */
@@ -170,6 +204,7 @@ static void modules_init(struct builder *b)
 		bounds[nb++] = r->lo;
 		bounds[nb++] = r->hi;
 	}
+	overlap_warn(b);
 	qsort(bounds, nb, sizeof *bounds, u64_order);
 	for (i = 0; i + 1 < nb; i++) {
 		uint64_t lo = bounds[i], hi = bounds[i + 1];
