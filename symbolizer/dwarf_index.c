@@ -170,11 +170,20 @@ static int visit_inlined(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 static int visit_type(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
                       uint32_t scope, unsigned depth)
 {
-	struct dw_declinfo d;
+	struct dw_typedecl t = {0};
+	Dwarf_Unsigned v = 0;
+	int found = 0;
 
-	if (dw_decl(c, die, cu, &d) < 0)
+	if (dw_attr_udata(c, die, DW_AT_decl_file, &v, &found) < 0)
 		return -1;
-	c->in_type = (struct dw_typedecl){d.file, d.line, d.file && d.line};
+	if (found)
+		t.file = dw_cu_file(cu, v);
+	if (dw_attr_udata(c, die, DW_AT_decl_line, &v, &found) < 0)
+		return -1;
+	if (found && v <= UINT32_MAX)
+		t.line = (unsigned)v;
+	t.set = t.file && t.line;
+	c->in_type = t;
 	return walk_children(c, die, cu, scope, depth + 1);
 }
 
