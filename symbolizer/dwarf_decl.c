@@ -135,6 +135,8 @@ static int resolve(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 		return -1;
 	if (!found)
 		return 0;
+	if (!out->ref)
+		out->ref = off;
 	if (referenced(c, off, cu, hops, &ref) < 0)
 		return -1;
 	if (!out->name)
@@ -153,6 +155,14 @@ int dw_decl(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 {
 	*out = (struct dw_declinfo){0};
 	return resolve(c, die, cu, out, 0);
+}
+
+const struct dw_declinfo *dw_decl_cached(struct dw_ctx *c, Dwarf_Off off)
+{
+	struct dw_decl *d = NULL;
+
+	HASH_FIND(hh, c->decls, &off, sizeof off, d);
+	return d ? &d->info : NULL;
 }
 
 void dw_decl_free_all(struct dw_ctx *c)

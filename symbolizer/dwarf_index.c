@@ -117,7 +117,8 @@ static int visit_subprogram(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 		if (entry >= c->pieces[i].lo && entry < c->pieces[i].hi)
 			f->highpc = c->pieces[i].hi;
 	m->nfuncs++;
-	if (dw_decl(c, die, cu, &d) < 0 || display_name(c, &d, &name) < 0)
+	if (dw_decl(c, die, cu, &d) < 0 || display_name(c, &d, &name) < 0 ||
+	    dw_fn_note(c, die, &d) < 0)
 		return -1;
 	f = &m->funcs[m->nfuncs - 1];
 	f->name = name;
@@ -164,31 +165,68 @@ static int visit_inlined(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 	return walk_children(c, die, cu, scope, depth + 1);
 }
 
-/* Dispatches one DIE on its tag; tags that cannot hold code are skipped. */
+/* Walks the members of a class, struct or union with c->in_type set to
+ * its declaration (the place of a lambda's closure type). */
+static int visit_type(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
+                      uint32_t scope, unsigned depth)
+{
+	struct dw_typedecl t = {0};
+	Dwarf_Unsigned v = 0;
+	int found = 0;
+
+	if (dw_attr_udata(c, die, DW_AT_decl_file, &v, &found) < 0)
+		return -1;
+	if (found)
+		t.file = dw_cu_file(cu, v);
+	if (dw_attr_udata(c, die, DW_AT_decl_line, &v, &found) < 0)
+		return -1;
+	if (found && v <= UINT32_MAX)
+		t.line = (unsigned)v;
+	t.set = t.file && t.line;
+	c->in_type = t;
+	return walk_children(c, die, cu, scope, depth + 1);
+}
+
+/* Dispatches one DIE on its tag; tags that cannot hold code are skipped.
+ * c->in_type describes die's parent; it is restored on return. */
 static int visit(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
                  uint32_t scope, unsigned depth)
 {
+	struct dw_typedecl outer = c->in_type;
 	Dwarf_Half tag = 0;
+	int rc = 0;
 
 	if (dwarf_tag(die, &tag, &c->err) != DW_DLV_OK)
 		return dw_fail(c, "reading a DIE tag");
 	switch (tag) {
 	case DW_TAG_subprogram:
-		return visit_subprogram(c, die, cu, depth);
+		if (dw_member_note(c, die) < 0)
+			return -1;
+		c->in_type.set = 0;
+		rc = visit_subprogram(c, die, cu, depth);
+		break;
 	case DW_TAG_inlined_subroutine:
-		return visit_inlined(c, die, cu, scope, depth);
+		c->in_type.set = 0;
+		rc = visit_inlined(c, die, cu, scope, depth);
+		break;
 	case DW_TAG_lexical_block:
 	case DW_TAG_try_block:
 	case DW_TAG_catch_block:
 	case DW_TAG_namespace:
 	case DW_TAG_module:
+		c->in_type.set = 0;
+		rc = walk_children(c, die, cu, scope, depth + 1);
+		break;
 	case DW_TAG_class_type:
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
-		return walk_children(c, die, cu, scope, depth + 1);
+		rc = visit_type(c, die, cu, scope, depth);
+		break;
 	default:
-		return 0;
+		break;
 	}
+	c->in_type = outer;
+	return rc;
 }
 
 /* *off = the offset of die, which must lie past after. Returns 0 / -1. */
@@ -236,6 +274,20 @@ static int walk_children(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 	return 0;
 }
 
+/* c->unit = the DW_AT_name of cu_die (pooled), NULL without one. */
+static int unit_name(struct dw_ctx *c, Dwarf_Die cu_die)
+{
+	const char *s = NULL;
+	int found = 0;
+
+	c->unit = NULL;
+	if (dw_attr_string(c, cu_die, DW_AT_name, &s, &found) < 0)
+		return -1;
+	if (found && !(c->unit = sym_str_intern(&c->m->strings, s)))
+		return dw_oom(c);
+	return 0;
+}
+
 /* Every unit of .debug_info: its lines, then its functions. *units counts
  * the compilation units seen. */
 static int index_units(struct dw_ctx *c, size_t *units)
@@ -264,7 +316,8 @@ static int index_units(struct dw_ctx *c, size_t *units)
 			rc = dw_fail(c, "reading a unit DIE's tag");
 		else if (tag != DW_TAG_compile_unit && tag != DW_TAG_partial_unit)
 			rc = 0; /* type units hold no code */
-		else if ((rc = dw_cu_get(c, cu_die, 1, &cu)) == 0) {
+		else if ((rc = dw_cu_get(c, cu_die, 1, &cu)) == 0 &&
+		         (rc = unit_name(c, cu_die)) == 0) {
 			rc = walk_children(c, cu_die, cu, SYM_NONE, 1);
 			(*units)++;
 		}
@@ -272,33 +325,6 @@ static int index_units(struct dw_ctx *c, size_t *units)
 		if (rc < 0)
 			return -1;
 	}
-}
-
-/* Names for functions whose DIEs had none: the symbol at their entry. */
-static int fill_names(struct dw_ctx *c)
-{
-	struct sym_module *m = c->m;
-	size_t i;
-
-	for (i = m->nsymfuncs; i < m->nfuncs; i++) {
-		struct sym_function *f = &m->funcs[i];
-		const struct sym_span *s;
-
-		if (f->name)
-			continue;
-		s = sym_spans_find(&m->symtab_spans, f->lowpc);
-		if (s) {
-			f->name = m->funcs[s->id].name;
-			f->linkage_name = m->funcs[s->id].linkage_name;
-		} else if (!(f->name = f->linkage_name =
-		                     sym_str_intern(&m->strings, "??"))) {
-			return dw_oom(c);
-		}
-	}
-	for (i = 0; i < m->nscopes; i++)
-		if (m->scopes[i].parent == SYM_NONE)
-			m->scopes[i].name = m->funcs[m->scopes[i].func].name;
-	return 0;
 }
 
 /* Forgets every DWARF-derived entry (after a failure). */
@@ -335,15 +361,16 @@ int sym_dwarf_index(struct sym_module *m, int fd,
 		return -1;
 	}
 	ret = index_units(&c, &units);
-	if (ret == 0 && fill_names(&c) < 0)
+	if (ret == 0)
+		sym_lines_finalize(m);
+	if (ret == 0 && dw_names_finish(&c) < 0)
 		ret = -1;
 	if (ret == 0 && sym_spans_build(c.ranges, c.nranges, &m->dwarf_spans) < 0)
 		ret = dw_oom(&c);
-	if (ret == 0) {
-		sym_lines_finalize(m);
+	if (ret == 0)
 		m->has_dwarf = units > 0;
-	}
 	dw_cu_free_all(&c);
+	dw_names_free(&c);
 	dw_decl_free_all(&c);
 	free(c.ranges);
 	free(c.pieces);

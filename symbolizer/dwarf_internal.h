@@ -39,6 +39,24 @@ struct dw_declinfo {          /* what a DIE says about its declaration */
 	const char *linkage;      /* DW_AT_linkage_name (pooled) */
 	const char *file;         /* DW_AT_decl_file, resolved */
 	unsigned line;            /* DW_AT_decl_line */
+	Dwarf_Off ref;            /* the DIE's own DW_AT_abstract_origin (else
+	                           * DW_AT_specification); 0 if none, or if the
+	                           * DIE's own attributes said everything */
+};
+
+struct dw_member;             /* dwarf_names.c: members without a decl_line */
+
+struct dw_fninfo {            /* per DWARF function, m->funcs[nsymfuncs + i] */
+	Dwarf_Off die;            /* its DIE */
+	Dwarf_Off ref;            /* the DIE's abstract origin / specification */
+	const char *unit;         /* DW_AT_name of its unit (pooled), or NULL */
+	int has_linkage;          /* DWARF gave a linkage name */
+};
+
+struct dw_typedecl {          /* the class/struct/union being walked */
+	const char *file;
+	unsigned line;
+	int set;                  /* inside one, with a file and a line */
 };
 
 struct dw_decl;               /* cache entry, dwarf_decl.c */
@@ -60,6 +78,11 @@ struct dw_ctx {
 	size_t nranges, capranges;
 	struct dw_piece *pieces;  /* the current DIE's address ranges */
 	size_t npieces, cappieces;
+	struct dw_fninfo *fninfo; /* one per DWARF function, in funcs order */
+	size_t nfninfo, capfninfo;
+	struct dw_member *members;/* uthash by DIE offset */
+	struct dw_typedecl in_type; /* the type whose members are walked */
+	const char *unit;         /* DW_AT_name of the unit being walked */
 };
 
 /* dwarf_index.c: record the failure (what: the step that failed, plus
@@ -105,6 +128,24 @@ int dw_die_pieces(struct dw_ctx *c, Dwarf_Die die, const struct dw_cu *cu,
  * DW_AT_abstract_origin / DW_AT_specification for what die lacks. */
 int dw_decl(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
             struct dw_declinfo *out);
+/* The cached info of a DIE some other DIE referred to, or NULL. */
+const struct dw_declinfo *dw_decl_cached(struct dw_ctx *c, Dwarf_Off off);
 void dw_decl_free_all(struct dw_ctx *c);
+
+/* dwarf_names.c: names, files and lines for the functions DWARF says
+ * little about (see the file's header comment).
+ * dw_member_note: called for each subprogram DIE; remembers one that is a
+ * member of c->in_type and has no DW_AT_decl_line (a lambda's operator()).
+ * dw_fn_note: records what the naming pass needs of the function just
+ * appended to m->funcs (DIE offset, decl info d).
+ * dw_names_finish: after every unit was walked and the line rows were
+ * finalized: fills missing names, files and lines, adopts the ELF symbol's
+ * name where DWARF's is not the function's, then makes every (name, file,
+ * line) unique among the module's DWARF functions.
+ * All return 0 / -1 (OOM, reported). */
+int dw_member_note(struct dw_ctx *c, Dwarf_Die die);
+int dw_fn_note(struct dw_ctx *c, Dwarf_Die die, const struct dw_declinfo *d);
+int dw_names_finish(struct dw_ctx *c);
+void dw_names_free(struct dw_ctx *c);
 
 #endif /* VITPROF_DWARF_INTERNAL_H */
