@@ -864,6 +864,7 @@ struct vpdoc_program {
 	char *path, *host;
 	int64_t pid, ppid;
 	int time_mode;              /* mode "time" */
+	int context;                /* mode "context" 1, "context,time" 2, else 0 */
 	int running;                /* state "running" */
 	int fork_child;
 	uint64_t threads, start_time_ns, end_time_ns;
