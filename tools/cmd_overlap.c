@@ -30,6 +30,8 @@ static const char usage[] =
 	"usage: vitprof overlap [-n TOP] [--gcno-dir DIR] A B\n"
 	"  How similar two profiles (raw or .vitprof) of one program are: per\n"
 	"  category, the sum over items of min(share of the total in A, in B).\n"
+	"  Items are matched by function name and file, not address, so A and B\n"
+	"  may come from two builds (the report then says the builds differ).\n"
 	"  -n, --top N           list the N functions whose shares differ most\n"
 	"                        (default 10, 0: none)\n"
 	"  --gcno-dir DIR        where the .gcno files are, for raw inputs\n";

@@ -85,7 +85,7 @@ struct ckey {
 struct cnode {
 	struct ckey key;
 	uint64_t count, total_ns, self_ns;
-	uintptr_t site_mod;         /* the smallest call site seen (site_order) */
+	uintptr_t site_mod;         /* the smallest call site seen (loc_order) */
 	uint64_t site;
 	uint64_t depth;             /* 0 for a root */
 	uint64_t out_id;            /* set by raw_merge_result */
