@@ -109,6 +109,7 @@ struct dm_vsite {
 struct doc_merge {
 	size_t n_inputs;
 	char *first;                /* first input's name */
+	const char *first_mode;     /* and its mode (mode_name) */
 	struct vpdoc_program prog;
 	int has_gcov;
 	struct dm_module *modules;
@@ -329,6 +330,15 @@ static void add_value_site(struct doc_merge *m, struct vpdoc_value_site *x,
 	}
 }
 
+/* The document's program mode, as written ("count", "time", "context",
+ * "context,time"). */
+static const char *mode_name(const struct vpdoc_program *p)
+{
+	if (p->context)
+		return p->context == 2 ? "context,time" : "context";
+	return p->time_mode ? "time" : "count";
+}
+
 static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 {
 	struct dm_module *dm, *tmp;
@@ -342,6 +352,13 @@ static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 		return -1;
 	if (!m->n_inputs)
 		return 0;
+	if (!d->program.context != !m->prog.context) {
+		tool_error(d->name, "a %s-mode profile cannot be merged with the %s-mode profile %s: "
+		           "context profiles count call sites by each path's first call, so the sum "
+		           "would give wrong per-site counts (merge context profiles with context "
+		           "profiles only)", mode_name(&d->program), m->first_mode, m->first);
+		return -1;
+	}
 	HASH_ITER(hh, m->modules, dm, tmp) {
 		if (dm->is_exe && !find_module(m, &d->modules[0])) {
 			tool_error(d->name, "another program: executable %s (build-id %s), not %s "
@@ -434,6 +451,8 @@ static void add_program(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 		p->ppid = q->ppid;
 	p->time_available &= q->time_mode && q->time_available;
 	p->time_mode = p->time_available;
+	if (p->context && q->context != p->context)
+		p->context = 1;     /* context,time only when every input is */
 	p->running |= q->running;
 	p->fork_child |= q->fork_child;
 	wadd(m, &p->threads, q->threads, 1, "program threads");
@@ -456,8 +475,10 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	if (m->failed || check_doc(m, d) != 0)
 		return -1;
 	add_program(m, d, w);
-	if (!m->first)
+	if (!m->first) {
 		m->first = xstrdup(d->name);
+		m->first_mode = mode_name(&d->program);
+	}
 
 	mods = xcalloc(d->n_modules, sizeof *mods);
 	for (i = 0; i < d->n_modules; i++) {
@@ -882,7 +903,7 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 	json_kv_int(&w, "pid", p->pid);
 	json_kv_int(&w, "ppid", p->ppid);
 	json_kv_string(&w, "host", p->host ? p->host : "");
-	json_kv_string(&w, "mode", timed ? "time" : "count");
+	json_kv_string(&w, "mode", p->context ? mode_name(p) : timed ? "time" : "count");
 	json_kv_string(&w, "state", p->running ? "running" : "exited");
 	json_kv_bool(&w, "fork_child", p->fork_child);
 	json_kv_uint(&w, "threads", p->threads);

@@ -16,6 +16,14 @@
  * multiplied by its input's weight. Times are converted to nanoseconds
  * (the merged clock is 1 tick = 1 ns).
  *
+ * Context-mode inputs (VITPROF_MODE=context, context,time) are merged as
+ * calling-context trees: a node is a path (the path of its parent, then a
+ * call of fn), summed by path over every thread and run, and the output is
+ * a context-mode profile with one tree. A context profile's per-site edges
+ * are those of each path's first call site, so a context input is refused
+ * among count- or time-mode inputs (and the other way round): their sum
+ * would put exact and first-site counts in one edge (docs/merge.md).
+ *
  * Nothing wraps or saturates: a sum past COUNT_MAX (arc counters: past
  * GCOV_COUNT_MAX, gcov_type being int64), and a total of all edge counts
  * or of all self times past COUNT_MAX (the raw reader refuses such a file,
@@ -66,6 +74,24 @@ struct ledge {
 };
 
 
+/* A merged calling-context node: one path. Keyed by (parent node, callee
+ * object, callee ELF address); roots have parent NULL. */
+struct ckey {
+	uintptr_t parent;           /* struct cnode *, 0 for a root */
+	uintptr_t fn_mod;
+	uint64_t fn;
+};
+
+struct cnode {
+	struct ckey key;
+	uint64_t count, total_ns, self_ns;
+	uintptr_t site_mod;         /* the smallest call site seen (loc_order) */
+	uint64_t site;
+	uint64_t depth;             /* 0 for a root */
+	uint64_t out_id;            /* set by raw_merge_result */
+	UT_hash_handle hh;
+};
+
 struct mgcov {
 	struct raw_gcov_object o;   /* owned copy; counters summed */
 	char *first_file;           /* input it came from first, for messages */
@@ -82,6 +108,9 @@ struct raw_merge {
 	struct ledge *ledges;       /* edges and time-mode function records
 	                               (site VPR_SITE_FUNCTION, site_mod 0) */
 	struct mgcov *gcov;
+	int context;                /* the inputs are context-mode profiles */
+	int context_file_mode;      /* the first input's mode, for messages */
+	struct cnode *cnodes;       /* context inputs: the merged tree */
 	struct raw_profile out;
 	int finished;
 	/* Sums over every edge (weighted), which the raw reader bounds. */
@@ -460,7 +489,8 @@ static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t
 static void add_header(struct raw_merge *m, const struct raw_profile *rp, uint64_t w)
 {
 	struct raw_profile *h = &m->head;
-	int timed = rp->mode == VPR_MODE_TIME && rp->time_available;
+	int timed = (rp->mode == VPR_MODE_TIME || rp->mode == VPR_MODE_CONTEXT_TIME) &&
+	            rp->time_available;
 
 	if (!m->n_inputs) {
 		h->state = rp->state;
@@ -496,6 +526,133 @@ static void add_header(struct raw_merge *m, const struct raw_profile *rp, uint64
 		m->all_timed = 0;
 }
 
+static int is_context(uint32_t mode)
+{
+	return mode == VPR_MODE_CONTEXT || mode == VPR_MODE_CONTEXT_TIME;
+}
+
+/* A context input among count- or time-mode ones (or the other way
+ * round) is refused: a context profile's edges count each path at the
+ * call site of its first call, so adding them to exact per-site counts
+ * would make an edge neither. Returns 0 or -1 (reported). */
+static int check_mode(const struct raw_merge *m, const struct raw_profile *rp)
+{
+	if (!m->n_inputs || is_context(rp->mode) == m->context)
+		return 0;
+	tool_error(rp->file, "a %s-mode profile cannot be merged with the %s-mode profile %s: "
+	           "context profiles count call sites by each path's first call, so the sum "
+	           "would give wrong per-site counts (merge context profiles with context "
+	           "profiles only)", raw_mode_name(rp->mode), raw_mode_name(m->context_file_mode),
+	           m->first_file);
+	return -1;
+}
+
+/* A fixed total order of (object, ELF address) pairs, independent of the
+ * set of objects: addresses in no object first, then objects in output
+ * order (mod_order), then addresses. */
+static int mod_order(const void *a, const void *b);
+static int loc_order(uintptr_t xm, uint64_t x, uintptr_t ym, uint64_t y)
+{
+	const struct mmod *p = (const struct mmod *)xm, *q = (const struct mmod *)ym;
+
+	if (p != q) {
+		if (!p || !q)
+			return p ? 1 : -1;
+		return mod_order(&p, &q);
+	}
+	return x < y ? -1 : x > y;
+}
+
+/* A context node of one input: its shard, id and index in rp->ctx_nodes. */
+struct cref {
+	uint64_t shard, id;
+	size_t idx;
+};
+
+static int cref_order(const void *a, const void *b)
+{
+	const struct cref *x = a, *y = b;
+
+	if (x->shard != y->shard)
+		return x->shard < y->shard ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Adds the calling-context trees of rp (every shard) to the merged tree:
+ * each node is found by its path (merged parent, callee object and ELF
+ * address), its count and times (timed: in ns) added times w, its call
+ * site kept when it is the smallest seen (so the result does not depend
+ * on the order of the inputs). Nodes are taken in (shard, id) order, so a
+ * parent (smaller id, checked by the reader) is always placed first.
+ */
+static void add_context(struct raw_merge *m, const struct raw_profile *rp, struct mmod **map,
+                        int ov, uint64_t w, int timed)
+{
+	size_t n = rp->n_ctx_nodes, i;
+	struct cref *v = calloc(n ? n : 1, sizeof *v);
+	struct cnode **to = calloc(n ? n : 1, sizeof *to);
+	long cs = -1, cf = -1;
+
+	if (!v || !to)
+		tool_oom();
+	for (i = 0; i < n; i++) {
+		v[i].shard = rp->ctx_nodes[i].shard_id;
+		v[i].id = rp->ctx_nodes[i].id;
+		v[i].idx = i;
+	}
+	qsort(v, n, sizeof *v, cref_order);
+	for (i = 0; i < n; i++) {
+		const struct raw_ctx_node *c = &rp->ctx_nodes[v[i].idx];
+		struct cnode *parent = NULL, *cn;
+		struct loc f, s;
+		struct ckey k;
+
+		if (c->parent) {
+			struct cref want = {c->shard_id, c->parent, 0}, *p;
+			p = bsearch(&want, v, i, sizeof *v, cref_order);
+			if (!p)
+				continue;          /* the reader refuses such a file */
+			parent = to[p - v];
+		}
+		f = locate(rp, map, c->fn, &cf, ov);
+		s = locate(rp, map, c->site, &cs, ov);
+		memset(&k, 0, sizeof k);
+		k.parent = (uintptr_t)parent;
+		k.fn_mod = (uintptr_t)f.mod;
+		k.fn = f.vaddr;
+		HASH_FIND(hh, m->cnodes, &k, sizeof k, cn);
+		if (!cn) {
+			cn = calloc(1, sizeof *cn);
+			if (!cn)
+				tool_oom();
+			cn->key = k;
+			cn->depth = parent ? parent->depth + 1 : 0;
+			cn->site_mod = (uintptr_t)s.mod;
+			cn->site = s.vaddr;
+			HASH_ADD(hh, m->cnodes, key, sizeof cn->key, cn);
+		} else if (loc_order((uintptr_t)s.mod, s.vaddr, cn->site_mod, cn->site) < 0) {
+			cn->site_mod = (uintptr_t)s.mod;
+			cn->site = s.vaddr;
+		}
+		to[i] = cn;
+		madd(m, &cn->count, c->count, w, COUNT_MAX, "count of the context node %" PRIu64
+		     " of shard %" PRIu64, c->id, c->shard_id);
+		madd(m, &m->sum_count, c->count, w, COUNT_MAX, "the counts of all context nodes");
+		if (timed) {
+			uint64_t tot = raw_ticks_to_ns(rp, c->total_ticks),
+			         self = raw_ticks_to_ns(rp, c->self_ticks);
+			madd(m, &cn->total_ns, tot, w, COUNT_MAX, "total_ns of the context node %"
+			     PRIu64 " of shard %" PRIu64, c->id, c->shard_id);
+			madd(m, &cn->self_ns, self, w, COUNT_MAX, "self_ns of the context node %"
+			     PRIu64 " of shard %" PRIu64, c->id, c->shard_id);
+			madd(m, &m->sum_self_ns, self, w, COUNT_MAX, "the self_ns of all context nodes");
+		}
+	}
+	free(v);
+	free(to);
+}
+
 int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
                   uint64_t runs)
 {
@@ -503,11 +660,13 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	long cs = -1, cf = -1;
 	size_t i, j;
 	int ov = 0;
-	int timed = rp->mode == VPR_MODE_TIME && rp->time_available;
+	int ctx = is_context(rp->mode);
+	int timed = (rp->mode == VPR_MODE_TIME || rp->mode == VPR_MODE_CONTEXT_TIME) &&
+	            rp->time_available;
 
 	if (m->finished || m->failed)
 		return -1;
-	if (check_modules(m, rp) != 0 || check_gcov(m, rp) != 0)
+	if (check_mode(m, rp) != 0 || check_modules(m, rp) != 0 || check_gcov(m, rp) != 0)
 		return -1;
 	add_modules(m, rp);
 	map = calloc(rp->n_modules, sizeof *map);
@@ -519,7 +678,9 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 			if (rp->modules[j].lo < rp->modules[i].hi && rp->modules[i].lo < rp->modules[j].hi)
 				ov = 1;
 	}
-	for (i = 0; i < rp->n_edges; i++) {
+	if (ctx)
+		add_context(m, rp, map, ov, w, timed);
+	for (i = 0; !ctx && i < rp->n_edges; i++) {   /* context: made of the nodes */
 		const struct raw_edge *e = &rp->edges[i];
 		struct loc s = locate(rp, map, e->site, &cs, ov),
 		           f = locate(rp, map, e->fn, &cf, ov);
@@ -552,8 +713,11 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	free(map);
 	add_gcov(m, rp, w);
 	add_header(m, rp, w);
-	if (!m->n_inputs)
+	if (!m->n_inputs) {
 		m->first_file = xstrdup(rp->file ? rp->file : "<input>");
+		m->context = ctx;
+		m->context_file_mode = rp->mode;
+	}
 	m->n_inputs++;
 	madd(m, &m->runs, runs ? runs : 1, w, COUNT_MAX, "merged runs");   /* W runs */
 	if (m->overflow[0]) {
@@ -605,6 +769,68 @@ static uint64_t canonical(uintptr_t mod, uint64_t vaddr)
 	return mm ? vaddr + mm->bias : vaddr;
 }
 
+static int cnode_depth_order(const void *a, const void *b)
+{
+	const struct cnode *x = *(struct cnode *const *)a, *y = *(struct cnode *const *)b;
+
+	return x->depth < y->depth ? -1 : x->depth > y->depth;
+}
+
+/* Within one depth: by parent's output id, then callee's canonical address. */
+static int cnode_sibling_order(const void *a, const void *b)
+{
+	const struct cnode *x = *(struct cnode *const *)a, *y = *(struct cnode *const *)b;
+	uint64_t px = x->key.parent ? ((const struct cnode *)x->key.parent)->out_id : 0,
+	         py = y->key.parent ? ((const struct cnode *)y->key.parent)->out_id : 0,
+	         fx = canonical(x->key.fn_mod, x->key.fn), fy = canonical(y->key.fn_mod, y->key.fn);
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return fx < fy ? -1 : fx > fy;
+}
+
+/* Context inputs: the merged tree as one shard's nodes, numbered level by
+ * level (roots first, siblings by callee address), so every parent has a
+ * smaller id than its children and the numbering depends on the tree only.
+ * Edges are not filled in: the reader makes them of the nodes. */
+static void context_result(struct raw_merge *m, struct raw_profile *o)
+{
+	size_t n = HASH_COUNT(m->cnodes), i = 0, lo, hi;
+	struct cnode **v, *cn, *tmp;
+	int timed = o->mode == VPR_MODE_CONTEXT_TIME;
+	uint64_t next = 1;
+
+	if (!m->context)
+		return;
+	v = calloc(n ? n : 1, sizeof *v);
+	o->ctx_nodes = calloc(n ? n : 1, sizeof *o->ctx_nodes);
+	if (!v || !o->ctx_nodes)
+		tool_oom();
+	HASH_ITER(hh, m->cnodes, cn, tmp)
+		v[i++] = cn;
+	qsort(v, n, sizeof *v, cnode_depth_order);
+	for (lo = 0; lo < n; lo = hi) {
+		for (hi = lo; hi < n && v[hi]->depth == v[lo]->depth; hi++)
+			;
+		qsort(v + lo, hi - lo, sizeof *v, cnode_sibling_order);
+		for (i = lo; i < hi; i++) {
+			struct raw_ctx_node *c = &o->ctx_nodes[i];
+			cn = v[i];
+			cn->out_id = next++;
+			c->shard_id = 1;
+			c->id = cn->out_id;
+			c->parent = cn->key.parent ? ((const struct cnode *)cn->key.parent)->out_id : 0;
+			c->fn = canonical(cn->key.fn_mod, cn->key.fn);
+			c->site = canonical(cn->site_mod, cn->site);
+			c->count = cn->count;
+			c->total_ticks = timed ? cn->total_ns : 0;
+			c->self_ticks = timed ? cn->self_ns : 0;
+		}
+	}
+	o->n_ctx_nodes = n;
+	free(v);
+}
+
 const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 {
 	struct raw_profile *o = &m->out;
@@ -620,9 +846,12 @@ const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 	m->finished = 1;
 	*o = m->head;
 	o->file = xstrdup(m->first_file ? m->first_file : "<merged>");
-	o->mode = m->all_timed && m->n_inputs ? VPR_MODE_TIME : VPR_MODE_COUNT;
+	if (m->context)
+		o->mode = m->all_timed && m->n_inputs ? VPR_MODE_CONTEXT_TIME : VPR_MODE_CONTEXT;
+	else
+		o->mode = m->all_timed && m->n_inputs ? VPR_MODE_TIME : VPR_MODE_COUNT;
 	o->clock = VPR_CLOCK_MONOTONIC;
-	o->time_available = o->mode == VPR_MODE_TIME;
+	o->time_available = o->mode == VPR_MODE_TIME || o->mode == VPR_MODE_CONTEXT_TIME;
 	o->calib_dtick = o->calib_dns = 1;
 
 	/* Modules in canonical order and layout. */
@@ -686,10 +915,11 @@ const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 	}
 	o->n_edges = ne;
 	o->n_functions = nf;
-	if (o->mode != VPR_MODE_TIME)
+	if (o->mode == VPR_MODE_COUNT)
 		o->lost_frames = 0;
 	qsort(o->edges, ne, sizeof *o->edges, edge_order);
 	qsort(o->functions, nf, sizeof *o->functions, fn_order);
+	context_result(m, o);
 
 	/* gcov objects by .gcda path; the merge owns them from here. */
 	n = HASH_COUNT(m->gcov);
@@ -715,6 +945,7 @@ void raw_merge_free(struct raw_merge *m)
 {
 	struct mmod *mm, *tmp;
 	struct ledge *le, *lt;
+	struct cnode *cn, *ct;
 	struct mgcov *g, *gt;
 	size_t i, j;
 
@@ -728,6 +959,10 @@ void raw_merge_free(struct raw_merge *m)
 	HASH_ITER(hh, m->ledges, le, lt) {
 		HASH_DEL(m->ledges, le);
 		free(le);
+	}
+	HASH_ITER(hh, m->cnodes, cn, ct) {
+		HASH_DEL(m->cnodes, cn);
+		free(cn);
 	}
 	HASH_ITER(hh, m->gcov, g, gt) {
 		for (j = 0; j < g->o.n_functions; j++) {
@@ -754,6 +989,7 @@ void raw_merge_free(struct raw_merge *m)
 		free(m->out.modules);
 		free(m->out.edges);
 		free(m->out.functions);
+		free(m->out.ctx_nodes);
 		free(m->out.gcov);
 		free(m->out.file);
 	}

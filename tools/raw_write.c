@@ -6,7 +6,8 @@
  *
  * Layout written (docs/raw-format.md, "Merged raw profiles"): the header
  * page; one modules section; one edge table (shard 1, generation 0, live),
- * its slots placed by the runtime's hash so the table is a valid one; for
+ * its slots placed by the runtime's hash so the table is a valid one (a
+ * context-mode profile: its calling-context nodes, rp->ctx_nodes); for
  * each gcov object one COPY arcs section (counters packed in function
  * order, n_copies 1, or 0 when its counts are unknown); one gcov objects
  * section. Page size 4096. Everything is built in memory, read back with
@@ -107,8 +108,10 @@ static uint64_t slot_hash(uint64_t site, uint64_t fn, unsigned shift)
 static void put_edges(struct image *im, const struct raw_profile *rp)
 {
 	int timed = rp->mode == VPR_MODE_TIME;
-	size_t esz = timed ? sizeof(struct vpr_edge_time) : sizeof(struct vpr_edge_count);
-	size_t n = rp->n_edges + (timed ? rp->n_functions : 0), i;
+	int ctx = rp->mode == VPR_MODE_CONTEXT || rp->mode == VPR_MODE_CONTEXT_TIME;
+	size_t esz = ctx ? sizeof(struct vpr_ctx_node) : timed ? sizeof(struct vpr_edge_time)
+	             : sizeof(struct vpr_edge_count);
+	size_t n = ctx ? rp->n_ctx_nodes : rp->n_edges + (timed ? rp->n_functions : 0), i;
 	uint64_t cap = 16, mask;
 	unsigned log2cap = 4;
 	size_t off;
@@ -132,9 +135,18 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 	t->lost_frames = rp->lost_frames;
 	slots = im->data + off + EDGES_ENTRIES_OFFSET;
 	for (i = 0; i < n; i++) {
-		uint64_t v[5] = {0};
+		uint64_t v[7] = {0};
 		uint64_t k;
-		if (i < rp->n_edges) {
+		if (ctx) {              /* key (parent, fn), as the runtime's */
+			const struct raw_ctx_node *c = &rp->ctx_nodes[i];
+			v[0] = c->parent;
+			v[1] = c->fn;
+			v[2] = c->count;
+			v[3] = c->total_ticks;
+			v[4] = c->self_ticks;
+			v[5] = c->id;
+			v[6] = c->site;
+		} else if (i < rp->n_edges) {
 			const struct raw_edge *e = &rp->edges[i];
 			v[0] = e->site;
 			v[1] = e->fn;

@@ -839,7 +839,10 @@ uint64_t raw_profile_runs(const char *path);
  * modules only, so merging is associative and commutative). */
 struct raw_merge;
 struct raw_merge *raw_merge_new(void);
-/* Adds rp (read from rp->file) with weight w >= 1. A different executable,
+/* Adds rp (read from rp->file) with weight w >= 1. Context-mode inputs
+ * are merged as calling-context trees (by path) and give a context-mode
+ * result; a context input among count/time inputs, or the other way round,
+ * is refused. A different executable,
  * a module or gcov object whose build-id/stamp/checksums differ from those
  * already added is refused: one line naming rp->file and what differs,
  * -1 returned, the merge unchanged. A sum that would pass COUNT_MAX
@@ -864,6 +867,7 @@ struct vpdoc_program {
 	char *path, *host;
 	int64_t pid, ppid;
 	int time_mode;              /* mode "time" */
+	int context;                /* mode "context" 1, "context,time" 2, else 0 */
 	int running;                /* state "running" */
 	int fork_child;
 	uint64_t threads, start_time_ns, end_time_ns;
@@ -976,7 +980,8 @@ int vpdoc_load_any(const char *path, const char *gcno_dir, struct vpdoc *d);
 struct doc_merge;
 struct doc_merge *doc_merge_new(void);
 /* Adds d with weight w >= 1; a different executable or a mismatching
- * module, gcov object or branch layout is refused (reported, -1, the merge
+ * module, gcov object or branch layout, or a context-mode document among
+ * count/time ones (or the other way round) is refused (reported, -1, the merge
  * unchanged). A sum past DOC_COUNT_MAX is refused too ("count overflow"),
  * after which the merge is spent (every later add fails; do not write
  * it). */

@@ -227,12 +227,14 @@ static int read_program(struct rd *r, json_t *root, struct vpdoc *d)
 			rc = get_uint(r, o, "end_time_ns", &p->end_time_ns);
 		}
 	}
-	if (rc == 0 && strcmp(mode, "count") != 0 && strcmp(mode, "time") != 0)
+	if (rc == 0 && strcmp(mode, "count") != 0 && strcmp(mode, "time") != 0 &&
+	    strcmp(mode, "context") != 0 && strcmp(mode, "context,time") != 0)
 		rc = fail(r, "unknown mode '%s'", mode);
 	if (rc == 0 && strcmp(state, "exited") != 0 && strcmp(state, "running") != 0)
 		rc = fail(r, "unknown state '%s'", state);
 	if (rc == 0) {
 		p->time_mode = strcmp(mode, "time") == 0;
+		p->context = strcmp(mode, "context") == 0 ? 1 : strcmp(mode, "context,time") == 0 ? 2 : 0;
 		p->running = strcmp(state, "running") == 0;
 		if (p->pid < 1 || p->ppid < 0)
 			rc = fail(r, "pid %lld or ppid %lld out of range", (long long)p->pid,
