@@ -510,7 +510,8 @@ struct cov_function {
 	const char *file;
 	uint32_t start_line, end_line;
 	uint64_t entry_count;       /* count of block 0 (ENTRY) */
-	uint64_t exit_count;        /* count of block 1 (EXIT): returns */
+	uint64_t exit_count;        /* returns: count of block 1 (EXIT) less
+	                               its fake in-arcs (gcov -b "returned") */
 	uint32_t blocks, blocks_executed;
 };
 
