@@ -370,6 +370,13 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym);
 void profile_free(struct profile *p);
 
+/* The check profile_build() makes when it opens the executable (module 0)
+ * for its symbols, for the commands that use its counters without
+ * symbolizing (gcda): the file at the recorded path has the recorded
+ * build-id (none recorded: nothing to check). Returns 0, or -1 after
+ * reporting "FILE: the program that ran is not the one on disk: PATH: WHY". */
+int profile_check_program(const struct raw_profile *raw);
+
 /* ---- gcno_read.c, gcda_read.c: GCC's coverage files --------------------------
  *
  * Readers for the .gcno notes (the compiler's flow graphs) and the .gcda
