@@ -707,6 +707,7 @@ void profile_free(struct profile *p)
 	free(p->functions);
 	free(p->edges);
 	free(p->hot);
+	profile_doc_free(p->doc);
 	memset(p, 0, sizeof *p);
 }
 
@@ -746,8 +747,5 @@ int profile_check_program(const struct raw_profile *raw)
 
 int tool_load_profile(const char *path, struct raw_profile *raw, struct profile *prof)
 {
-	memset(prof, 0, sizeof *prof);
-	if (raw_profile_read(path, raw) != 0)
-		return -1;
-	return profile_build(prof, raw, NULL);
+	return tool_load_profile_needs(path, 0, raw, prof);
 }

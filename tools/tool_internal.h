@@ -353,6 +353,7 @@ struct profile {
 	const struct prof_symbolizer *sym;
 	struct prof_string *strings;
 	void *site_infos;
+	void *doc;                  /* built from a document: what it keeps */
 };
 
 #define PROF_HOT 20
@@ -1010,9 +1011,26 @@ struct coverage;
 int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov);
 
 /* Reads path and builds its profile with the real symbolizer (both freed by
- * the caller either way). Returns 0 or -1 after reporting. */
+ * the caller either way). path is a raw profile or a .vitprof document
+ * (told apart by content: a document starts with '{'), whose profile
+ * doc_profile.c builds. Returns 0 or -1 after reporting. */
 int tool_load_profile(const char *path, struct raw_profile *raw,
                       struct profile *prof);
+
+/* doc_profile.c: the same, for a command that needs more than functions and
+ * edges: a document, which lacks what needs names, is refused in one line
+ * "FILE: a .vitprof document keeps no ...". */
+#define TOOL_NEEDS_CONTEXTS 1u      /* calling contexts (flamegraph, folded) */
+#define TOOL_NEEDS_ARCS 2u          /* arc counters and .gcno (show --branches) */
+int tool_load_profile_needs(const char *path, unsigned needs, struct raw_profile *raw,
+                            struct profile *prof);
+/* 1 when the file at path starts (after white space) with '{'. */
+int tool_is_document(const char *path);
+/* The document p was built from, or NULL (a raw profile). */
+struct vpdoc;
+const struct vpdoc *profile_document(const struct profile *p);
+/* Frees what a profile built from a document keeps (profile_free()). */
+void profile_doc_free(void *keep);
 
 /* ---- value_sites.c: value profiles by function and site (show-values) -----
  *
