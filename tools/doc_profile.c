@@ -263,7 +263,9 @@ int tool_load_profile_needs(const char *path, unsigned needs, struct raw_profile
 	memset(prof, 0, sizeof *prof);
 	memset(raw, 0, sizeof *raw);
 	if (!tool_is_document(path)) {
-		if (raw_profile_read(path, raw) != 0)
+		/* the program checked before anything is read from it, also
+		 * when no address needs it (an arcs-only run): as gcda does */
+		if (raw_profile_read(path, raw) != 0 || profile_check_program(raw) != 0)
 			return -1;
 		return profile_build(prof, raw, NULL);
 	}
