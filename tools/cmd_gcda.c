@@ -587,6 +587,11 @@ static int gcda_one(const char *file, const struct gcda_options *opt,
 	uint64_t *run_max, runs = raw_runs(file);
 	int status = TOOL_EXIT_OK, any = 0;
 
+	if (tool_is_document(file)) {
+		tool_error(file, "a .vitprof document keeps no arc counters: vitprof gcda needs the"
+		           " raw profiles");
+		return TOOL_EXIT_ERROR;
+	}
 	if (raw_profile_read(file, &rp) != 0) {
 		raw_profile_free(&rp);
 		return TOOL_EXIT_ERROR;

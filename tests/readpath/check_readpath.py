@@ -268,7 +268,8 @@ def case_documents(c, mode):
     # what a document lacks: one line, exit 1
     for args in (["flamegraph", "-o", os.path.join(c.d, "x.svg")],
                  ["export", "-f", "folded", "-o", os.path.join(c.d, "x.folded")],
-                 ["show", "--branches"], ["show", "--loops"]):
+                 ["show", "--branches"], ["show", "--loops"],
+                 ["gcda", "-o", os.path.join(c.d, "gcda")]):
         p = c.vp(*(args + [doc_path]), rc=1)
         expect(len(p.stderr.splitlines()) == 1 and
                p.stderr.startswith("vitprof: %s: a .vitprof document " % doc_path),
