@@ -228,7 +228,9 @@ def case_documents(c, mode):
     c.run(os.path.join(c.d, "prog"), raw, mode=mode)
     doc_path, doc = doc_of(c, raw, "run.vitprof")
     merged = os.path.join(c.d, "merged.vitprof")
-    c.vp("merge", "-o", merged, raw, raw)
+    p = c.vp("merge", "-o", merged, raw, raw)
+    expect(p.stderr == "vitprof: wrote %s: 2 profiles merged, as a .vitprof document\n"
+           % merged, "merge: %r" % p.stderr)
     calls = {f["name"]: f["calls"] for f in doc["functions"] if f["instrumented"]}
     expect(calls.get("plain") == 8 and calls.get("always_throw") == 4,
            "hooked calls %s" % calls)
