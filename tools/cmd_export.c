@@ -415,6 +415,25 @@ static int write_output(const char *path, const struct format *fmt,
 	return tool_write_file(path, write_export, &j);
 }
 
+static int write_doc(FILE *out, void *arg)
+{
+	return doc_merge_write(arg, out);
+}
+
+/* A document exported as a document: written again in canonical order,
+ * everything kept (doc_merge.c with one input). Returns 0 or -1. */
+static int write_document(const char *path, const struct vpdoc *d)
+{
+	struct doc_merge *m = doc_merge_new();
+	int rc;
+
+	if (!m)
+		tool_oom();
+	rc = doc_merge_add(m, d, 1) == 0 && tool_write_file(path, write_doc, m) == 0 ? 0 : -1;
+	doc_merge_free(m);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -476,10 +495,19 @@ int cmd_export(int argc, char **argv)
 			tool_oom();
 	}
 	memset(&cov, 0, sizeof cov);
-	rc = tool_load_profile(argv[optind], &raw, &prof) == 0 &&
-	     (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
-	     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
-	     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	rc = TOOL_EXIT_ERROR;
+	if (tool_load_profile_needs(argv[optind], fmt->write == export_folded
+	                            ? TOOL_NEEDS_CONTEXTS : 0, &raw, &prof) != 0)
+		;
+	else if (profile_document(&prof))
+		/* a document: itself again (vitprof), else without arc counters */
+		rc = (fmt->write == export_vitprof_json
+		      ? write_document(output, profile_document(&prof))
+		      : write_output(output, fmt, &prof, NULL)) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	else
+		rc = (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
+		     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
+		     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 	coverage_free(&cov);
 	profile_free(&prof);
 	raw_profile_free(&raw);

@@ -220,7 +220,8 @@ int cmd_flamegraph(int argc, char **argv)
 	if (optind != argc - 1)
 		return tool_usage_error("flamegraph", usage, "expected one raw profile");
 	memset(&t, 0, sizeof t);
-	if (tool_load_profile(argv[optind], &raw, &prof) == 0 && ctx_tree_build(&t, &prof) == 0) {
+	if (tool_load_profile_needs(argv[optind], TOOL_NEEDS_CONTEXTS, &raw, &prof) == 0 &&
+	    ctx_tree_build(&t, &prof) == 0) {
 		struct svg_job j = {&t, title, width};
 
 		if (tool_write_file(output, write_svg_job, &j) == 0)

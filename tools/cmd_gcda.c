@@ -42,19 +42,22 @@
 #include "tool_internal.h"
 
 static const char usage[] =
-	"usage: vitprof gcda [-o DIR | -d DIR | --prefix P] [--strip N] [-v] FILE.vitraw...\n"
+	"usage: vitprof gcda [-o DIR | -d DIR | --prefix P] [--strip N] [-v|-q] FILE.vitraw...\n"
 	"  Writes the .gcda file of every gcov object of the run (programs built\n"
 	"  with -fprofile-arcs), byte for byte as libgcov would have, for\n"
 	"  gcc -fprofile-use. An existing .gcda is merged into (runs added);\n"
 	"  one from another build is refused and left untouched. Several raw\n"
-	"  profiles (a test suite, fork children) are merged in turn.\n"
+	"  profiles (a test suite, fork children) are merged in turn. The\n"
+	"  program that ran must be the one on disk (build-id), as for show.\n"
+	"  Ends with one line: the files written, the runs, their directory.\n"
 	"  -o, --output-dir DIR  write DIR/<base name>.gcda\n"
 	"  -d, --profile-dir DIR write the names gcc -fprofile-use=DIR reads for\n"
 	"                        objects compiled with a relative -o: DIR/<object\n"
 	"                        path, '/' as '#'>.gcda (GCC's mangling)\n"
 	"  --prefix P            as GCOV_PREFIX (default: $GCOV_PREFIX)\n"
 	"  --strip N             as GCOV_PREFIX_STRIP (default: $GCOV_PREFIX_STRIP)\n"
-	"  -v, --verbose         name each file written\n";
+	"  -v, --verbose         name each file written\n"
+	"  -q, --quiet           no closing line\n";
 
 /* One output file and the records (runs) that go into it. */
 struct target {
@@ -379,13 +382,14 @@ static int check_counters(const char *file, const struct raw_gcov_object *o)
 /* Builds, merges and writes one target. Returns 0 or -1 (reported). */
 static int write_target(const char *file, const struct raw_profile *rp,
                         const struct target *t, const uint64_t *run_max, uint64_t runs,
-                        int verbose)
+                        int verbose, int *wrote)
 {
 	struct gcda_file run, existing;
 	char why[900];
 	size_t i, used = 0;
 	int rc = -1;
 
+	*wrote = 0;
 	memset(&run, 0, sizeof run);
 	for (i = 0; i < t->n_recs; i++) {
 		const struct raw_gcov_object *o = &rp->gcov[t->recs[i]];
@@ -450,6 +454,7 @@ static int write_target(const char *file, const struct raw_profile *rp,
 		goto out;
 	if (verbose)
 		printf("%s (runs %" PRIu32 ")\n", t->path, run.runs);
+	*wrote = 1;
 	rc = 0;
 out:
 	gcda_free(&run);
@@ -523,18 +528,75 @@ struct gcda_options {
 	const char *prefix;         /* GCOV_PREFIX or --prefix, or NULL */
 	int strip;
 	int verbose;
+	int quiet;
 };
 
+/* What every input wrote, for the one line said at the end. */
+struct gcda_summary {
+	char **paths;               /* distinct files written (owned) */
+	size_t n_paths;
+	uint64_t runs;              /* runs added, over the inputs */
+};
+
+static void summary_add(struct gcda_summary *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_paths; i++)
+		if (strcmp(s->paths[i], path) == 0)
+			return;
+	s->paths = realloc(s->paths, (s->n_paths + 1) * sizeof *s->paths);
+	if (!s->paths)
+		tool_oom();
+	s->paths[s->n_paths++] = xstrdup(path);
+}
+
+/* "vitprof: wrote N .gcda files (R runs) under DIR", DIR the deepest
+ * directory holding every file written (stderr, as every message). */
+static void summary_say(struct gcda_summary *s)
+{
+	size_t i, n;
+	const char *first;
+
+	if (!s->n_paths) {
+		fprintf(stderr, "vitprof: wrote no .gcda files\n");
+		return;
+	}
+	first = s->paths[0];
+	n = strrchr(first, '/') ? (size_t)(strrchr(first, '/') - first) : 0;
+	for (i = 1; i < s->n_paths; i++) {
+		size_t k = 0;
+		while (k < n && s->paths[i][k] == first[k])
+			k++;
+		while (k > 0 && !(first[k] == '/' && (s->paths[i][k] == '/' || k == n)))
+			k--;
+		n = k;
+	}
+	fprintf(stderr, "vitprof: wrote %zu .gcda file%s (%" PRIu64 " run%s) under %.*s\n",
+	        s->n_paths, s->n_paths == 1 ? "" : "s", s->runs, s->runs == 1 ? "" : "s",
+	        n ? (int)n : 1, n ? first : (first[0] == '/' ? "/" : "."));
+}
+
 /* Writes the .gcda files of one raw profile. Returns an exit code. */
-static int gcda_one(const char *file, const struct gcda_options *opt)
+static int gcda_one(const char *file, const struct gcda_options *opt,
+                    struct gcda_summary *sum)
 {
 	struct raw_profile rp;
 	struct target *targets = NULL;
 	size_t n_targets = 0, i, k;
 	uint64_t *run_max, runs = raw_runs(file);
-	int status = TOOL_EXIT_OK;
+	int status = TOOL_EXIT_OK, any = 0;
 
+	if (tool_is_document(file)) {
+		tool_error(file, "a .vitprof document keeps no arc counters: vitprof gcda needs the"
+		           " raw profiles");
+		return TOOL_EXIT_ERROR;
+	}
 	if (raw_profile_read(file, &rp) != 0) {
+		raw_profile_free(&rp);
+		return TOOL_EXIT_ERROR;
+	}
+	if (profile_check_program(&rp) != 0) {
 		raw_profile_free(&rp);
 		return TOOL_EXIT_ERROR;
 	}
@@ -592,9 +654,16 @@ static int gcda_one(const char *file, const struct gcda_options *opt)
 		}
 		targets[k].recs[targets[k].n_recs++] = i;
 	}
-	for (k = 0; k < n_targets; k++)
-		if (write_target(file, &rp, &targets[k], run_max, runs, opt->verbose) != 0)
+	for (k = 0; k < n_targets; k++) {
+		int wrote;
+
+		if (write_target(file, &rp, &targets[k], run_max, runs, opt->verbose, &wrote) != 0)
 			status = TOOL_EXIT_ERROR;
+		else if (wrote)
+			summary_add(sum, targets[k].path), any = 1;
+	}
+	if (any)
+		sum->runs += runs;
 out:
 	for (k = 0; k < n_targets; k++) {
 		free(targets[k].path);
@@ -614,10 +683,12 @@ int cmd_gcda(int argc, char **argv)
 		{"prefix", required_argument, NULL, 'p'},
 		{"strip", required_argument, NULL, 's'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct gcda_options opt = {NULL, NULL, getenv("GCOV_PREFIX"), 0, 0};
+	struct gcda_options opt = {NULL, NULL, getenv("GCOV_PREFIX"), 0, 0, 0};
+	struct gcda_summary sum = {NULL, 0, 0};
 	int c, have_prefix = 0, have_strip = 0, status = TOOL_EXIT_OK;
 
 	if (getenv("GCOV_PREFIX_STRIP")) {
@@ -627,7 +698,7 @@ int cmd_gcda(int argc, char **argv)
 	}
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:d:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:d:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.outdir = optarg;
@@ -649,6 +720,9 @@ int cmd_gcda(int argc, char **argv)
 			break;
 		case 'v':
 			opt.verbose = 1;
+			break;
+		case 'q':
+			opt.quiet = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -672,8 +746,13 @@ int cmd_gcda(int argc, char **argv)
 	/* One after the other, each merged into what the previous ones wrote:
 	 * what libgcov leaves after the same processes ran. */
 	for (; optind < argc; optind++)
-		if (gcda_one(argv[optind], &opt) != TOOL_EXIT_OK)
+		if (gcda_one(argv[optind], &opt, &sum) != TOOL_EXIT_OK)
 			status = TOOL_EXIT_ERROR;
+	if (!opt.quiet && (sum.n_paths || status == TOOL_EXIT_OK))
+		summary_say(&sum);
+	for (size_t i = 0; i < sum.n_paths; i++)
+		free(sum.paths[i]);
+	free(sum.paths);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		tool_error("<stdout>", "write error");
 		status = TOOL_EXIT_ERROR;

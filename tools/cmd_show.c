@@ -294,7 +294,8 @@ int cmd_show(int argc, char **argv)
 		                        argc - optind ? "one raw profile at a time"
 		                                      : "which raw profile?");
 	}
-	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {
+	if (tool_load_profile_needs(argv[optind], branches || loops || values ? TOOL_NEEDS_ARCS : 0,
+	                            &raw, &prof) != 0) {
 		profile_free(&prof);
 		raw_profile_free(&raw);
 		return TOOL_EXIT_ERROR;

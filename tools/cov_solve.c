@@ -966,6 +966,22 @@ static int merge_lines(struct object *o)
 	return 0;
 }
 
+/*
+ * gcov -b's "returned": the count of EXIT less the counts of the fake arcs
+ * into it (a call that may not return: exit, longjmp, a throw; the flow
+ * solver sends what left the function through it to EXIT). A function
+ * that always longjmps out returns 0 times although EXIT counts each entry.
+ */
+static uint64_t returns_of(const struct solved *s)
+{
+	int64_t n = s->blocks[EXIT_BLOCK].count;
+
+	for (uint32_t a = s->blocks[EXIT_BLOCK].pred; a != NONE; a = s->arcs[a].pred_next)
+		if (s->arcs[a].fake)
+			n -= s->arcs[a].count;
+	return n > 0 ? (uint64_t)n : 0;
+}
+
 static void add_functions(struct object *o)
 {
 	struct cov_report *r = o->r;
@@ -985,7 +1001,7 @@ static void add_functions(struct object *o)
 		f->start_line = s->g->start_line;
 		f->end_line = s->g->end_line;
 		f->entry_count = (uint64_t)s->blocks[ENTRY_BLOCK].count;
-		f->exit_count = (uint64_t)s->blocks[EXIT_BLOCK].count;
+		f->exit_count = returns_of(s);
 		/* As gcov: all blocks but block 0 and the one of highest index. */
 		f->blocks = s->g->n_blocks - 2;
 		for (uint32_t b = 1; b + 1 < s->g->n_blocks; b++)

@@ -37,6 +37,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tool_internal.h"
 
@@ -741,13 +742,45 @@ void profile_free(struct profile *p)
 	free(p->functions);
 	free(p->edges);
 	free(p->hot);
+	profile_doc_free(p->doc);
 	memset(p, 0, sizeof *p);
+}
+
+int profile_check_program(const struct raw_profile *raw)
+{
+	const struct raw_module *m = raw->n_modules && raw->modules[0].id == 0 ? &raw->modules[0]
+	                                                                       : NULL;
+	uint8_t have[VPR_BUILD_ID_MAX];
+	char hw[2 * VPR_BUILD_ID_MAX + 1] = "", hh[2 * VPR_BUILD_ID_MAX + 1] = "";
+	int n;
+
+	if (!m || !m->build_id_len)
+		return 0;           /* nothing recorded to compare (as profile_build) */
+	n = sym_read_build_id(m->path, have, sizeof have);
+	for (unsigned k = 0; k < m->build_id_len; k++)
+		snprintf(hw + 2 * k, 3, "%02x", m->build_id[k]);
+	if (n < 0) {
+		tool_error(raw->file, "the program that ran is not the one on disk: %s: %s", m->path,
+		           access(m->path, R_OK) != 0 ? status_text(SYM_ERR_OPEN)
+		                                      : status_text(SYM_ERR_NOT_ELF));
+		return -1;
+	}
+	if ((size_t)n == m->build_id_len && memcmp(have, m->build_id, (size_t)n) == 0)
+		return 0;
+	for (int k = 0; k < n; k++)
+		snprintf(hh + 2 * k, 3, "%02x", have[k]);
+	if (n == 0)
+		tool_error(raw->file, "the program that ran is not the one on disk: %s: has no build-id,"
+		           " cannot match the profiled binary's %s (the file on disk is not the one"
+		           " that ran)", m->path, hw);
+	else
+		tool_error(raw->file, "the program that ran is not the one on disk: %s: build-id %s"
+		           " does not match the profiled binary's %s (the file on disk was rebuilt"
+		           " since the run)", m->path, hh, hw);
+	return -1;
 }
 
 int tool_load_profile(const char *path, struct raw_profile *raw, struct profile *prof)
 {
-	memset(prof, 0, sizeof *prof);
-	if (raw_profile_read(path, raw) != 0)
-		return -1;
-	return profile_build(prof, raw, NULL);
+	return tool_load_profile_needs(path, 0, raw, prof);
 }

@@ -353,6 +353,7 @@ struct profile {
 	const struct prof_symbolizer *sym;
 	struct prof_string *strings;
 	void *site_infos;
+	void *doc;                  /* built from a document: what it keeps */
 };
 
 #define PROF_HOT 20
@@ -369,6 +370,13 @@ struct profile {
 int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym);
 void profile_free(struct profile *p);
+
+/* The check profile_build() makes when it opens the executable (module 0)
+ * for its symbols, for the commands that use its counters without
+ * symbolizing (gcda): the file at the recorded path has the recorded
+ * build-id (none recorded: nothing to check). Returns 0, or -1 after
+ * reporting "FILE: the program that ran is not the one on disk: PATH: WHY". */
+int profile_check_program(const struct raw_profile *raw);
 
 /* ---- gcno_read.c, gcda_read.c: GCC's coverage files --------------------------
  *
@@ -510,7 +518,8 @@ struct cov_function {
 	const char *file;
 	uint32_t start_line, end_line;
 	uint64_t entry_count;       /* count of block 0 (ENTRY) */
-	uint64_t exit_count;        /* count of block 1 (EXIT): returns */
+	uint64_t exit_count;        /* returns: count of block 1 (EXIT) less
+	                               its fake in-arcs (gcov -b "returned") */
 	uint32_t blocks, blocks_executed;
 };
 
@@ -1007,9 +1016,26 @@ struct coverage;
 int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov);
 
 /* Reads path and builds its profile with the real symbolizer (both freed by
- * the caller either way). Returns 0 or -1 after reporting. */
+ * the caller either way). path is a raw profile or a .vitprof document
+ * (told apart by content: a document starts with '{'), whose profile
+ * doc_profile.c builds. Returns 0 or -1 after reporting. */
 int tool_load_profile(const char *path, struct raw_profile *raw,
                       struct profile *prof);
+
+/* doc_profile.c: the same, for a command that needs more than functions and
+ * edges: a document, which lacks what needs names, is refused in one line
+ * "FILE: a .vitprof document keeps no ...". */
+#define TOOL_NEEDS_CONTEXTS 1u      /* calling contexts (flamegraph, folded) */
+#define TOOL_NEEDS_ARCS 2u          /* arc counters and .gcno (show --branches) */
+int tool_load_profile_needs(const char *path, unsigned needs, struct raw_profile *raw,
+                            struct profile *prof);
+/* 1 when the file at path starts (after white space) with '{'. */
+int tool_is_document(const char *path);
+/* The document p was built from, or NULL (a raw profile). */
+struct vpdoc;
+const struct vpdoc *profile_document(const struct profile *p);
+/* Frees what a profile built from a document keeps (profile_free()). */
+void profile_doc_free(void *keep);
 
 /* ---- value_sites.c: value profiles by function and site (show-values) -----
  *
