@@ -347,8 +347,13 @@ static int remove_unless_live(const char *path, int64_t *owner, const char **why
 {
 	struct vpr_file_header h;
 	struct stat st;
-	int fd = rt_open_own(path, O_RDONLY, &st, why), rc;
+	int fd, rc;
 
+	/* For writing when it can be (NFS emulates flock() with byte-range
+	 * locks, which need it), else for reading (umask 0277: mode 0400). */
+	fd = rt_open_own(path, O_RDWR, &st, why);
+	if (fd < 0 && errno == EACCES)
+		fd = rt_open_own(path, O_RDONLY, &st, why);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	if (take_profile_lock(fd)) {

@@ -101,20 +101,25 @@ def case_live_child(how):
 
 def case_concurrent():
     """Runs of one binary at once, one VITPROF_FILE: every run keeps its own
-    profile. Each run calls work() a count of its own and stays alive
-    300 ms, so they overlap; started all at once (a race on the name) and
-    one after the other."""
+    profile. Each run calls work() a count of its own and stays alive until
+    every run has made its calls, so they overlap; started all at once (a
+    race on the name) and one after the other."""
     for rnd, stagger in enumerate((0, 0, 0.1)):
         d = fresh("concurrent%d" % rnd)
+        sync = fresh("concurrent%d_sync" % rnd)
         raw = os.path.join(d, "train.vitraw")
         counts = [1000 + 17 * i for i in range(4)]
         procs = []
         for c in counts:
-            procs.append(subprocess.Popen([args.prog, "work", str(c), "x", "400"],
+            procs.append(subprocess.Popen([args.prog, "wait", str(c), sync],
                                           env=env(VITPROF_FILE=raw), cwd=d,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                           text=True))
             time.sleep(stagger)
+        t0 = time.monotonic()
+        while len(os.listdir(sync)) < len(counts) and time.monotonic() - t0 < 30:
+            time.sleep(0.01)
+        open(os.path.join(sync, "go"), "w").close()
         lines = []
         for p in procs:
             out, err = p.communicate(timeout=60)

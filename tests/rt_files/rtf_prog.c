@@ -3,7 +3,9 @@
  * rtf_prog HOW N M [SLEEP_MS]: calls work() N times, then starts a child
  * that calls work() M times in one of these ways, waits for it, and calls
  * work() N times more (so the parent's profile says 2N, the child's M):
- *   work       no child: work() N times, then sleeps SLEEP_MS (a live run)
+ *   work       no child: work() N times, then sleeps SLEEP_MS
+ *   wait       no child: work() N times, then creates DIR/ready.<pid> and
+ *              waits (60 s at most) for DIR/go: a live run (M is DIR)
  *   system     system("<self> work M")
  *   forkexec   fork, then execv(<self>, work M) in the child
  *   forkwork   fork, the child calls work() M times and exits (no exec)
@@ -80,6 +82,21 @@ int main(int argc, char **argv)
 	env[ne] = NULL;
 
 	works(n);
+	if (strcmp(how, "wait") == 0) {
+		char ready[4200], go[4200];
+		int i, fd;
+		snprintf(ready, sizeof ready, "%s/ready.%d", m, (int)getpid());
+		snprintf(go, sizeof go, "%s/go", m);
+		fd = open(ready, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return 2;
+		close(fd);
+		for (i = 0; i < 6000 && access(go, F_OK) != 0; i++) {
+			struct timespec ts = {0, 10000000L};
+			nanosleep(&ts, NULL);
+		}
+		return 0;
+	}
 	if (strcmp(how, "work") == 0) {
 		long ms = argc > 4 ? atol(argv[4]) : 0;
 		struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
