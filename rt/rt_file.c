@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -285,6 +286,90 @@ static int create_exclusive(const char *path)
 }
 
 /*
+ * Creates the missing directories on the way to path (not path itself),
+ * mode 0700 as the profile's own (the umask can only narrow it), as
+ * GCOV_PREFIX does: VITPROF_FILE=prof/%e-%p.vitraw works without a prior
+ * mkdir. A directory already there is used as it is (the directories on
+ * the way are trusted, docs/runtime.md "Security"). Returns 0, or -1 with
+ * errno from the first mkdir that failed.
+ */
+static int create_parent_dirs(const char *path)
+{
+	char dir[VPR_PATH_MAX];
+	size_t i;
+
+	rt_strlcpy(dir, path, sizeof dir);
+	for (i = 1; dir[i]; i++) {
+		if (dir[i] != '/' || dir[i - 1] == '/')
+			continue;
+		dir[i] = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return -1;
+		dir[i] = '/';
+	}
+	return 0;
+}
+
+/*
+ * The profile's liveness lock: the process that writes a raw file holds an
+ * exclusive flock() on it for as long as the file is its profile (the lock
+ * belongs to the open file description: fork children share it until they
+ * move to their own file, exec closes it, death releases it). A file whose
+ * lock another process holds is a live profile and is never removed or
+ * replaced (create_file). Returns 0 when the lock is ours, 1 when another
+ * process holds it, and 0 too when the file system has no locks (ENOLCK,
+ * EINVAL): then nothing can be told, as before locks were used.
+ */
+static int take_profile_lock(int fd)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	return errno == EWOULDBLOCK ? 1 : 0;
+}
+
+/* 1 if path still names the file open at fd (nobody replaced it). */
+static int still_at(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && same_inode(&a, &b);
+}
+
+/*
+ * Removes the earlier profile at path (ours, rt_path_check) unless it is
+ * live: another process holds its lock (take_profile_lock). The lock is
+ * taken first and held across the unlink, so a process that is creating
+ * the file meanwhile fails to lock it and starts again. Returns 0 (removed,
+ * or gone meanwhile), 1 when live (*owner: the pid its header names, or 0),
+ * or -1 with errno and *why.
+ */
+static int remove_unless_live(const char *path, int64_t *owner, const char **why)
+{
+	struct vpr_file_header h;
+	struct stat st;
+	int fd, rc;
+
+	/* For writing when it can be (NFS emulates flock() with byte-range
+	 * locks, which need it), else for reading (umask 0277: mode 0400). */
+	fd = rt_open_own(path, O_RDWR, &st, why);
+	if (fd < 0 && errno == EACCES)
+		fd = rt_open_own(path, O_RDONLY, &st, why);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (take_profile_lock(fd)) {
+		*owner = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+		         memcmp(h.magic, VPR_MAGIC, sizeof h.magic) == 0 ? h.pid : 0;
+		close(fd);
+		return 1;
+	}
+	rc = rt_unlink_same(path, &st) == 0 || errno == ENOENT ? 0 : -1;
+	if (rc)
+		*why = strerrordesc_np(errno);
+	close(fd);                 /* releases the lock */
+	return rc;
+}
+
+/*
  * Creates path.1, path.2, ... path.99, the first that is free (path has
  * VPR_PATH_MAX bytes and gets the name used). Nothing found at those names
  * is opened or removed. Returns the fd or -1 with errno.
@@ -309,15 +394,62 @@ static int create_suffixed(char *path)
 	return fd;
 }
 
+/* Appends ".<pid>" to path (VPR_PATH_MAX bytes). Returns 0, or -1 when it
+ * does not fit. */
+static int append_pid(char *path)
+{
+	char pid[24];
+	size_t n = strlen(path), len = rt_u64_to_dec(pid, (uint64_t)getpid());
+
+	if (n + 1 + len >= VPR_PATH_MAX)
+		return -1;
+	path[n] = '.';
+	memcpy(path + n + 1, pid, len + 1);
+	return 0;
+}
+
+/* Tells, in one line, that the profile at live (another running process's,
+ * pid owner or 0 when unknown) was left alone and where this run writes. */
+static void report_live(const char *live, int64_t owner, const char *path)
+{
+	char line[8 * RT_PRINT_MAX + 256], num[24];
+	size_t n;
+
+	n = rt_append(line, 0, 40, "vitprof: '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, live);
+	n = rt_append(line, n, n + 40, "' is the live profile of process ");
+	if (owner > 0) {
+		rt_u64_to_dec(num, (uint64_t)owner);
+		n = rt_append(line, n, n + 24, num);
+	} else {
+		n = rt_append(line, n, n + 24, "(unknown)");
+	}
+	n = rt_append(line, n, n + 40, " (left alone); this run writes '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, path);
+	n = rt_append(line, n, sizeof line - 1, "'");
+	line[n++] = '\n';
+	rt_write_stderr(line, n);
+}
+
+/* Rounds of create_file() lost to other processes creating or replacing
+ * the same name at once before it gives up. */
+#define CREATE_ATTEMPTS 8
+
 /*
- * Creates path, new, exclusively, mode 0600, never through a symlink, and
- * reserves and maps its header page. When something is already there:
- * - a regular file owned by the effective uid with one link (an earlier
- *   run's profile): replaced (unlinked, then created exclusively, so a
- *   race only ends in a failed create); but a profile an earlier image of
- *   this process left (exec), or any such file when merging (%m: a killed
- *   run's unmerged counts), is kept and path.1, path.2, ... is created
- *   instead (the name used is written back into path, VPR_PATH_MAX bytes);
+ * Creates path, new, exclusively, mode 0600, never through a symlink (the
+ * missing directories on the way first, create_parent_dirs), takes its
+ * liveness lock (take_profile_lock) and reserves and maps its header page.
+ * When something is already there:
+ * - a regular file owned by the effective uid with one link:
+ *   - a profile an earlier image of this process left (exec), or any such
+ *     file when merging (%m: a killed run's unmerged counts): kept, and
+ *     path.1, path.2, ... is created instead;
+ *   - the live profile of another process (its lock is held: a parent that
+ *     started this program, a concurrent run): kept, and path.<pid> is
+ *     created instead, said in one line (report_live);
+ *   - else (an earlier, finished run's profile): replaced (unlinked under
+ *     its lock, then created exclusively, so a race only costs a round);
+ *   the name used is written back into path (VPR_PATH_MAX bytes);
  * - anything else (symlink, directory, FIFO, device, socket, another
  *   user's file, a file with other hard links) is left alone, never opened
  *   or removed: -1 with EEXIST and *why saying what is in the way.
@@ -326,31 +458,67 @@ static int create_suffixed(char *path)
  */
 static int create_file(char *path, struct vpr_file_header **hdr_out, const char **why)
 {
-	int fd, err;
+	char live[VPR_PATH_MAX] = "";
+	int64_t owner = 0;
+	int fd = -1, err, round;
 	void *p;
 
 	*why = NULL;
-	fd = create_exclusive(path);
-	/* A symlink at path fails with ELOOP (O_NOFOLLOW), anything else with
-	 * EEXIST. */
-	if (fd < 0 && (errno == EEXIST || errno == ELOOP)) {
-		switch (rt_path_check(path, NULL, why)) {
-		case RT_PATH_ABSENT:         /* removed meanwhile */
+	for (round = 0; round < CREATE_ATTEMPTS && fd < 0; round++) {
+		fd = create_exclusive(path);
+		if (fd < 0 && errno == ENOENT && create_parent_dirs(path) == 0)
 			fd = create_exclusive(path);
-			break;
-		case RT_PATH_OURS:
-			if (rt_g.pool[0] || written_by_this_process(path))
-				fd = create_suffixed(path);
-			else if (unlink(path) == 0 || errno == ENOENT)
-				fd = create_exclusive(path);
-			break;
-		default:
-			errno = EEXIST;
+		/* A symlink at path fails with ELOOP (O_NOFOLLOW), anything
+		 * else with EEXIST. */
+		if (fd < 0 && (errno == EEXIST || errno == ELOOP)) {
+			switch (rt_path_check(path, NULL, why)) {
+			case RT_PATH_ABSENT:         /* removed meanwhile */
+				continue;
+			case RT_PATH_OURS:
+				if (rt_g.pool[0] || written_by_this_process(path)) {
+					fd = create_suffixed(path);
+					break;
+				}
+				switch (remove_unless_live(path, &owner, why)) {
+				case 0:
+					continue;
+				case 1:
+					/* Once only: path.<pid> is ours alone. */
+					*why = "the live profile of another process";
+					if (live[0]) {
+						errno = EBUSY;
+						return -1;
+					}
+					rt_strlcpy(live, path, sizeof live);
+					if (append_pid(path) != 0) {
+						errno = ENAMETOOLONG;
+						return -1;
+					}
+					*why = NULL;
+					continue;
+				default:
+					return -1;
+				}
+				break;
+			default:
+				errno = EEXIST;
+				return -1;
+			}
+		}
+		if (fd < 0)
 			return -1;
+		/* Locked by a process replacing it, or replaced before we
+		 * locked it: start again. */
+		if (take_profile_lock(fd) || !still_at(path, fd)) {
+			close(fd);
+			fd = -1;
 		}
 	}
-	if (fd < 0)
+	if (fd < 0) {
+		errno = EBUSY;
+		*why = "other processes kept replacing it";
 		return -1;
+	}
 	err = rt_fallocate(fd, 0, rt_g.page_size);
 	if (err) {
 		rt_unlink_fd_file(path, fd);
@@ -366,6 +534,8 @@ static int create_file(char *path, struct vpr_file_header **hdr_out, const char 
 		errno = err;
 		return -1;
 	}
+	if (live[0])
+		report_live(live, owner, path);
 	*hdr_out = p;
 	return fd;
 }

@@ -20,6 +20,7 @@ import os
 import random
 import re
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -454,19 +455,35 @@ def case_missing_dir(c):
         cp, raws = c.run([n], tag="ok-" + mode, mode=mode, expect_rc=3)
         c.expect(cp.stdout == out, "baseline %s: stdout %r" % (mode, cp.stdout))
         c.compare("baseline %s: calls" % mode, truth, c.export(c.one_raw(raws), show=False).calls())
-        for what, pat in (("missing directory", "no-such-dir/sub/%e.%p.vitraw"),
-                          ("missing directory, %m pool", "no-such-dir/%e-%m.vitraw")):
+        # Missing directories are created (0700, docs/runtime.md); one that
+        # cannot be made (under a regular file) loses the profile, one line.
+        afile = os.path.join(c.scratch, "a-file")
+        with open(afile, "w") as f:
+            f.write("not a directory\n")
+        for what, pat in (("missing directory", "no-such-dir-%s/sub/%%e.%%p.vitraw" % mode),
+                          ("missing directory, %m pool", "no-such-dir-%s/%%e-%%m.vitraw" % mode),
+                          ("directory cannot be made", "a-file/sub/%e.%p.vitraw"),
+                          ("directory cannot be made, %m pool", "a-file/sub/%e-%m.vitraw")):
             if "%m" in pat and mode == "context":
                 continue   # online merging refuses context profiles
             path = os.path.join(c.scratch, pat)
+            made = not pat.startswith("a-file")
             cp, _ = c.run([n], tag="bad", mode=mode, raw_pattern=path, expect_rc=None,
                           check_stderr_empty=False)
             w = "%s (%s)" % (what, mode)
             c.expect(cp.returncode == 3, "%s: exit status %d" % (w, cp.returncode))
             c.expect(cp.stdout == out, "%s: stdout %r" % (w, cp.stdout))
-            vitprof_lines(c, w, cp.stderr)
-            c.expect(not os.path.exists(os.path.join(c.scratch, "no-such-dir")),
-                     "%s: the runtime created the missing directory" % w)
+            vitprof_lines(c, w, cp.stderr, 0 if made else 1)
+            d = os.path.dirname(path)
+            if made:
+                raws = c.raw_files(d) if os.path.isdir(d) else []
+                c.expect(len(raws) == 1, "%s: profiles in %s: %s" % (w, d, raws))
+                if len(raws) == 1:
+                    c.compare("%s: calls" % w, truth, c.export(raws[0], show=False).calls())
+                c.expect(stat.S_IMODE(os.stat(d).st_mode) == 0o700 if os.path.isdir(d) else False,
+                         "%s: %s is not a directory of mode 0700" % (w, d))
+            else:
+                c.expect(open(afile).read() == "not a directory\n", "%s: %s changed" % (w, afile))
 
 
 # ---- faults.emfile -----------------------------------------------------------------
