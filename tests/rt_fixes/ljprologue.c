@@ -59,7 +59,7 @@ NOINLINE void worker_smaller(void) { leaf(); sink++; }
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "bigger";
-	void (*jumper)(void), (*worker)(void);
+	void (*volatile jumper)(void), (*volatile worker)(void);
 
 	if (strcmp(c, "bigger") == 0) {
 		jumper = jumper_bigger;
