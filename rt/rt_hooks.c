@@ -40,8 +40,14 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site) HOOK;
  * callee, and was filed under it.) A stale copy of site left in the
  * callee's uninitialised locals can stop the search early (recursion with
  * frames larger than the caller's): the address is then a little lower, in
- * the callee's frame, still below every live ancestor. A frame larger than
- * RT_CFA_SCAN_WORDS words gives the end of the search, a lower bound.
+ * the callee's frame, still below every live ancestor. The search never
+ * passes rt_tls.stack_top (rt_shard.c), the top of the thread's stack: a
+ * hook called by hand with a made-up site reads no unmapped page.
+ * Returned with RT_SP_INEXACT set (compared as before this rule,
+ * rt_frames_drop_dead): the end of the search for a frame larger than
+ * RT_CFA_SCAN_WORDS words (a lower bound); the hook's own frame address on
+ * another stack (a coroutine's, sigaltstack) or when the site is on no
+ * stack (a hook called by hand).
  * Not instrumented for ASan: the callee's frame holds poisoned redzones.
  * x86-64 only (i386 passes site to the hook on the stack, below the slot;
  * elsewhere the return address is in a register): other targets keep the
@@ -53,15 +59,20 @@ call_stack_address(uintptr_t hook_frame, uintptr_t site)
 {
 #if defined(__x86_64__)
 	const uintptr_t *w = (const uintptr_t *)hook_frame + 2;
-	unsigned i;
+	uintptr_t top = rt_tls.stack_top;
+	size_t i, n = RT_CFA_SCAN_WORDS;
 
-	for (i = 0; i < RT_CFA_SCAN_WORDS; i++)
+	if (top <= (uintptr_t)w)
+		return hook_frame | RT_SP_INEXACT;   /* not the thread's stack */
+	if ((top - (uintptr_t)w) / sizeof *w < n)
+		n = (top - (uintptr_t)w) / sizeof *w;
+	for (i = 0; i < n; i++)
 		if (w[i] == site)
 			return (uintptr_t)(w + i + 1);
-	return (uintptr_t)(w + i);
+	return (i == RT_CFA_SCAN_WORDS ? (uintptr_t)(w + i) : hook_frame) | RT_SP_INEXACT;
 #else
 	(void)site;
-	return hook_frame;
+	return hook_frame | RT_SP_INEXACT;
 #endif
 }
 

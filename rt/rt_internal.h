@@ -31,7 +31,8 @@ struct rt_frame {
 	 * struct vpr_ctx_node, whose first five words match vpr_edge_time. */
 	struct vpr_edge_time *edge;
 	struct vpr_edge_time *func;  /* the callee's function record, or NULL */
-	uintptr_t sp;                /* the call's stack address (its CFA, rt_hooks.c) */
+	uintptr_t sp;                /* the call's stack address (its CFA, rt_hooks.c),
+	                              * | RT_SP_INEXACT when not found */
 	uint64_t start;              /* tick at entry */
 	uint64_t child;              /* ticks spent in instrumented callees */
 	uint64_t node;               /* context modes: the frame's node id */
@@ -66,10 +67,16 @@ struct rt_tls {
 	int busy;                    /* recursion guard */
 	int timed;                   /* RT_TIMED_* bits; 0 in count mode */
 	struct rt_shard *shard;      /* NULL until the thread's first call */
+	uintptr_t stack_top;         /* above every frame of the thread's stack:
+	                              * where call_stack_address() stops */
 	int detached;                /* the thread's shard was released at its
 	                              * exit (TSD destructor): a later call of the
 	                              * thread attaches again, not a new thread */
 };
+
+/* rt_frame.sp: not a CFA but an address below it (rt_hooks.c); stack
+ * addresses are word-aligned, so bit 0 is free. */
+#define RT_SP_INEXACT ((uintptr_t)1)
 
 /* rt_tls.timed: the hooks keep a shadow stack; it reads the clock; the
  * stack is a calling-context path (context modes). */

@@ -17,6 +17,31 @@
 
 RT_TLS struct rt_tls rt_tls;
 
+/* ld.so: the stack pointer at the process's entry, above main's frames. */
+extern void *__libc_stack_end;
+
+/*
+ * An address above every frame of the calling thread's stack, below which
+ * the stack is mapped from frame up: the scan of call_stack_address()
+ * (rt_hooks.c) never reads past it, even for a hook called by hand with a
+ * call site that is on no stack. A glibc thread's descriptor
+ * (pthread_self()) sits at the top of its stack block; the initial thread's
+ * frames are below __libc_stack_end. A stack that is neither (a coroutine's,
+ * the alternate signal stack) gets frame itself: no scan, the enter hook's
+ * frame address is used.
+ */
+static uintptr_t stack_top_of(uintptr_t frame)
+{
+	uintptr_t self = (uintptr_t)pthread_self();
+	uintptr_t initial = (uintptr_t)__libc_stack_end;
+
+	if (frame < self && self - frame < ((uintptr_t)1 << 32))
+		return self;
+	if (frame < initial && initial - frame < ((uintptr_t)1 << 32))
+		return initial;
+	return frame;
+}
+
 #define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 
 static unsigned log2u64(uint64_t v)
@@ -300,6 +325,7 @@ struct rt_shard *rt_thread_attach(void)
 	s->depth = 0;
 	s->overflow = 0;
 	tls_load(s);
+	rt_tls.stack_top = stack_top_of((uintptr_t)__builtin_frame_address(0));
 	pthread_setspecific(rt_g.thread_key, s);
 	return s;
 }
@@ -368,8 +394,13 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
 			break;
 	if (j == 0)
 		return;
-	while (j > 0 && s->stack[j - 1].sp == sp && s->stack[j - 1].site != site)
-		j--;
+	/* An inexact address (a hook called by hand, another stack) keeps the
+	 * rule of the enter hook's frame address: equal is no proof in time
+	 * mode (two hand-made nested calls from one function), a sibling in
+	 * context modes. */
+	if (!(sp & RT_SP_INEXACT) || (rt_g.timed & RT_TIMED_CONTEXT))
+		while (j > 0 && s->stack[j - 1].sp == sp && s->stack[j - 1].site != site)
+			j--;
 	if (j == s->depth)
 		return;
 	now = rt_frame_clock();
