@@ -66,7 +66,13 @@ call_stack_address(uintptr_t hook_frame, uintptr_t site)
 		return hook_frame | RT_SP_INEXACT;   /* not the thread's stack */
 	if ((top - (uintptr_t)w) / sizeof *w < n)
 		n = (top - (uintptr_t)w) / sizeof *w;
-	for (i = 0; i < n; i++)
+	/* Four words a step (frames of a few hundred bytes are common); the
+	 * first match wins. */
+	for (i = 0; i + 4 <= n; i += 4)
+		if (RT_UNLIKELY((w[i] == site) | (w[i + 1] == site) |
+		                (w[i + 2] == site) | (w[i + 3] == site)))
+			break;
+	for (; i < n; i++)
 		if (w[i] == site)
 			return (uintptr_t)(w + i + 1);
 	return (i == RT_CFA_SCAN_WORDS ? (uintptr_t)(w + i) : hook_frame) | RT_SP_INEXACT;
