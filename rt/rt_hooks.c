@@ -25,6 +25,63 @@
 void __cyg_profile_func_enter(void *this_fn, void *call_site) HOOK;
 void __cyg_profile_func_exit(void *this_fn, void *call_site) HOOK;
 
+/*
+ * Time and context modes: the stack address of a call, the same whatever
+ * the callee's prologue: the address just above the slot that holds the
+ * callee's return address (its CFA), which is where the caller's stack
+ * pointer was at the call. hook_frame is the enter hook's own frame address;
+ * above it lie the hook's saved frame pointer and return address, then the
+ * callee's frame (its saved registers and locals), then the slot holding
+ * site. The slot is found by looking up from the hook's frame for the first
+ * word equal to site: every word read lies in the callee's frame, at or
+ * below that slot. (The enter hook's own frame address, used before,
+ * depends on the callee's frame size: after a longjmp out of a callee with
+ * a small frame, a sibling with a 64-byte array looked deeper than the dead
+ * callee, and was filed under it.) A stale copy of site left in the
+ * callee's uninitialised locals can stop the search early (recursion with
+ * frames larger than the caller's): the address is then a little lower, in
+ * the callee's frame, still below every live ancestor. The search never
+ * passes rt_tls.stack_top (rt_shard.c), the top of the thread's stack: a
+ * hook called by hand with a made-up site reads no unmapped page.
+ * Returned with RT_SP_INEXACT set (compared as before this rule,
+ * rt_frames_drop_dead): the end of the search for a frame larger than
+ * RT_CFA_SCAN_WORDS words (a lower bound); the hook's own frame address on
+ * another stack (a coroutine's, sigaltstack) or when the site is on no
+ * stack (a hook called by hand).
+ * Not instrumented for ASan: the callee's frame holds poisoned redzones.
+ * x86-64 only (i386 passes site to the hook on the stack, below the slot;
+ * elsewhere the return address is in a register): other targets keep the
+ * hook's frame address.
+ */
+#define RT_CFA_SCAN_WORDS 2048u
+static __attribute__((noinline, no_sanitize_address)) uintptr_t
+call_stack_address(uintptr_t hook_frame, uintptr_t site)
+{
+#if defined(__x86_64__)
+	const uintptr_t *w = (const uintptr_t *)hook_frame + 2;
+	uintptr_t top = rt_tls.stack_top;
+	size_t i, n = RT_CFA_SCAN_WORDS;
+
+	if (top <= (uintptr_t)w)
+		return hook_frame | RT_SP_INEXACT;   /* not the thread's stack */
+	if ((top - (uintptr_t)w) / sizeof *w < n)
+		n = (top - (uintptr_t)w) / sizeof *w;
+	/* Four words a step (frames of a few hundred bytes are common); the
+	 * first match wins. */
+	for (i = 0; i + 4 <= n; i += 4)
+		if (RT_UNLIKELY((w[i] == site) | (w[i + 1] == site) |
+		                (w[i + 2] == site) | (w[i + 3] == site)))
+			break;
+	for (; i < n; i++)
+		if (w[i] == site)
+			return (uintptr_t)(w + i + 1);
+	return (i == RT_CFA_SCAN_WORDS ? (uintptr_t)(w + i) : hook_frame) | RT_SP_INEXACT;
+#else
+	(void)site;
+	return hook_frame | RT_SP_INEXACT;
+#endif
+}
+
 /* A call that cannot be counted: into the shard if there is one. */
 static __attribute__((noinline, cold)) void count_lost(void)
 {
@@ -42,11 +99,10 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 	struct vpr_edge_time *e, *f;
 	struct rt_frame *fr;
 
-	/* A call shallower than the top frame: frames were left by longjmp
-	 * since. (An equal address is no proof: inlined bodies run their hooks
-	 * from the frame of the function they were inlined into.) */
-	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp < sp))
-		rt_frames_drop_dead(s, sp);
+	/* A call not deeper than the top frame: frames were left by longjmp
+	 * since (rt_frames_drop_dead says which). */
+	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp <= sp))
+		rt_frames_drop_dead(s, sp, site);
 
 	e = (struct vpr_edge_time *)rt_slot(site, fn, sizeof *e);
 	f = (struct vpr_edge_time *)rt_slot(VPR_SITE_FUNCTION, fn, sizeof *f);
@@ -103,7 +159,7 @@ static __attribute__((noinline)) void ctx_enter(uintptr_t fn, uintptr_t site,
 	struct rt_frame *fr;
 
 	if (RT_UNLIKELY(s->depth && s->stack[s->depth - 1].sp <= sp))
-		rt_ctx_drop_dead(s, sp, site);
+		rt_frames_drop_dead(s, sp, site);
 	n = ctx_slot(s->depth ? s->stack[s->depth - 1].node : 0, fn, site);
 	if (RT_UNLIKELY(!n)) {
 		s->overflow++;   /* its exit must find no frame of ours */
@@ -156,10 +212,11 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (RT_UNLIKELY(rt_tls.timed)) {
+		uintptr_t sp = call_stack_address((uintptr_t)__builtin_frame_address(0), site);
 		if (rt_tls.timed & RT_TIMED_CONTEXT)
-			ctx_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
+			ctx_enter(fn, site, sp);
 		else
-			time_enter(fn, site, (uintptr_t)__builtin_frame_address(0));
+			time_enter(fn, site, sp);
 	} else {
 		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
 		if (RT_LIKELY(e != NULL))

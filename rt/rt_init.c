@@ -4,18 +4,22 @@
  * line the runtime may print.
  *
  * The runtime starts at the first instrumented call of any thread (which
- * may come before main, from another constructor) and reads its
- * configuration then: VITPROF_FILE, VITPROF_MODE, VITPROF_VERBOSE, through
- * secure_getenv(), so a setuid or setgid program ignores them (and writes
- * the default %e.%p.vitraw in its current directory). They are untrusted:
+ * may come before main, from another constructor or from .preinit_array)
+ * and reads its configuration then: VITPROF_FILE, VITPROF_MODE,
+ * VITPROF_VERBOSE, through rt_getenv() (secure_getenv(), or the process's
+ * initial environment before libc has set environ), so a setuid or setgid
+ * program ignores them (and writes the default %e.%p.vitraw in its current
+ * directory). They are untrusted:
  * a VITPROF_FILE longer than VPR_PATH_MAX - 1 bytes (before or after
  * expansion) means no file, reported once; values are printed escaped and
  * cut (rt_append_escaped), never used as a format.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -146,6 +150,80 @@ void rt_report_once(const char *what, const char *path, int err)
 	rt_report_once_why(what, path, strerrordesc_np(err));
 }
 
+/*
+ * The VITPROF_* entries of the initial environment, "NAME=value\0" one
+ * after another, read from /proc/self/environ (rt_getenv). A value longer
+ * than the room left is cut to VPR_PATH_MAX bytes or more, so that a
+ * VITPROF_FILE that long is still refused as too long.
+ */
+static char early_env[4 * VPR_PATH_MAX + 256];
+static size_t early_env_len;
+
+/* Reads the VITPROF_* entries of /proc/self/environ into early_env with
+ * plain system calls (no malloc, no stdio), once; under init_once. */
+static void early_env_load(void)
+{
+	static int loaded;
+	char buf[4096];
+	size_t n = 0;       /* bytes of the current entry read so far */
+	int keep = 1;       /* it starts with VITPROF_ (so far) */
+	int fd;
+	ssize_t r, i;
+
+	if (loaded)
+		return;
+	loaded = 1;
+	fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR)) {
+		for (i = 0; i < r; i++) {
+			char *cur = early_env + early_env_len;
+			size_t room = sizeof early_env - early_env_len;
+			char c = buf[i];
+
+			if (keep && n < 8 && c != "VITPROF_"[n])
+				keep = 0;
+			if (keep && n < room)
+				cur[n] = c;
+			n++;
+			if (c != '\0')
+				continue;
+			if (keep && n <= room) {
+				early_env_len += n;           /* it fits, NUL included */
+			} else if (keep && room > VPR_PATH_MAX + 32) {
+				cur[room - 1] = '\0';         /* cut, still too long */
+				early_env_len += room;
+			}
+			n = 0;
+			keep = 1;
+		}
+	}
+	close(fd);
+}
+
+/*
+ * getenv() for the runtime's settings: secure_getenv() once libc has set
+ * environ; before that (a first call from .preinit_array, before libc's own
+ * initialisation), the process's initial environment, read from
+ * /proc/self/environ, and nothing in secure mode (AT_SECURE, as
+ * secure_getenv). Returns NULL when unset or unreadable.
+ */
+const char *rt_getenv(const char *name)
+{
+	size_t off, len = strlen(name);
+
+	if (environ)
+		return secure_getenv(name);
+	if (getauxval(AT_SECURE))
+		return NULL;
+	early_env_load();
+	for (off = 0; off < early_env_len; off += strlen(early_env + off) + 1)
+		if (strncmp(early_env + off, name, len) == 0 && early_env[off + len] == '=')
+			return early_env + off + len + 1;
+	return NULL;
+}
+
 static void header_init(struct vpr_file_header *h)
 {
 	ssize_t r;
@@ -224,11 +302,25 @@ static void atfork_child(void)
 	errno = saved;
 }
 
+/* The one line a misspelled VITPROF_MODE gets, verbose or not. */
+static void bad_mode_line(const char *mode)
+{
+	char line[4 * RT_PRINT_MAX + 256];
+	size_t n;
+
+	n = rt_append(line, 0, 100, "vitprof: unknown VITPROF_MODE '");
+	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, mode);
+	n = rt_append(line, n, sizeof line - 1, "' (valid: count, time, context, "
+	              "context,time): counting calls");
+	line[n++] = '\n';
+	rt_write_stderr(line, n);
+}
+
 static void init_once(void)
 {
-	const char *mode = secure_getenv("VITPROF_MODE");
-	const char *file = secure_getenv("VITPROF_FILE");
-	const char *verbose = secure_getenv("VITPROF_VERBOSE");
+	const char *mode = rt_getenv("VITPROF_MODE");
+	const char *file = rt_getenv("VITPROF_FILE");
+	const char *verbose = rt_getenv("VITPROF_VERBOSE");
 	char path[VPR_PATH_MAX];
 	long ps = sysconf(_SC_PAGESIZE);
 	int file_fits;
@@ -252,7 +344,7 @@ static void init_once(void)
 		rt_g.entry_size = sizeof(struct vpr_ctx_node);
 		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CLOCK | RT_TIMED_CONTEXT;
 	} else if (mode && *mode && strcmp(mode, "count") != 0) {
-		rt_log("unknown VITPROF_MODE, counting calls:", mode);
+		bad_mode_line(mode);
 	}
 	if (!file || !*file)
 		file = DEFAULT_PATTERN;

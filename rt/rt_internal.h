@@ -31,7 +31,8 @@ struct rt_frame {
 	 * struct vpr_ctx_node, whose first five words match vpr_edge_time. */
 	struct vpr_edge_time *edge;
 	struct vpr_edge_time *func;  /* the callee's function record, or NULL */
-	uintptr_t sp;                /* the enter hook's stack address */
+	uintptr_t sp;                /* the call's stack address (its CFA, rt_hooks.c),
+	                              * | RT_SP_INEXACT when not found */
 	uint64_t start;              /* tick at entry */
 	uint64_t child;              /* ticks spent in instrumented callees */
 	uint64_t node;               /* context modes: the frame's node id */
@@ -66,7 +67,16 @@ struct rt_tls {
 	int busy;                    /* recursion guard */
 	int timed;                   /* RT_TIMED_* bits; 0 in count mode */
 	struct rt_shard *shard;      /* NULL until the thread's first call */
+	uintptr_t stack_top;         /* above every frame of the thread's stack:
+	                              * where call_stack_address() stops */
+	int detached;                /* the thread's shard was released at its
+	                              * exit (TSD destructor): a later call of the
+	                              * thread attaches again, not a new thread */
 };
+
+/* rt_frame.sp: not a CFA but an address below it (rt_hooks.c); stack
+ * addresses are word-aligned, so bit 0 is free. */
+#define RT_SP_INEXACT ((uintptr_t)1)
 
 /* rt_tls.timed: the hooks keep a shadow stack; it reads the clock; the
  * stack is a calling-context path (context modes). */
@@ -105,6 +115,7 @@ extern struct rt_global rt_g;
 
 /* rt_init.c */
 void rt_init(void);
+const char *rt_getenv(const char *name);
 void rt_report_once(const char *what, const char *path, int err);
 void rt_report_once_why(const char *what, const char *path, const char *why);
 void rt_log(const char *a, const char *b);
@@ -124,8 +135,7 @@ void rt_shards_reset(void);
 void rt_shards_key_create(void);
 void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
 void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
-void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp);
-void rt_ctx_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
+void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
 
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
 int rt_fallocate(int fd, uint64_t off, uint64_t len);

@@ -17,6 +17,31 @@
 
 RT_TLS struct rt_tls rt_tls;
 
+/* ld.so: the stack pointer at the process's entry, above main's frames. */
+extern void *__libc_stack_end;
+
+/*
+ * An address above every frame of the calling thread's stack, below which
+ * the stack is mapped from frame up: the scan of call_stack_address()
+ * (rt_hooks.c) never reads past it, even for a hook called by hand with a
+ * call site that is on no stack. A glibc thread's descriptor
+ * (pthread_self()) sits at the top of its stack block; the initial thread's
+ * frames are below __libc_stack_end. A stack that is neither (a coroutine's,
+ * the alternate signal stack) gets frame itself: no scan, the enter hook's
+ * frame address is used.
+ */
+static uintptr_t stack_top_of(uintptr_t frame)
+{
+	uintptr_t self = (uintptr_t)pthread_self();
+	uintptr_t initial = (uintptr_t)__libc_stack_end;
+
+	if (frame < self && self - frame < ((uintptr_t)1 << 32))
+		return self;
+	if (frame < initial && initial - frame < ((uintptr_t)1 << 32))
+		return initial;
+	return frame;
+}
+
 #define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 
 static unsigned log2u64(uint64_t v)
@@ -283,7 +308,11 @@ static struct rt_shard *shard_new(void)
 /*
  * Gives the calling thread a shard (a released one if any, else a new one)
  * and loads it into the thread's TLS. Starts the runtime on the first call.
- * Returns the shard, or NULL when no memory could be had.
+ * A thread counts in the header's n_threads once: a thread that calls
+ * instrumented code again after its shard was released (another TSD
+ * destructor, running after the runtime's) attaches again, its calls
+ * counted, without counting as another thread. Returns the shard, or NULL
+ * when no memory could be had.
  */
 struct rt_shard *rt_thread_attach(void)
 {
@@ -299,7 +328,8 @@ struct rt_shard *rt_thread_attach(void)
 	if (s) {
 		s->in_use = 1;
 		s->table->thread_id = (uint64_t)gettid();
-		rt_g.hdr->n_threads++;
+		if (!rt_tls.detached)
+			rt_g.hdr->n_threads++;
 	}
 	pthread_mutex_unlock(&rt_g.lock);
 	if (!s)
@@ -313,6 +343,7 @@ struct rt_shard *rt_thread_attach(void)
 	s->depth = 0;
 	s->overflow = 0;
 	tls_load(s);
+	rt_tls.stack_top = stack_top_of((uintptr_t)__builtin_frame_address(0));
 	pthread_setspecific(rt_g.thread_key, s);
 	return s;
 }
@@ -357,15 +388,21 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 }
 
 /*
- * Time mode: a new call at stack address sp is shallower than the top
- * frame, so the frames above its nearest possible ancestor (the highest
- * frame at the same or a higher stack address: inlined bodies share their
- * host's frame) were skipped by longjmp: they are closed
+ * Time and context modes: a new call at stack address sp (the address just
+ * above its return-address slot, rt_hooks.c) from call site site, not
+ * deeper than the top frame. A live ancestor of the call is a frame at a
+ * higher address, or at the same address when the call is inlined into it
+ * (inlined bodies run their hooks in their host's frame, and gcc passes
+ * them the host's own call site). So the frames above the nearest possible
+ * ancestor, and then the frames at exactly sp with another site (siblings
+ * called from the same stack depth), were left by longjmp: they are closed
  * now, at the moment the program left them behind at the latest. When no
- * frame is an ancestor, the call runs on another stack (sigaltstack, a
- * coroutine) and nothing is touched.
+ * frame is at sp or above, the call runs on another stack (sigaltstack, a
+ * coroutine) and nothing is touched. Limit: a call from the very call site
+ * (same instruction, same depth) a dead frame was called from looks inlined
+ * into it, and is filed under it.
  */
-void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp)
+void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
 {
 	size_t j;
 	uint64_t now;
@@ -375,34 +412,29 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp)
 			break;
 	if (j == 0)
 		return;
+	/* An inexact address (a hook called by hand, another stack) keeps the
+	 * rule of the enter hook's frame address: equal is no proof in time
+	 * mode (two hand-made nested calls from one function), a sibling in
+	 * context modes. */
+	if (!(sp & RT_SP_INEXACT) || (rt_g.timed & RT_TIMED_CONTEXT))
+		while (j > 0 && s->stack[j - 1].sp == sp && s->stack[j - 1].site != site)
+			j--;
+	if (j == s->depth)
+		return;
 	now = rt_frame_clock();
 	while (s->depth > j)
 		rt_frame_pop(s, now);
 }
 
 /*
- * Context modes: a call at stack address sp, not deeper than the top frame.
- * Frames deeper than sp were left by longjmp (rt_frames_drop_dead). A frame
- * at exactly sp is the caller only when the call is inlined into it, and
- * then gcc passes the host's own call site: a frame at sp with another site
- * is a sibling the program left by longjmp, and is closed too. Otherwise
- * the new call would be filed under a dead path.
+ * pthread key destructor: the thread exits; its shard becomes reusable.
+ * Other keys' destructors may still run instrumented code after this one:
+ * the thread then attaches again (rt_thread_attach, not counted as a new
+ * thread), which sets the key again, so that libc calls this destructor
+ * once more in its next round (up to PTHREAD_DESTRUCTOR_ITERATIONS rounds;
+ * a call made in the last round, after this destructor, keeps its shard
+ * until the process exits).
  */
-void rt_ctx_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
-{
-	uint64_t now;
-
-	if (s->stack[s->depth - 1].sp < sp)
-		rt_frames_drop_dead(s, sp);
-	if (!s->depth || s->stack[s->depth - 1].sp != sp || s->stack[s->depth - 1].site == site)
-		return;
-	now = rt_frame_clock();
-	while (s->depth && s->stack[s->depth - 1].sp == sp &&
-	       s->stack[s->depth - 1].site != site)
-		rt_frame_pop(s, now);
-}
-
-/* pthread key destructor: the thread exits; its shard becomes reusable. */
 static void thread_detach(void *arg)
 {
 	struct rt_shard *s = arg;
@@ -417,6 +449,7 @@ static void thread_detach(void *arg)
 	pthread_mutex_unlock(&rt_g.lock);
 	rt_tls.shard = NULL;
 	rt_tls.slots = NULL;
+	rt_tls.detached = 1;
 	rt_tls.busy = 0;
 }
 

@@ -747,11 +747,14 @@ def case_hostile_env(c):
             c.expect(reason in vp[0], "%s: %r not in %r" % (tag, reason, vp[0]))
             c.expect(len(vp[0]) < 1400, "%s: the line is %d bytes long" % (tag, len(vp[0])))
 
-    # Hostile VITPROF_MODE values: count mode, silently.
+    # Hostile VITPROF_MODE values: count mode, one escaped line naming it.
     for i, mode in enumerate(["time\n", "%n%n%n%s", "C" * 100000, "\x1b]0;pwned\x07", "count "]):
         sub = fresh("mode-%d" % i)
-        c.run("VITPROF_MODE %r" % mode[:20], {"VITPROF_FILE": os.path.join(sub, "p.vitraw"),
-                                             "VITPROF_MODE": mode})
+        _, vp = c.run("VITPROF_MODE %r" % mode[:20],
+                      {"VITPROF_FILE": os.path.join(sub, "p.vitraw"), "VITPROF_MODE": mode},
+                      vitprof_lines=1)
+        c.expect(all(len(l) < 1400 and "unknown VITPROF_MODE" in l for l in vp),
+                 "VITPROF_MODE %r: %r" % (mode[:20], vp))
         c.expect_profile("VITPROF_MODE %r" % mode[:20], os.path.join(sub, "p.vitraw"))
 
     # The test hook's hostile values are ignored (no sleep, no hang).
