@@ -51,7 +51,7 @@ void rt_values_reserve(uint64_t n)
 
 	a->hdr = &rt_g.hdr;
 	if (!limit_read) {
-		const char *s = secure_getenv("VITPROF_VALUES_MAX");
+		const char *s = rt_getenv("VITPROF_VALUES_MAX");
 		char *end;
 		unsigned long long v;
 		limit_read = 1;
