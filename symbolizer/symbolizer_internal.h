@@ -93,6 +93,7 @@ struct sym_line {        /* one row of a line table */
 	uint64_t addr;
 	const char *file;    /* NULL if the row's file index is invalid */
 	uint32_t line;       /* 0 if unknown */
+	uint32_t column;     /* 1-based; 0 if unknown (the compiler gave none) */
 	uint32_t seq;        /* sequence: index of its first row (build only) */
 	uint32_t order;      /* position in the tables (build only) */
 	uint8_t end;         /* end_sequence: no code from addr on */
@@ -105,6 +106,7 @@ struct sym_scope {       /* a DWARF function or an inlined subroutine */
 	uint32_t call_line;  /* inlined: line of the call in the parent */
 	const char *name;    /* function name, or the inlined function's */
 	const char *call_file;
+	uint32_t call_column;/* inlined: column of the call, 0 unknown */
 };
 
 struct sym_text {        /* an executable section (or segment) */

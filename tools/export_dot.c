@@ -39,7 +39,7 @@ struct dot_arc {
 /* Writes s as the inside of a DOT double-quoted string. */
 static void put_dot(FILE *out, const char *s)
 {
-	for (; *s; s++) {
+	for (s = tool_text(s); *s; s++) {   /* no control characters (tool_text.c) */
 		if (*s == '"' || *s == '\\')
 			fputc('\\', out);
 		if (*s == '\n')
