@@ -121,7 +121,7 @@ usage)
   expect 2 "--sort self needs a time-mode profile" "$vitprof" show --sort self ok.vitraw
   expect 2 "unknown format 'xml'" "$vitprof" export --format xml ok.vitraw
   expect 2 "--compile or --link" "$vitprof" flags
-  expect 2 "no such command" "$vitprof" help bogus
+  expect 2 "no command 'bogus'" "$vitprof" help bogus
   expect 0 "" "$vitprof" --version
   grep -qx "vitprof [0-9]*\.[0-9]*\.[0-9]*" out.txt || fail "--version: $(cat out.txt)"
   for c in "help" "help show" "help export" "help flags" "show --help"; do
