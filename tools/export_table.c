@@ -105,11 +105,11 @@ static int cmp_series(const void *a, const void *b)
 	return c ? c : strcmp(x->file, y->file);
 }
 
-/* A label value: escaped (tool_text.c: "\\x1b" for ESC, "\\x5c" for a
- * backslash), then " escaped as the format says. */
+/* A label value: control characters as \xHH (tool_text.c: ESC is the
+ * text "\x1b"), then \, " and newline escaped as the format says. */
 static void prom_label(FILE *out, const char *s)
 {
-	for (s = tool_text(s); *s; s++) {
+	for (s = tool_text_keep(s, "\\\n"); *s; s++) {
 		if (*s == '\\' || *s == '"')
 			fputc('\\', out);
 		if (*s == '\n')

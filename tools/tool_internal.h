@@ -93,6 +93,9 @@ size_t tool_escape(char *dst, size_t cap, const char *s);
 /* s escaped: s itself when plain (or NULL), else a buffer of a ring of 8,
  * valid until 8 more calls. */
 const char *tool_text(const char *s);
+/* The same, but the bytes in keep are left as they are, for formats that
+ * escape them their own way (dot and prometheus: "\\\n"). */
+const char *tool_text_keep(const char *s, const char *keep);
 /* A malloc'd escaped copy of s ("" for NULL). */
 char *tool_text_dup(const char *s);
 /* Writes s escaped; returns 0 or EOF. */

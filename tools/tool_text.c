@@ -25,6 +25,12 @@ static int plain_byte(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '\\';
 }
 
+/* plain_byte, or one of keep (bytes the output format escapes itself). */
+static int kept_byte(unsigned char c, const char *keep)
+{
+	return plain_byte(c) || (c && keep && strchr(keep, c));
+}
+
 int tool_text_plain(const char *s)
 {
 	for (; *s; s++)
@@ -33,7 +39,14 @@ int tool_text_plain(const char *s)
 	return 1;
 }
 
+static size_t escape_keep(char *dst, size_t cap, const char *s, const char *keep);
+
 size_t tool_escape(char *dst, size_t cap, const char *s)
+{
+	return escape_keep(dst, cap, s, NULL);
+}
+
+static size_t escape_keep(char *dst, size_t cap, const char *s, const char *keep)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -42,7 +55,7 @@ size_t tool_escape(char *dst, size_t cap, const char *s)
 	if (!cap)
 		return 0;
 	for (; *p; p++) {
-		if (plain_byte(*p)) {
+		if (kept_byte(*p, keep)) {
 			if (n + 1 >= cap)
 				break;
 			dst[n++] = (char)*p;
@@ -79,13 +92,23 @@ char *tool_text_dup(const char *s)
 
 const char *tool_text(const char *s)
 {
+	return tool_text_keep(s, NULL);
+}
+
+const char *tool_text_keep(const char *s, const char *keep)
+{
 	static char *ring[TEXT_RING];
 	static size_t ring_cap[TEXT_RING];
 	static unsigned next;
+	const char *c;
 	size_t need;
 	unsigned k;
 
-	if (!s || tool_text_plain(s))
+	if (!s)
+		return s;
+	for (c = s; *c && kept_byte((unsigned char)*c, keep); c++)
+		;
+	if (!*c)
 		return s;
 	need = 4 * strlen(s) + 1;
 	k = next++ % TEXT_RING;
@@ -96,7 +119,7 @@ const char *tool_text(const char *s)
 		ring[k] = b;
 		ring_cap[k] = need;
 	}
-	tool_escape(ring[k], need, s);
+	escape_keep(ring[k], need, s, keep);
 	return ring[k];
 }
 
