@@ -35,7 +35,9 @@ struct sym_strpool {
  * equal strings give the same pointer while the index exists. NULL on OOM. */
 const char *sym_str_intern_n(struct sym_strpool *p, const char *s, size_t len);
 const char *sym_str_intern(struct sym_strpool *p, const char *s);
-/* name if it is absolute or dir is NULL/empty, else "dir/name"; pooled. */
+/* name if it is absolute or dir is NULL/empty, else "dir/name", with "."
+ * and ".." segments and repeated slashes folded away lexically (the
+ * spelling the coverage tables use too); pooled. */
 const char *sym_str_join_path(struct sym_strpool *p, const char *dir,
                               const char *name);
 /* Drops the interning index (strings stay valid). */

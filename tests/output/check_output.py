@@ -14,6 +14,8 @@
               deeper than 256 frames cut into [deeper], one note line;
               --keep-all gives the whole tree (by construction)
   cli         --color for show and report (NO_COLOR), help X, plurals
+  (show also checks that a relative source name with "." and ".." is
+  printed absolute and folded, as the coverage tables print theirs)
 """
 import argparse
 import os
@@ -119,9 +121,9 @@ def case_show(a):
     r = run([a.vitprof, "show", "-n", "0", raw])
     check(r.returncode == 0, "show exits 0")
     lines = r.stdout.splitlines()
-    total = HOT_CALLS + 1 + 1 + 2 + DEPTH + 1 + 1     # hot cold twice leaf rec odd main
+    total = HOT_CALLS + 1 + 1 + 2 + DEPTH + 1 + 1 + 1  # hot cold twice leaf rec odd rel main
     check(lines[0].endswith(", count mode, 1 thread"), "show: '1 thread': %s" % lines[0])
-    check(lines[1] == "total: %d calls into 7 functions" % total,
+    check(lines[1] == "total: %d calls into 8 functions" % total,
           "show: totals line: %r" % lines[1])
     rows = {}
     for l in lines[3:]:
@@ -129,15 +131,19 @@ def case_show(a):
         if m:
             rows[m.group(3)] = (int(m.group(1)), float(m.group(2)))
     want = {"hot": HOT_CALLS, "cold": 1, "twice": 1, "leaf": 2, "rec": DEPTH, "odd": 1,
-            "main": 1}
+            "rel": 1, "main": 1}
     check({k: v[0] for k, v in rows.items()} == want, "show: calls %s" % rows)
     for k, (calls, pct) in rows.items():
         check(abs(pct - round(100.0 * calls / total, 2)) < 0.006,
               "show: %s share %.2f, expected %.2f" % (k, pct, 100.0 * calls / total))
+    rel = [l for l in lines if re.match(r"^ +1 +\d+\.\d\d  rel ", l)]
+    check(len(rel) == 1 and re.search(r"  (/\S+)/relpath\.c:50$", rel[0]) and
+          "/./" not in rel[0] and "/../" not in rel[0] and "/sub/" not in rel[0],
+          "show: rel's file absolute, . and .. folded: %s" % rel)
     r = run([a.vitprof, "show", "-n", "2", raw])
-    check("(5 more functions; -n 0 shows all)" in r.stdout, "show -n 2: plural")
-    r = run([a.vitprof, "show", "-n", "6", raw])
-    check("(1 more function; -n 0 shows all)" in r.stdout, "show -n 6: singular")
+    check("(6 more functions; -n 0 shows all)" in r.stdout, "show -n 2: plural")
+    r = run([a.vitprof, "show", "-n", "7", raw])
+    check("(1 more function; -n 0 shows all)" in r.stdout, "show -n 7: singular")
 
 
 def case_columns(a):
@@ -178,7 +184,8 @@ def case_columns(a):
 def model_tree(depth):
     """The calling-context tree out_prog builds: {path tuple: calls}."""
     t = {("main",): 1, ("main", "hot"): HOT_CALLS, ("main", "cold"): 1,
-         ("main", "twice"): 1, ("main", "twice", "leaf"): 2, ("main", "odd"): 1}
+         ("main", "twice"): 1, ("main", "twice", "leaf"): 2, ("main", "odd"): 1,
+         ("main", "rel"): 1}
     for k in range(1, depth + 1):
         t[("main",) + ("rec",) * k] = 1
     return t

@@ -10,6 +10,8 @@
  *   main -> rec      1 call; rec -> rec, argv[1] frames deep (default 300)
  *   main -> odd      1 call; odd is defined under a #line whose file name
  *                    holds terminal escape sequences
+ *   main -> rel      1 call; rel is defined under a #line whose relative
+ *                    file name has "." and ".." segments
  */
 #include <stdlib.h>
 
@@ -23,6 +25,7 @@ __attribute__((noinline)) static int leaf(int x) { return x + sink; }
 __attribute__((noinline)) static int twice(int x) { return leaf(x) * leaf(x + 1); } /* line 23 */
 __attribute__((noinline)) static int rec(int d) { return d > 1 ? rec(d - 1) + 1 : 1; }
 int odd(int x);
+int rel(int x);
 
 int main(int argc, char **argv)
 {
@@ -34,8 +37,12 @@ int main(int argc, char **argv)
 	sink += twice(3);
 	sink += rec(depth);
 	sink += odd(2);
+	sink += rel(3);
 	return 0;
 }
 
 #line 7 "odd\033]0;pwned\007\033[2J.c"
 int odd(int x) { return 2 * x; }
+
+#line 50 "./sub/../relpath.c"
+int rel(int x) { return 3 * x; }
