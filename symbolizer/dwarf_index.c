@@ -104,7 +104,7 @@ static int visit_subprogram(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 	if (c->npieces == 0) /* a declaration or abstract instance */
 		return walk_children(c, die, cu, SYM_NONE, depth + 1);
 	if (add_scope(c, &(struct sym_scope){SYM_NONE, (uint32_t)m->nfuncs, 0, 0,
-	                                     NULL, NULL},
+	                                     NULL, NULL, 0},
 	              &scope) < 0 ||
 	    add_ranges(c, scope, 0) < 0)
 		return -1;
@@ -161,6 +161,10 @@ static int visit_inlined(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *cu,
 		return -1;
 	if (found && v <= UINT32_MAX)
 		s.call_line = (uint32_t)v;
+	if (dw_attr_udata(c, die, DW_AT_call_column, &v, &found) < 0)
+		return -1;
+	if (found && v <= UINT32_MAX)
+		s.call_column = (uint32_t)v;
 	m->scopes[scope] = s;
 	return walk_children(c, die, cu, scope, depth + 1);
 }

@@ -37,14 +37,15 @@ int dw_lines_add(struct dw_ctx *c, Dwarf_Line_Context lc,
 		return dw_oom(c);
 	for (i = 0; i < n; i++) {
 		Dwarf_Addr addr = 0;
-		Dwarf_Unsigned line = 0, file = 0;
+		Dwarf_Unsigned line = 0, file = 0, column = 0;
 		Dwarf_Bool end = 0;
 		struct sym_line *r;
 
 		if (dwarf_lineaddr(rows[i], &addr, &c->err) == DW_DLV_ERROR ||
 		    dwarf_lineno(rows[i], &line, &c->err) == DW_DLV_ERROR ||
 		    dwarf_line_srcfileno(rows[i], &file, &c->err) == DW_DLV_ERROR ||
-		    dwarf_lineendsequence(rows[i], &end, &c->err) == DW_DLV_ERROR)
+		    dwarf_lineendsequence(rows[i], &end, &c->err) == DW_DLV_ERROR ||
+		    dwarf_lineoff_b(rows[i], &column, &c->err) == DW_DLV_ERROR)
 			return dw_fail(c, "reading a line table row");
 		if (!in_seq) {
 			seq_start = m->nlines;
@@ -54,6 +55,7 @@ int dw_lines_add(struct dw_ctx *c, Dwarf_Line_Context lc,
 		r->addr = addr;
 		r->file = dw_cu_file(cu, file);
 		r->line = line > UINT32_MAX ? 0 : (uint32_t)line;
+		r->column = column > UINT32_MAX ? 0 : (uint32_t)column;
 		r->seq = (uint32_t)seq_start;
 		r->order = (uint32_t)m->nlines;
 		r->end = end ? 1 : 0;
@@ -120,7 +122,8 @@ void sym_lines_finalize(struct sym_module *m)
 			;
 		r = &m->lines[pick_row(m->lines, i, j)];
 		if (n && m->lines[n - 1].end == r->end &&
-		    m->lines[n - 1].file == r->file && m->lines[n - 1].line == r->line)
+		    m->lines[n - 1].file == r->file && m->lines[n - 1].line == r->line &&
+		    m->lines[n - 1].column == r->column)
 			continue;
 		m->lines[n++] = *r;
 	}

@@ -37,7 +37,7 @@ int sym_lookup_location(struct sym_module *m, uint64_t vaddr,
 	const struct sym_span *s;
 	const struct sym_scope *sc;
 	const char *file;
-	unsigned line;
+	unsigned line, column;
 	int n = 0;
 
 	if (!m || !frames || max_frames <= 0)
@@ -47,20 +47,22 @@ int sym_lookup_location(struct sym_module *m, uint64_t vaddr,
 		return 0;
 	file = row->file;
 	line = row->line;
+	column = row->column;
 	s = sym_spans_find(&m->dwarf_spans, vaddr);
 	if (!s) {
 		s = sym_spans_find(&m->symtab_spans, vaddr);
 		frames[0] = (struct sym_frame){s ? m->funcs[s->id].name : NULL, file,
-		                               line};
+		                               line, column};
 		return 1;
 	}
 	sc = &m->scopes[s->id];
 	for (;;) {
-		frames[n++] = (struct sym_frame){sc->name, file, line};
+		frames[n++] = (struct sym_frame){sc->name, file, line, column};
 		if (n == max_frames || sc->parent == SYM_NONE)
 			break;
 		file = sc->call_file;
 		line = sc->call_line;
+		column = sc->call_column;
 		sc = &m->scopes[sc->parent];
 	}
 	return n;

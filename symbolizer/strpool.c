@@ -89,6 +89,48 @@ const char *sym_str_intern(struct sym_strpool *p, const char *s)
 	return sym_str_intern_n(p, s, strlen(s));
 }
 
+/*
+ * Folds "." and ".." segments and repeated slashes of the path in buf
+ * away, lexically (the compilation directory may no longer exist), in
+ * place, as the tool's coverage tables do for the .gcno's names (one
+ * spelling of a path in every table). Returns the new length.
+ */
+static size_t fold_dots(char *buf)
+{
+	size_t n = 0, i = 0, len = strlen(buf);
+	int absolute = buf[0] == '/';
+
+	while (i < len) {
+		size_t j = i, seg;
+
+		while (j < len && buf[j] != '/')
+			j++;
+		seg = j - i;
+		if (seg == 0 || (seg == 1 && buf[i] == '.')) {
+			/* empty or "." */
+		} else if (seg == 2 && buf[i] == '.' && buf[i + 1] == '.' &&
+		           (absolute || (n > 0 && !(n >= 2 && buf[n - 1] == '.' &&
+		                                    buf[n - 2] == '.' &&
+		                                    (n == 2 || buf[n - 3] == '/'))))) {
+			/* up one ("/.." is "/"); a relative path keeps leading ".." */
+			while (n > 0 && buf[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			if (n > 0 || absolute)
+				buf[n++] = '/';
+			memmove(buf + n, buf + i, seg);
+			n += seg;
+		}
+		i = j + 1;
+	}
+	if (n == 0 && absolute)
+		buf[n++] = '/';
+	buf[n] = '\0';
+	return n;
+}
+
 const char *sym_str_join_path(struct sym_strpool *p, const char *dir,
                               const char *name)
 {
@@ -97,7 +139,7 @@ const char *sym_str_join_path(struct sym_strpool *p, const char *dir,
 	const char *r;
 
 	if (name[0] == '/' || !dir || !dir[0])
-		return sym_str_intern(p, name);
+		dir = "";               /* name alone, folded */
 	ld = strlen(dir);
 	ln = strlen(name);
 	while (ld > 1 && dir[ld - 1] == '/')
@@ -107,10 +149,12 @@ const char *sym_str_join_path(struct sym_strpool *p, const char *dir,
 	buf = malloc(ld + ln + 2);
 	if (!buf)
 		return NULL;
-	memcpy(buf, dir, ld);
-	buf[ld] = '/';
-	memcpy(buf + ld + 1, name, ln + 1);
-	r = sym_str_intern_n(p, buf, ld + 1 + ln);
+	if (ld) {
+		memcpy(buf, dir, ld);
+		buf[ld++] = '/';
+	}
+	memcpy(buf + ld, name, ln + 1);
+	r = sym_str_intern_n(p, buf, fold_dots(buf));
 	free(buf);
 	return r;
 }

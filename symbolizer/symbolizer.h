@@ -64,6 +64,8 @@ struct sym_frame {
 	const char *function;      /* function of this frame; NULL if unknown */
 	const char *file;          /* source file; NULL if unknown */
 	unsigned line;             /* 0 if unknown */
+	unsigned column;           /* 1-based, from the line table (GCC emits
+	                              columns by default); 0 if unknown */
 };
 
 /*

@@ -35,7 +35,9 @@ struct sym_strpool {
  * equal strings give the same pointer while the index exists. NULL on OOM. */
 const char *sym_str_intern_n(struct sym_strpool *p, const char *s, size_t len);
 const char *sym_str_intern(struct sym_strpool *p, const char *s);
-/* name if it is absolute or dir is NULL/empty, else "dir/name"; pooled. */
+/* name if it is absolute or dir is NULL/empty, else "dir/name", with "."
+ * and ".." segments and repeated slashes folded away lexically (the
+ * spelling the coverage tables use too); pooled. */
 const char *sym_str_join_path(struct sym_strpool *p, const char *dir,
                               const char *name);
 /* Drops the interning index (strings stay valid). */
@@ -93,6 +95,7 @@ struct sym_line {        /* one row of a line table */
 	uint64_t addr;
 	const char *file;    /* NULL if the row's file index is invalid */
 	uint32_t line;       /* 0 if unknown */
+	uint32_t column;     /* 1-based; 0 if unknown (the compiler gave none) */
 	uint32_t seq;        /* sequence: index of its first row (build only) */
 	uint32_t order;      /* position in the tables (build only) */
 	uint8_t end;         /* end_sequence: no code from addr on */
@@ -105,6 +108,7 @@ struct sym_scope {       /* a DWARF function or an inlined subroutine */
 	uint32_t call_line;  /* inlined: line of the call in the parent */
 	const char *name;    /* function name, or the inlined function's */
 	const char *call_file;
+	uint32_t call_column;/* inlined: column of the call, 0 unknown */
 };
 
 struct sym_text {        /* an executable section (or segment) */

@@ -104,11 +104,11 @@ static int fake_lookup_location(struct sym_module *m, uint64_t vaddr,
 	if (!f || max < 2)
 		return 0;
 	if (m->which == 0 && vaddr >= 0x2080 && vaddr < 0x2090) {
-		frames[0] = (struct sym_frame){"inl", "/src/inl.h", 99};
-		frames[1] = (struct sym_frame){"work", "/src/work.c", 55};
+		frames[0] = (struct sym_frame){"inl", "/src/inl.h", 99, 0};
+		frames[1] = (struct sym_frame){"work", "/src/work.c", 55, 0};
 		return 2;
 	}
-	frames[0] = (struct sym_frame){f->name, f->file, (unsigned)(1000 + vaddr - f->lo)};
+	frames[0] = (struct sym_frame){f->name, f->file, (unsigned)(1000 + vaddr - f->lo), 0};
 	return 1;
 }
 

@@ -22,6 +22,7 @@
 
 static const char usage[] =
 	"usage: vitprof export [--format FMT] [-o OUT] [--gcno-dir DIR] FILE.vitraw\n"
+	"                      [--min-share PCT] [--max-depth N] [--keep-all]\n"
 	"  Writes the profile as a .vitprof JSON document (format version 2, 3\n"
 	"  with -fprofile-generate's value profiles), or\n"
 	"  in another format.\n"
@@ -37,7 +38,13 @@ static const char usage[] =
 	"                        default: FILE with .vitraw replaced by .vitprof\n"
 	"  --gcno-dir DIR        look for the .gcno notes files under DIR\n"
 	"                        (default: beside each object's recorded .gcda path)\n"
-	"  --no-coverage         leave out lines, branches and loops\n";
+	"  --no-coverage         leave out lines, branches and loops\n"
+	"  --min-share PCT       folded: leave out paths under PCT% of the total\n"
+	"                        (default 0.1)\n"
+	"  --max-depth N         folded: cut paths deeper than N frames into one\n"
+	"                        [deeper] frame (default 256)\n"
+	"  --keep-all            folded: every path, as deep as it goes (the same\n"
+	"                        as --min-share 0 --max-depth 0)\n";
 
 static void write_program(struct json_writer *w, const struct profile *p)
 {
@@ -441,6 +448,9 @@ int cmd_export(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"gcno-dir", required_argument, NULL, 'g'},
 		{"no-coverage", no_argument, NULL, 'N'},
+		{"min-share", required_argument, NULL, 'm'},
+		{"max-depth", required_argument, NULL, 'D'},
+		{"keep-all", no_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -467,6 +477,24 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'N':
 			no_coverage = 1;
+			break;
+		case 'm':
+			if (ctx_parse_min_share(optarg, &export_folded_limits.min_share) != 0) {
+				tool_error(NULL, "export: --min-share wants a percentage from 0 to"
+				           " 100, not '%s'", optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			if (ctx_parse_max_depth(optarg, &export_folded_limits.max_depth) != 0) {
+				tool_error(NULL, "export: --max-depth wants a number of frames, not"
+				           " '%s'", optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 'K':
+			export_folded_limits.min_share = 0;
+			export_folded_limits.max_depth = 0;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -504,10 +532,12 @@ int cmd_export(int argc, char **argv)
 		rc = (fmt->write == export_vitprof_json
 		      ? write_document(output, profile_document(&prof))
 		      : write_output(output, fmt, &prof, NULL)) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
-	else
+	else {
+		tool_check_exe_path(&raw);
 		rc = (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
 		     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
 		     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
+	}
 	coverage_free(&cov);
 	profile_free(&prof);
 	raw_profile_free(&raw);

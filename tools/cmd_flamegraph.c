@@ -11,8 +11,11 @@
  * Every frame is a <g> holding a <title> (the function name, its total and
  * share: the tooltip shown on hover), a <rect> and, when it fits, a <text>
  * label. Colours come from a hash of the name (flamegraph.pl's "hot"
- * palette), so the same input always gives the same file. Frames narrower
- * than 0.1 pixel are left out, as flamegraph.pl does.
+ * palette), so the same input always gives the same file. Frames under
+ * --min-share of the total (0.1%: about a pixel at the default width) are
+ * left out and paths deeper than --max-depth (256) cut into one [deeper]
+ * frame (ctx_tree_limit, said on stderr), and frames narrower than 0.1
+ * pixel are left out, as flamegraph.pl does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,14 +37,24 @@
 #define MIN_WIDTH 0.1
 
 static const char usage[] =
-	"usage: vitprof flamegraph [-o OUT.svg] [--title T] [--width PX] FILE.vitraw\n"
+	"usage: vitprof flamegraph [-o OUT.svg] [--title T] [--width PX]\n"
+	"                          [--min-share PCT] [--max-depth N] [--keep-all]\n"
+	"                          FILE.vitraw\n"
 	"  Draws an SVG flame graph of a profile recorded with VITPROF_MODE=context\n"
 	"  (widths: calls) or context,time (widths: time). Hover a frame for its\n"
 	"  function name, calls or time, and share.\n"
 	"  -o, --output OUT   write OUT (default: standard output)\n"
 	"  -t, --title T      the heading (default \"Flame Graph\")\n"
-	"  -w, --width PX     image width in pixels (default 1200)\n";
+	"  -w, --width PX     image width in pixels (default 1200)\n"
+	"  --min-share PCT    leave out frames under PCT% of the total (default\n"
+	"                     0.1: about a pixel at the default width)\n"
+	"  --max-depth N      cut paths deeper than N frames into one [deeper]\n"
+	"                     frame (default 256)\n"
+	"  --keep-all         every frame (--min-share 0 --max-depth 0)\n";
 
+/* s as XML character data. Frame names are escaped already (ctx_tree
+ * names, tool_text.c); a control character (of --title) becomes '?', since
+ * XML 1.0 does not allow them. */
 static int xml_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
@@ -53,7 +66,6 @@ static int xml_text(FILE *out, const char *s)
 		case '"': rc = fputs("&quot;", out); break;
 		case '\'': rc = fputs("&apos;", out); break;
 		default:
-			/* control characters are not allowed in XML 1.0 */
 			rc = putc((unsigned char)*s < 0x20 ? '?' : *s, out);
 		}
 		if (rc == EOF)
@@ -179,6 +191,9 @@ int cmd_flamegraph(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"title", required_argument, NULL, 't'},
 		{"width", required_argument, NULL, 'w'},
+		{"min-share", required_argument, NULL, 'm'},
+		{"max-depth", required_argument, NULL, 'D'},
+		{"keep-all", no_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -186,6 +201,8 @@ int cmd_flamegraph(int argc, char **argv)
 	struct raw_profile raw;
 	struct profile prof;
 	struct ctx_tree t;
+	struct ctx_limits limits = {CTX_MIN_SHARE_DEFAULT, CTX_MAX_DEPTH_DEFAULT};
+	struct ctx_pruned st;
 	int c, width = 1200, rc = TOOL_EXIT_ERROR;
 	char *end;
 	long v;
@@ -209,6 +226,24 @@ int cmd_flamegraph(int argc, char **argv)
 			}
 			width = (int)v;
 			break;
+		case 'm':
+			if (ctx_parse_min_share(optarg, &limits.min_share) != 0) {
+				tool_error(NULL, "flamegraph: --min-share wants a percentage from 0"
+				           " to 100, not '%s'", optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			if (ctx_parse_max_depth(optarg, &limits.max_depth) != 0) {
+				tool_error(NULL, "flamegraph: --max-depth wants a number of frames,"
+				           " not '%s'", optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 'K':
+			limits.min_share = 0;
+			limits.max_depth = 0;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
@@ -221,9 +256,11 @@ int cmd_flamegraph(int argc, char **argv)
 		return tool_usage_error("flamegraph", usage, "expected one raw profile");
 	memset(&t, 0, sizeof t);
 	if (tool_load_profile_needs(argv[optind], TOOL_NEEDS_CONTEXTS, &raw, &prof) == 0 &&
-	    ctx_tree_build(&t, &prof) == 0) {
+	    (tool_check_exe_path(&raw), ctx_tree_build(&t, &prof) == 0)) {
 		struct svg_job j = {&t, title, width};
 
+		ctx_tree_limit(&t, &limits, &st);
+		ctx_pruned_note(raw.file, "flamegraph", &t, &st);
 		if (tool_write_file(output, write_svg_job, &j) == 0)
 			rc = TOOL_EXIT_OK;
 	}

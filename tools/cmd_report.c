@@ -9,10 +9,13 @@
  * per call. Then the call graph: for each of the same functions an entry
  * numbered [n], its callers above the function's own line and its callees
  * below, one line per call site (edge) with the count and, in time mode,
- * the self and total time spent in the callee through that site. A call of
+ * the self and total time spent in the callee through that site; a call
+ * site is file:line:column when the line table has columns, so two calls
+ * on one line are told apart. A call of
  * a function to itself is listed once, among the callees, as "(recursive)".
  * Headings are bold and underlined only when colour is on (--color=always,
- * or auto and stdout is a terminal); otherwise the output is plain text.
+ * or auto, stdout a terminal and NO_COLOR unset; tool_text.c); otherwise
+ * the output is plain text. Strings from the files are printed escaped.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -37,7 +40,8 @@ static const char usage[] =
 	"                     calls otherwise; self and total need time mode)\n"
 	"  -F, --flat-only    the flat profile only (also --no-callgraph)\n"
 	"  --color WHEN       bold/underlined headings: auto (when stdout is a\n"
-	"                     terminal, the default), always or never\n";
+	"                     terminal and NO_COLOR is not set, the default),\n"
+	"                     always or never\n";
 
 enum sort_key { SORT_DEFAULT, SORT_CALLS, SORT_SELF, SORT_TOTAL };
 
@@ -163,9 +167,20 @@ static const char *location(char *buf, size_t size, const char *file, unsigned l
 	if (!file)
 		snprintf(buf, size, "??");
 	else if (line)
-		snprintf(buf, size, "%s:%u", file, line);
+		snprintf(buf, size, "%s:%u", tool_text(file), line);
 	else
-		snprintf(buf, size, "%s", file);
+		snprintf(buf, size, "%s", tool_text(file));
+	return buf;
+}
+
+/* A call site: "file:line:column" (column from the line table: two calls
+ * on one line differ there), "file:line", "file" or "??" into buf. */
+static const char *site_location(char *buf, size_t size, const struct prof_edge *e)
+{
+	if (e->file && e->line && e->column)
+		snprintf(buf, size, "%s:%u:%u", tool_text(e->file), e->line, e->column);
+	else
+		location(buf, size, e->file, e->line);
 	return buf;
 }
 
@@ -210,16 +225,16 @@ static void measure(struct report *r)
 		uint32_t f = r->rows[i];
 		const struct prof_function *fn = &p->functions[f];
 		/* "name [n]" in the entry's own line, index digits included */
-		size_t own = strlen(fn->name) + 3 + (size_t)digits(r->index[f]);
+		size_t own = strlen(tool_text(fn->name)) + 3 + (size_t)digits(r->index[f]);
 
-		r->name_width = clamp_width(strlen(fn->name), r->name_width);
+		r->name_width = clamp_width(strlen(tool_text(fn->name)), r->name_width);
 		r->graph_width = clamp_width(own, r->graph_width);
 		if (digits(fn->calls) > r->count_width)
 			r->count_width = digits(fn->calls);
 		for (k = r->in_start[f]; k < r->in_start[f + 1]; k++) {
 			const struct prof_edge *e = &p->edges[r->in_edges[k]];
 			const struct prof_function *c = &p->functions[e->caller];
-			size_t len = 4 + strlen(c->name) +
+			size_t len = 4 + strlen(tool_text(c->name)) +
 			             (r->index[c->id] ? 3 + (size_t)digits(r->index[c->id]) : 0);
 			r->graph_width = clamp_width(len, r->graph_width);
 			if (digits(e->count) > r->count_width)
@@ -228,7 +243,7 @@ static void measure(struct report *r)
 		for (k = r->out_start[f]; k < r->out_start[f + 1]; k++) {
 			const struct prof_edge *e = &p->edges[r->out_edges[k]];
 			const struct prof_function *c = &p->functions[e->callee];
-			size_t len = 4 + strlen(c->name) +
+			size_t len = 4 + strlen(tool_text(c->name)) +
 			             (e->callee == f ? strlen(" (recursive)")
 			              : r->index[c->id] ? 3 + (size_t)digits(r->index[c->id]) : 0);
 			r->graph_width = clamp_width(len, r->graph_width);
@@ -243,14 +258,14 @@ static void print_header(const struct report *r)
 	const struct raw_profile *raw = r->p->raw;
 
 	heading_on(r);
-	printf("vitprof report: %s", raw->exe_path[0] ? raw->exe_path : "(unknown)");
+	printf("vitprof report: %s", raw->exe_path[0] ? tool_text(raw->exe_path) : "(unknown)");
 	attr_off(r);
 	printf("\npid %" PRId64 "%s, %s, %s mode, %" PRIu64 " thread%s",
 	       raw->pid, raw->flags & VPR_FLAG_FORK_CHILD ? " (fork child)" : "",
 	       raw_state_name(raw->state), raw_mode_name(raw->mode), raw->n_threads,
-	       raw->n_threads == 1 ? "" : "s");
+	       tool_s(raw->n_threads));
 	if (raw->lost_calls)
-		printf(", lost calls %" PRIu64, raw->lost_calls);
+		printf(", %" PRIu64 " lost call%s", raw->lost_calls, tool_s(raw->lost_calls));
 	putchar('\n');
 	print_profile_notes(raw);
 }
@@ -273,7 +288,7 @@ static void print_flat(const struct report *r)
 	                                                                : "calls");
 	attr_off(r);
 	if (r->n_shown < r->n_rows)
-		printf(" (top %zu of %zu functions)", r->n_shown, r->n_rows);
+		printf(" (top %zu of %zu function%s)", r->n_shown, r->n_rows, tool_s(r->n_rows));
 	printf(":\n\n");
 	column_heads_on(r);
 	if (p->timed)
@@ -294,13 +309,15 @@ static void print_flat(const struct report *r)
 			printf("%7.2f %*" PRIu64 " %11.3f %11.3f %13.3f %13.3f  %-*s  %s\n", pct, cw,
 			       f->calls, ms(f->self_ns), ms(f->total_ns),
 			       per_call_us(f->self_ns, f->calls), per_call_us(f->total_ns, f->calls),
-			       r->name_width, f->name, location(loc, sizeof loc, f->file, f->line));
+			       r->name_width, tool_text(f->name),
+			       location(loc, sizeof loc, f->file, f->line));
 		else
 			printf("%7.2f %*" PRIu64 "  %-*s  %s\n", pct, cw, f->calls, r->name_width,
-			       f->name, location(loc, sizeof loc, f->file, f->line));
+			       tool_text(f->name), location(loc, sizeof loc, f->file, f->line));
 	}
 	if (r->n_shown < r->n_rows)
-		printf("(%zu more functions; -n 0 shows all)\n", r->n_rows - r->n_shown);
+		printf("(%zu more function%s; -n 0 shows all)\n", r->n_rows - r->n_shown,
+		       tool_s(r->n_rows - r->n_shown));
 }
 
 /* One caller or callee line of an entry: count, times, indented name with
@@ -313,15 +330,16 @@ static void print_edge_line(const struct report *r, const struct prof_edge *e,
 	char name[LOC_MAX + 32], loc[LOC_MAX];
 
 	if (recursive)
-		snprintf(name, sizeof name, "    %s (recursive)", o->name);
+		snprintf(name, sizeof name, "    %s (recursive)", tool_text(o->name));
 	else if (r->index[other])
-		snprintf(name, sizeof name, "    %s [%" PRIu32 "]", o->name, r->index[other]);
+		snprintf(name, sizeof name, "    %s [%" PRIu32 "]", tool_text(o->name),
+		         r->index[other]);
 	else
-		snprintf(name, sizeof name, "    %s", o->name);
+		snprintf(name, sizeof name, "    %s", tool_text(o->name));
 	printf("%6s %*" PRIu64, "", r->count_width, e->count);
 	if (p->timed)
 		printf(" %11.3f %11.3f", ms(e->self_ns), ms(e->total_ns));
-	printf("  %-*s  %s\n", r->graph_width, name, location(loc, sizeof loc, e->file, e->line));
+	printf("  %-*s  %s\n", r->graph_width, name, site_location(loc, sizeof loc, e));
 }
 
 static void print_graph(const struct report *r)
@@ -355,7 +373,7 @@ static void print_graph(const struct report *r)
 				print_edge_line(r, e, e->caller, 0);
 		}
 		snprintf(idx, sizeof idx, "[%" PRIu32 "]", r->index[f]);
-		snprintf(name, sizeof name, "%s [%" PRIu32 "]", fn->name, r->index[f]);
+		snprintf(name, sizeof name, "%s [%" PRIu32 "]", tool_text(fn->name), r->index[f]);
 		printf("%-6s %*" PRIu64, idx, r->count_width, fn->calls);
 		if (p->timed)
 			printf(" %11.3f %11.3f", ms(fn->self_ns), ms(fn->total_ns));
@@ -436,7 +454,7 @@ int cmd_report(int argc, char **argv)
 	struct profile prof;
 	struct report r;
 	size_t top = DEFAULT_ROWS;
-	int c, flat_only = 0, color = -1;   /* -1: auto */
+	int c, flat_only = 0, color = TOOL_COLOR_AUTO;
 	int rc = TOOL_EXIT_OK;
 
 	memset(&r, 0, sizeof r);
@@ -468,13 +486,7 @@ int cmd_report(int argc, char **argv)
 			flat_only = 1;
 			break;
 		case 'c':
-			if (strcmp(optarg, "auto") == 0)
-				color = -1;
-			else if (strcmp(optarg, "always") == 0)
-				color = 1;
-			else if (strcmp(optarg, "never") == 0)
-				color = 0;
-			else {
+			if (tool_color_parse(optarg, &color) != 0) {
 				tool_error(NULL, "report: --color wants auto, always or never, not '%s'",
 				           optarg);
 				return TOOL_EXIT_USAGE;
@@ -492,11 +504,12 @@ int cmd_report(int argc, char **argv)
 		                        argc - optind ? "one raw profile at a time"
 		                                      : "which raw profile?");
 	}
-	r.color = color < 0 ? isatty(STDOUT_FILENO) : color;
+	r.color = tool_color_enabled(color);
 	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {
 		rc = TOOL_EXIT_ERROR;
 		goto out;
 	}
+	tool_check_exe_path(&raw);
 	if ((r.key == SORT_SELF || r.key == SORT_TOTAL) && !prof.timed) {
 		tool_error(argv[optind], "--sort %s needs a time-mode profile with times",
 		           r.key == SORT_SELF ? "self" : "total");

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_show.c - `vitprof show FILE.vitraw [-n N] [--sort calls|self|total]
- * [--branches] [--loops]`: the flat profile as text, like gprof's: one line
- * per instrumented function with its calls (and in time mode its self and
- * total time), hottest first, then its definition's file:line. With
+ * [--branches] [--loops] [--color=WHEN]`: the flat profile as text, like
+ * gprof's: a totals line (calls into how many functions, and the self time
+ * in time mode), then one line per instrumented function with its calls,
+ * its share of the total (calls; self time in time mode), in time mode its
+ * self and total time, hottest first, then its definition's file:line.
+ * Strings from the files are printed escaped (tool_text.c). With
  * --branches or --loops, the hottest branches or loops instead
  * (show_coverage.c), from the arc counters.
  */
@@ -21,6 +24,7 @@
 static const char usage[] =
 	"usage: vitprof show FILE.vitraw [-n N] [--sort calls|self|total]\n"
 	"                    [--branches] [--loops] [--values] [--gcno-dir DIR]\n"
+	"                    [--color=auto|always|never]\n"
 	"  Prints the flat profile: calls per function (and self and total time\n"
 	"  in time mode), hottest first.\n"
 	"  -n, --top N       show the first N rows (default 30, 0: all);\n"
@@ -33,7 +37,15 @@ static const char usage[] =
 	"                    hottest indirect call sites with their targets, and\n"
 	"                    the sites where one value dominates (divisors, sizes)\n"
 	"  --gcno-dir DIR    where the .gcno files are (default: beside each\n"
-	"                    object's recorded .gcda path)\n";
+	"                    object's recorded .gcda path)\n"
+	"  --color WHEN      underlined column heads: auto (when stdout is a\n"
+	"                    terminal and NO_COLOR is not set, the default),\n"
+	"                    always or never\n";
+
+/* Column heads underlined when colour is on (--color). */
+struct show_color {
+	const char *on, *off;
+};
 
 enum sort_key { SORT_DEFAULT, SORT_CALLS, SORT_SELF, SORT_TOTAL };
 
@@ -99,12 +111,12 @@ static void print_header(const struct profile *p)
 	const struct raw_profile *raw = p->raw;
 
 	printf("program %s, pid %" PRId64 "%s, %s, %s mode, %" PRIu64 " thread%s",
-	       raw->exe_path[0] ? raw->exe_path : "(unknown)", raw->pid,
+	       raw->exe_path[0] ? tool_text(raw->exe_path) : "(unknown)", raw->pid,
 	       raw->flags & VPR_FLAG_FORK_CHILD ? " (fork child)" : "",
 	       raw_state_name(raw->state), raw_mode_name(raw->mode), raw->n_threads,
-	       raw->n_threads == 1 ? "" : "s");
+	       tool_s(raw->n_threads));
 	if (raw->lost_calls)
-		printf(", lost calls %" PRIu64, raw->lost_calls);
+		printf(", %" PRIu64 " lost call%s", raw->lost_calls, tool_s(raw->lost_calls));
 	putchar('\n');
 	print_profile_notes(raw);
 	if (raw->n_gcov) {
@@ -122,36 +134,68 @@ static void print_location(const struct prof_function *f)
 	if (!f->file)
 		fputs("??", stdout);
 	else if (f->line)
-		printf("%s:%u", f->file, f->line);
+		printf("%s:%u", tool_text(f->file), f->line);
 	else
-		fputs(f->file, stdout);
+		fputs(tool_text(f->file), stdout);
 }
 
-/* Prints the table of rows (function ids). */
-static void print_rows(const struct profile *p, const uint32_t *rows, size_t n)
+/* The totals line: calls (and self time) over every instrumented function
+ * (rows[0, n)), the denominators of the share column. */
+static void print_totals(const struct profile *p, const uint32_t *rows, size_t n,
+                         uint64_t *calls, uint64_t *self_ns)
 {
-	int width = (int)strlen("function");
 	size_t i;
 
+	*calls = *self_ns = 0;
 	for (i = 0; i < n; i++) {
-		int len = (int)strlen(p->functions[rows[i]].name);
+		*calls += p->functions[rows[i]].calls;
+		*self_ns += p->functions[rows[i]].self_ns;
+	}
+	printf("total: %" PRIu64 " call%s into %zu function%s", *calls, tool_s(*calls), n,
+	       tool_s(n));
+	if (p->timed)
+		printf(", %.3f ms of self time", (double)*self_ns / 1e6);
+	putchar('\n');
+}
+
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* Prints the table of the first n_shown of rows (function ids, n in all). */
+static void print_rows(const struct profile *p, const struct show_color *col,
+                       const uint32_t *rows, size_t n_shown, size_t n)
+{
+	int width = (int)strlen("function");
+	uint64_t calls, self_ns;
+	size_t i;
+
+	print_totals(p, rows, n, &calls, &self_ns);
+	for (i = 0; i < n_shown; i++) {
+		int len = (int)strlen(tool_text(p->functions[rows[i]].name));
 		if (len > width)
 			width = len > MAX_NAME_WIDTH ? MAX_NAME_WIDTH : len;
 	}
+	fputs(col->on, stdout);
 	if (p->timed)
-		printf("%14s %11s %11s %13s  %-*s  %s\n", "calls", "self ms", "total ms",
-		       "self/call us", width, "function", "file:line");
+		printf("%14s %7s %11s %11s %13s  %-*s  %s", "calls", "% self", "self ms",
+		       "total ms", "self/call us", width, "function", "file:line");
 	else
-		printf("%14s  %-*s  %s\n", "calls", width, "function", "file:line");
-	for (i = 0; i < n; i++) {
+		printf("%14s  %7s  %-*s  %s", "calls", "% calls", width, "function", "file:line");
+	fputs(col->off, stdout);
+	putchar('\n');
+	for (i = 0; i < n_shown; i++) {
 		const struct prof_function *f = &p->functions[rows[i]];
 		if (p->timed)
-			printf("%14" PRIu64 " %11.3f %11.3f %13.3f  %-*s  ", f->calls,
-			       (double)f->self_ns / 1e6, (double)f->total_ns / 1e6,
+			printf("%14" PRIu64 " %7.2f %11.3f %11.3f %13.3f  %-*s  ", f->calls,
+			       share(f->self_ns, self_ns), (double)f->self_ns / 1e6,
+			       (double)f->total_ns / 1e6,
 			       f->calls ? (double)f->self_ns / (double)f->calls / 1e3 : 0.0,
-			       width, f->name);
+			       width, tool_text(f->name));
 		else
-			printf("%14" PRIu64 "  %-*s  ", f->calls, width, f->name);
+			printf("%14" PRIu64 "  %7.2f  %-*s  ", f->calls, share(f->calls, calls), width,
+			       tool_text(f->name));
 		print_location(f);
 		putchar('\n');
 	}
@@ -236,6 +280,8 @@ int cmd_show(int argc, char **argv)
 		{"values", no_argument, NULL, 'V'},
 		{"limit", required_argument, NULL, 'n'},
 		{"gcno-dir", required_argument, NULL, 'g'},
+		{"color", required_argument, NULL, 'c'},
+		{"colour", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -244,7 +290,8 @@ int cmd_show(int argc, char **argv)
 	struct sort_ctx ctx = {NULL, SORT_DEFAULT};
 	size_t top = DEFAULT_ROWS, n = 0, i;
 	uint32_t *rows;
-	int c, branches = 0, loops = 0, values = 0;
+	int c, branches = 0, loops = 0, values = 0, color = TOOL_COLOR_AUTO;
+	struct show_color col = {"", ""};
 	const char *gcno_dir = NULL;
 
 	optind = 0;
@@ -282,6 +329,13 @@ int cmd_show(int argc, char **argv)
 		case 'g':
 			gcno_dir = optarg;
 			break;
+		case 'c':
+			if (tool_color_parse(optarg, &color) != 0) {
+				tool_error(NULL, "show: --color wants auto, always or never, not '%s'",
+				           optarg);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return TOOL_EXIT_OK;
@@ -299,6 +353,11 @@ int cmd_show(int argc, char **argv)
 		profile_free(&prof);
 		raw_profile_free(&raw);
 		return TOOL_EXIT_ERROR;
+	}
+	tool_check_exe_path(&raw);
+	if (tool_color_enabled(color)) {
+		col.on = "\033[4m";
+		col.off = "\033[0m";
 	}
 	if (branches || loops || values)
 		return show_coverage_reports(&raw, &prof, gcno_dir, branches, loops, values, top);
@@ -320,9 +379,9 @@ int cmd_show(int argc, char **argv)
 			rows[n++] = (uint32_t)i;
 	qsort_r(rows, n, sizeof *rows, row_order, &ctx);
 	print_header(&prof);
-	print_rows(&prof, rows, top && top < n ? top : n);
+	print_rows(&prof, &col, rows, top && top < n ? top : n, n);
 	if (top && top < n)
-		printf("(%zu more functions; -n 0 shows all)\n", n - top);
+		printf("(%zu more function%s; -n 0 shows all)\n", n - top, tool_s(n - top));
 	free(rows);
 	profile_free(&prof);
 	raw_profile_free(&raw);

@@ -21,7 +21,9 @@
  * edge's inclusive time on the call line, as callgrind has it. Names and
  * files are compressed ("(id) name" once, "(id)" after). Two functions of
  * one name in one file (GCC clones) get " [0xADDRESS]" appended so the
- * readers, which key functions by file and name, keep them apart.
+ * readers, which key functions by file and name, keep them apart. Names
+ * and paths (cmd:, ob=, fl=, fn=, fi=) are written escaped: bytes other
+ * than printable ASCII, and the backslash, as \xHH (tool_text.c).
  *
  * export_callgrind() returns 0, or -1 on a write error (not reported).
  */
@@ -47,11 +49,11 @@ static const char *fn_file(const struct prof_function *f)
 	return f->file ? f->file : "???";
 }
 
-/* Writes s with newlines replaced (a name ends at the end of the line). */
+/* Writes s escaped (tool_text.c): a name ends at the end of the line, and
+ * no control character from a file reaches a terminal that shows it. */
 static void put_name(FILE *out, const char *s)
 {
-	for (; *s; s++)
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	tool_put_text(out, s);
 }
 
 static const struct profile *sort_profile;

@@ -39,7 +39,8 @@ struct dot_arc {
 /* Writes s as the inside of a DOT double-quoted string. */
 static void put_dot(FILE *out, const char *s)
 {
-	for (; *s; s++) {
+	/* control characters as \xHH (tool_text.c); \ and newline below */
+	for (s = tool_text_keep(s, "\\\n"); *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', out);
 		if (*s == '\n')

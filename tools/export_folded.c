@@ -8,7 +8,12 @@
  * with a usable clock). Paths are merged over threads; lines are in
  * depth-first order with siblings sorted by name; paths whose N is 0 are
  * left out. The sum of all N is the root's total: every counted call (or
- * all the time spent in instrumented code).
+ * all the time spent in instrumented code), less what pruning left out.
+ *
+ * Pruning (ctx_tree_limit, export_folded_limits): by default paths under
+ * 0.1% of the total are left out and paths deeper than 256 frames are cut
+ * into one "[deeper]" frame, with one note on stderr saying how many and
+ * what share; --keep-all (--min-share 0 --max-depth 0) keeps everything.
  *
  * Also the merged calling-context tree (ctx_tree_build) that
  * cmd_flamegraph.c draws.
@@ -70,15 +75,15 @@ static int fn_name_order(const void *a, const void *b)
 	return x->fn < y->fn ? -1 : x->fn > y->fn;
 }
 
+/* The frame name of s: escaped (tool_text.c: no control character, no
+ * second line), ';' (the frame separator) replaced by ':'. */
 static char *folded_name(const char *s)
 {
-	char *d = strdup(s ? s : "?"), *c;
+	char *d = tool_text_dup(s ? s : "?"), *c;
 
-	if (!d)
-		tool_oom();
 	for (c = d; *c; c++)
-		if (*c == ';' || *c == '\n' || *c == '\r')
-			*c = *c == ';' ? ':' : ' ';
+		if (*c == ';')
+			*c = ':';
 	return d;
 }
 
@@ -326,6 +331,184 @@ void ctx_tree_free(struct ctx_tree *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* ---- pruning: bounded output -------------------------------------------- */
+
+struct ctx_limits export_folded_limits = {CTX_MIN_SHARE_DEFAULT, CTX_MAX_DEPTH_DEFAULT};
+
+/* Appends a node (a copy of src, or a fresh one when src is NULL) under
+ * parent of the tree being built (nodes, *n of *cap; last[] the last child
+ * of each node). Returns its index. */
+static uint32_t limit_append(struct ctx_tree_node **nodes, size_t *n, size_t *cap,
+                             uint32_t **last, const struct ctx_tree_node *src,
+                             uint32_t parent)
+{
+	struct ctx_tree_node *c;
+	uint32_t id;
+
+	if (*n == *cap) {
+		size_t ncap = *cap * 2;
+		struct ctx_tree_node *nn = realloc(*nodes, ncap * sizeof *nn);
+		uint32_t *nl = realloc(*last, ncap * sizeof *nl);
+		if (!nn || !nl)
+			tool_oom();
+		*nodes = nn;
+		*last = nl;
+		*cap = ncap;
+	}
+	id = (uint32_t)*n;
+	c = &(*nodes)[id];
+	if (src)
+		*c = *src;
+	else
+		memset(c, 0, sizeof *c);
+	c->parent = parent;
+	c->first_child = c->next_sibling = 0;
+	c->total = 0;
+	c->depth = id ? (*nodes)[parent].depth + 1 : 0;
+	(*last)[id] = 0;
+	if (id) {
+		if ((*last)[parent])
+			(*nodes)[(*last)[parent]].next_sibling = id;
+		else
+			(*nodes)[parent].first_child = id;
+		(*last)[parent] = id;
+	}
+	(*n)++;
+	return id;
+}
+
+void ctx_tree_limit(struct ctx_tree *t, const struct ctx_limits *l, struct ctx_pruned *st)
+{
+	struct ctx_tree_node *nodes;
+	uint32_t *map, *lines, *last, *deeper, i;
+	size_t n = 0, cap = 64, k;
+	double threshold;
+
+	memset(st, 0, sizeof *st);
+	if (!t->n)
+		return;
+	st->total = t->nodes[0].total;
+	threshold = l->min_share * (double)st->total;
+	/* lines[i]: folded lines of i's subtree (nodes with a value); a
+	 * parent's index is below its children's. */
+	map = malloc(t->n * sizeof *map);
+	lines = calloc(t->n, sizeof *lines);
+	deeper = calloc(t->n, sizeof *deeper);
+	nodes = malloc(cap * sizeof *nodes);
+	last = malloc(cap * sizeof *last);
+	if (!map || !lines || !deeper || !nodes || !last)
+		tool_oom();
+	for (k = t->n; k-- > 0;) {
+		lines[k] += t->nodes[k].value != 0;
+		if (k)
+			lines[t->nodes[k].parent] += lines[k];
+	}
+	limit_append(&nodes, &n, &cap, &last, &t->nodes[0], 0);
+	map[0] = 0;
+	/* Depth first in sibling order, skipping the subtrees left out. */
+	i = t->nodes[0].first_child;
+	while (i) {
+		const struct ctx_tree_node *o = &t->nodes[i];
+		uint32_t np = map[o->parent];
+		int descend = 0;
+
+		if ((double)o->total < threshold) {
+			st->small_paths += lines[i];
+			st->small_value += o->total;
+		} else if (l->max_depth && o->depth > l->max_depth) {
+			/* o->depth == max_depth + 1: its parent was kept */
+			if (!deeper[np]) {
+				uint32_t d = limit_append(&nodes, &n, &cap, &last, NULL, np);
+				nodes[d].name = CTX_DEEPER_NAME;
+				nodes[d].key = UINT64_MAX;
+				deeper[np] = d;
+			}
+			nodes[deeper[np]].value += o->total;
+			nodes[deeper[np]].calls += o->calls;
+			st->deep_paths += lines[i];
+			st->deep_value += o->total;
+		} else {
+			map[i] = limit_append(&nodes, &n, &cap, &last, o, np);
+			descend = o->first_child != 0;
+		}
+		if (descend) {
+			i = o->first_child;
+			continue;
+		}
+		while (i && !t->nodes[i].next_sibling)
+			i = t->nodes[i].parent;
+		if (i)
+			i = t->nodes[i].next_sibling;
+	}
+	/* Totals again (a parent's index is below its children's here too). */
+	t->max_depth = 0;
+	for (k = n; k-- > 0;) {
+		nodes[k].total += nodes[k].value;
+		if (k)
+			nodes[nodes[k].parent].total += nodes[k].total;
+		if (nodes[k].depth > t->max_depth)
+			t->max_depth = nodes[k].depth;
+	}
+	free(t->nodes);
+	t->nodes = nodes;
+	t->n = n;
+	t->cap = cap;
+	free(map);
+	free(lines);
+	free(deeper);
+	free(last);
+}
+
+void ctx_pruned_note(const char *file, const char *what, const struct ctx_tree *t,
+                     const struct ctx_pruned *st)
+{
+	char small[256] = "", deep[256] = "";
+	const char *unit = t->timed ? "of the time" : "of the calls";
+	double whole = st->total ? (double)st->total : 1.0;
+
+	if (st->small_paths)
+		snprintf(small, sizeof small, "left out %zu path%s under --min-share of the"
+		         " total (%.2f%% %s)", st->small_paths, tool_s(st->small_paths),
+		         100.0 * (double)st->small_value / whole, unit);
+	if (st->deep_paths)
+		snprintf(deep, sizeof deep, "%scut %zu path%s deeper than --max-depth into "
+		         CTX_DEEPER_NAME " frames (%.2f%% %s)", small[0] ? "; " : "",
+		         st->deep_paths, tool_s(st->deep_paths),
+		         100.0 * (double)st->deep_value / whole, unit);
+	if (small[0] || deep[0])
+		tool_note(file, "%s: %s%s; --keep-all keeps every path", what, small, deep);
+}
+
+int ctx_parse_min_share(const char *arg, double *share)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end != arg && *end == '%')
+		end++;
+	if (end == arg || *end || errno || !(v >= 0) || v > 100)
+		return -1;
+	*share = v / 100.0;
+	return 0;
+}
+
+int ctx_parse_max_depth(const char *arg, uint32_t *depth)
+{
+	char *end;
+	unsigned long v;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*end || errno || v > UINT32_MAX - 2)
+		return -1;
+	*depth = (uint32_t)v;
+	return 0;
+}
+
 /* ---- folded output ------------------------------------------------------ */
 
 /* Writes "a;b;c" for the path of node i (root excluded). */
@@ -344,6 +527,7 @@ static int write_path(FILE *out, const struct ctx_tree *t, uint32_t i, uint32_t 
 int export_folded(FILE *out, const struct profile *p, struct coverage *cov)
 {
 	struct ctx_tree t;
+	struct ctx_pruned st;
 	uint32_t *stack, i;
 	int rc = 0;
 
@@ -352,6 +536,8 @@ int export_folded(FILE *out, const struct profile *p, struct coverage *cov)
 		ctx_tree_free(&t);
 		return -2;
 	}
+	ctx_tree_limit(&t, &export_folded_limits, &st);
+	ctx_pruned_note(p->raw->file, "folded", &t, &st);
 	stack = malloc(((size_t)t.max_depth + 1) * sizeof *stack);
 	if (!stack)
 		tool_oom();

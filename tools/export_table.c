@@ -32,10 +32,12 @@
 
 /* ---- csv ------------------------------------------------------------------ */
 
+/* s escaped (tool_text.c), then quoted when it holds ',' or '"'. */
 static void csv_field(FILE *out, const char *s)
 {
 	if (!s)
 		return;
+	s = tool_text(s);
 	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, out);
 		return;
@@ -103,9 +105,11 @@ static int cmp_series(const void *a, const void *b)
 	return c ? c : strcmp(x->file, y->file);
 }
 
+/* A label value: control characters as \xHH (tool_text.c: ESC is the
+ * text "\x1b"), then \, " and newline escaped as the format says. */
 static void prom_label(FILE *out, const char *s)
 {
-	for (; *s; s++) {
+	for (s = tool_text_keep(s, "\\\n"); *s; s++) {
 		if (*s == '\\' || *s == '"')
 			fputc('\\', out);
 		if (*s == '\n')

@@ -82,7 +82,7 @@ struct site_ent {
 	uint32_t caller;
 	uint64_t vaddr;
 	const char *file;
-	unsigned line;
+	unsigned line, column;
 	struct prof_frame *frames;  /* inline chain (n_frames > 1), owned */
 	int n_frames;
 	UT_hash_handle hh;
@@ -443,6 +443,7 @@ static struct site_ent *site_of(struct builder *b, uint64_t site)
 	if (n > 0) {
 		s->file = frames[0].file;
 		s->line = frames[0].line;
+		s->column = frames[0].column;
 	}
 	if (n > 1) {
 		s->frames = calloc((size_t)n, sizeof *s->frames);
@@ -450,7 +451,7 @@ static struct site_ent *site_of(struct builder *b, uint64_t site)
 			tool_oom();
 		for (i = 0; i < n; i++)
 			s->frames[i] = (struct prof_frame){frames[i].function, frames[i].file,
-			                                   frames[i].line};
+			                                   frames[i].line, frames[i].column};
 		s->n_frames = n;
 	}
 	HASH_ADD(hh, b->sites, site, sizeof s->site, s);
@@ -494,6 +495,7 @@ static int edge_add(struct builder *b, const struct raw_edge *re)
 	pe->site = s->vaddr;
 	pe->file = s->file;
 	pe->line = s->line;
+	pe->column = s->column;
 	pe->frames = s->frames;
 	pe->n_frames = s->n_frames;
 	pe->count = re->count;

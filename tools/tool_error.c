@@ -2,7 +2,9 @@
 /*
  * tool_error.c - the one way the tool reports: one line on stderr,
  * "vitprof: FILE: MESSAGE", so that scripts and people see which file is
- * wrong and why. The last line is kept for the unit tests.
+ * wrong and why. The line is escaped (tool_text.c): a name or path quoted
+ * from a file cannot put a control character or a second line on the
+ * terminal. The last line is kept for the unit tests.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -16,13 +18,15 @@ static int muted;
 
 static void report(const char *file, const char *kind, const char *fmt, va_list ap)
 {
-	char msg[1536];
+	char msg[1536], line[2048];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (file)
-		snprintf(last, sizeof last, "%s: %s%s", file, kind, msg);
+		snprintf(line, sizeof line, "%s: %s%s", file, kind, msg);
 	else
-		snprintf(last, sizeof last, "%s%s", kind, msg);
+		snprintf(line, sizeof line, "%s%s", kind, msg);
+	/* Messages quote paths and names from files: escaped, one line. */
+	tool_escape(last, sizeof last, line);
 	if (!muted) {
 		fflush(stdout);
 		fprintf(stderr, "vitprof: %s\n", last);
@@ -44,6 +48,15 @@ void tool_warn(const char *file, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	report(file, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void tool_note(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(file, "note: ", fmt, ap);
 	va_end(ap);
 }
 

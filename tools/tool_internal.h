@@ -67,6 +67,55 @@ void tool_error_mute(int mute);
 /* Out of memory in a hash table (uthash): reports and exits 1. */
 void tool_oom(void) __attribute__((noreturn));
 
+/* An informational line "vitprof: FILE: note: MESSAGE" (what an output left
+ * out, and why). */
+void tool_note(const char *file, const char *fmt, ...) TOOL_PRINTF(2, 3);
+
+/* "" for 1, "s" otherwise: "%" PRIu64 " call%s", n, tool_s(n). */
+static inline const char *tool_s(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---- tool_text.c: strings from files in text outputs; colour ------------- */
+
+/*
+ * Every string that comes from a file (paths, function and file names) is
+ * printed in text outputs escaped as the runtime does: printable ASCII as
+ * it is, every other byte and the backslash as \xHH (docs/cli.md,
+ * "Strings from files"). tool_error() and tool_warn() escape their whole
+ * line.
+ */
+int tool_text_plain(const char *s);         /* 1: nothing to escape */
+/* Escapes s into dst (cap bytes, NUL-terminated, cut if too small);
+ * returns the length written. 4 * strlen(s) + 1 bytes always suffice. */
+size_t tool_escape(char *dst, size_t cap, const char *s);
+/* s escaped: s itself when plain (or NULL), else a buffer of a ring of 8,
+ * valid until 8 more calls. */
+const char *tool_text(const char *s);
+/* The same, but the bytes in keep are left as they are, for formats that
+ * escape them their own way (dot and prometheus: "\\\n"). */
+const char *tool_text_keep(const char *s, const char *keep);
+/* A malloc'd escaped copy of s ("" for NULL). */
+char *tool_text_dup(const char *s);
+/* Writes s escaped; returns 0 or EOF. */
+int tool_put_text(FILE *out, const char *s);
+
+/* --color=WHEN of every command that colours: auto (the default: colour
+ * when stdout is a terminal and NO_COLOR is unset or empty), always,
+ * never. tool_color_parse returns 0 or -1 (bad WHEN). */
+#define TOOL_COLOR_AUTO (-1)
+#define TOOL_COLOR_NEVER 0
+#define TOOL_COLOR_ALWAYS 1
+int tool_color_parse(const char *arg, int *mode);
+int tool_color_enabled(int mode);
+
+/* Compares the header's program path with the main module record (id 0):
+ * when they differ, one warning naming both (the module record is what is
+ * symbolized). */
+struct raw_profile;
+void tool_check_exe_path(const struct raw_profile *raw);
+
 /*
  * GCC's counter kinds (gcc/gcov-counter.def, GCC 10 to 13): 0 arcs, 1
  * interval, 2 pow2, 3 topn, 4 indirect_call, 5 average, 6 ior, 7
@@ -321,6 +370,7 @@ struct prof_frame {
 	const char *function;       /* NULL when unknown */
 	const char *file;           /* NULL when unknown */
 	unsigned line;              /* 0 when unknown */
+	unsigned column;            /* 0 when unknown */
 };
 
 struct prof_edge {
@@ -329,6 +379,7 @@ struct prof_edge {
 	                               caller's module (runtime if unknown) */
 	const char *file;           /* call site, innermost frame; NULL unknown */
 	unsigned line;
+	unsigned column;            /* of the call site; 0 unknown */
 	const struct prof_frame *frames; /* inline chain, innermost first, when */
 	int n_frames;               /* the call site is in inlined code (>1) */
 	uint64_t count;
@@ -711,7 +762,7 @@ int cmd_flamegraph(int argc, char **argv);  /* cmd_flamegraph.c */
  * first_child / next_sibling in ascending name order (0: none).
  */
 struct ctx_tree_node {
-	const char *name;           /* function name (';' replaced by ':') */
+	const char *name;           /* function name, escaped (tool_text.c), ';' replaced by ':' */
 	uint32_t parent;            /* node index; the root's is 0 */
 	uint32_t depth;             /* root 0 */
 	uint32_t first_child, next_sibling;
@@ -734,6 +785,46 @@ struct ctx_tree {
  * ctx_tree_free() either way. */
 int ctx_tree_build(struct ctx_tree *t, const struct profile *p);
 void ctx_tree_free(struct ctx_tree *t);
+
+/*
+ * Bounds on what folded stacks and flame graphs show (docs/export-formats.md,
+ * "Pruning"): a path whose total (calls, or ns, of it and everything below
+ * it) is under min_share of the root's total is left out with its subtree,
+ * as flame-graph tools drop frames too narrow to see; a path deeper than
+ * max_depth frames is cut at that depth: below its frame at depth
+ * max_depth, one frame "[deeper]" holds the totals of everything deeper
+ * (sums are kept). min_share 0 and max_depth 0 keep everything.
+ */
+#define CTX_MIN_SHARE_DEFAULT 0.001      /* 0.1 % */
+#define CTX_MAX_DEPTH_DEFAULT 256u
+#define CTX_DEEPER_NAME "[deeper]"
+
+struct ctx_limits {
+	double min_share;           /* fraction of the root's total, 0..1 */
+	uint32_t max_depth;         /* frames; 0: no limit */
+};
+
+struct ctx_pruned {
+	uint64_t total;             /* the root's total before */
+	size_t small_paths;         /* paths (folded lines) left out */
+	uint64_t small_value;       /* and their values */
+	size_t deep_paths;          /* paths cut into [deeper] frames */
+	uint64_t deep_value;
+};
+
+/* Applies l to t (rebuilt in place) and says what it left out in *st. */
+void ctx_tree_limit(struct ctx_tree *t, const struct ctx_limits *l, struct ctx_pruned *st);
+/* One note line on stderr naming file, what (e.g. "folded") and what was
+ * left out, when anything was. */
+void ctx_pruned_note(const char *file, const char *what, const struct ctx_tree *t,
+                     const struct ctx_pruned *st);
+/* Parses --min-share's PCT ("0.1", "0.1%", "0") into *share (a fraction)
+ * and --max-depth's N. Return 0 or -1. */
+int ctx_parse_min_share(const char *arg, double *share);
+int ctx_parse_max_depth(const char *arg, uint32_t *depth);
+/* The limits `vitprof export --format folded` applies (cmd_export.c sets
+ * them from the command line; the defaults otherwise). */
+extern struct ctx_limits export_folded_limits;
 
 /* ---- gcda_write.c (issue: PGO feedback) ---------------------------------- */
 /*

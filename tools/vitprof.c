@@ -75,8 +75,14 @@ int main(int argc, char **argv)
 			return TOOL_EXIT_OK;
 		}
 		cmd = find_command(argv[2]);
-		if (!cmd || argc > 3) {
-			tool_error(NULL, "help: %s", cmd ? "one command at a time" : "no such command");
+		if (!cmd) {
+			tool_error(NULL, "help: no command '%s'", argv[2]);
+			print_usage(stderr);
+			return TOOL_EXIT_USAGE;
+		}
+		if (argc > 3) {
+			tool_error(NULL, "help: one command at a time, not '%s' and '%s'",
+			           argv[2], argv[3]);
 			print_usage(stderr);
 			return TOOL_EXIT_USAGE;
 		}

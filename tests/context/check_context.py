@@ -49,8 +49,9 @@ def run(cmd, **kw):
     return r
 
 
-def folded(vitprof, raw):
-    r = run([vitprof, "export", "--format", "folded", "--no-coverage", "-o", "-", raw])
+def folded(vitprof, raw, extra=()):
+    r = run([vitprof, "export", "--format", "folded", "--no-coverage", "-o", "-"] +
+            list(extra) + [raw])
     check(r.returncode == 0, "export --format folded succeeds")
     lines = {}
     for line in r.stdout.splitlines():
@@ -193,7 +194,7 @@ def main():
     raw = os.path.join(a.scratch, "deep.vitraw")
     r = run([a.prog, "2100"], env=dict(os.environ, VITPROF_MODE="context", VITPROF_FILE=raw))
     check(r.returncode == 0, "deep: program exits 0")
-    dl = folded(a.vitprof, raw)
+    dl = folded(a.vitprof, raw, ["--keep-all"])       # not pruned, not cut
     want = {";".join(["main"] + ["rec"] * k): 1 for k in range(0, 2101)}
     check(dl == want, "deep: %d paths, each once (%d expected)" % (len(dl), len(want)))
 

@@ -140,8 +140,8 @@ VP_TEST(sample, sites_and_inlined_frames)
 		fn(3, "helper", "/src/h.h", 3, 0x1300, 8),
 	};
 	struct prof_frame inl[] = {
-		{"helper", "/src/h.h", 6},
-		{"main", "/src/m.c", 9},
+		{"helper", "/src/h.h", 6, 0},
+		{"main", "/src/m.c", 9, 0},
 	};
 	struct prof_edge es[] = {
 		edge(0, 1, 0x1010, "/src/m.c", 7, 40),

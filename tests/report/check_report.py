@@ -95,8 +95,9 @@ def run(args, cmd, check=0, env=None):
 
 
 def strip_site(s):
-    """'/path/rep_prog.c:23' -> ('rep_prog.c', 23)."""
-    m = re.fullmatch(r"(.*):(\d+)", s)
+    """'/path/rep_prog.c:23' or, a call site with its column,
+    '/path/rep_prog.c:23:8' -> ('rep_prog.c', 23)."""
+    m = re.fullmatch(r"(.*):(\d+):\d+", s) or re.fullmatch(r"(.*):(\d+)", s)
     return (os.path.basename(m.group(1)), int(m.group(2))) if m else (s, 0)
 
 

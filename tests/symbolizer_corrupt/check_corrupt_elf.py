@@ -34,7 +34,7 @@ import sys
 FIB_N, EVEN_M = 10, 5
 SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|"
                        r"runtime error:")
-ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s*$")
+ROW = re.compile(r"^\s+(\d+)\s+\d+\.\d\d\s+(\S+)\s+(\S+)\s*$")   # calls, % calls
 
 
 def expected_counts():
@@ -159,7 +159,7 @@ def table(stdout):
     rows, where = {}, {}
     started = False
     for ln in stdout.splitlines():
-        if re.match(r"^\s+calls\s+function", ln):
+        if re.match(r"^\s+calls\s+% calls\s+function", ln):
             started = True
             continue
         m = ROW.match(ln) if started else None
