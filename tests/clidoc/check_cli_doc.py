@@ -193,7 +193,7 @@ class Defaults:
                 else:
                     print(f"ok: merge -o {out} writes {'raw' if magic == b'VITPRAW' else 'vitprof'}")
         # report: colour only on a terminal (stdout is a pipe here).
-        if self.said("report", "auto (when stdout is a terminal, the default)", "report --color"):
+        if self.said("report", "auto (when stdout is a terminal and NO_COLOR is not set, the default)", "report --color"):
             r = self.run("report", "p.vitraw")
             if b"\x1b" in r.stdout:
                 self.fail("vitprof report: escape sequences on a pipe (default --color auto)")
