@@ -150,6 +150,8 @@ static void write_edges(struct json_writer *w, const struct profile *p)
 		json_kv_string(w, "callee_name", p->functions[e->callee].name);
 		json_kv_string(w, "file", e->file);
 		json_kv_uint(w, "line", e->line);
+		if (e->column)
+			json_kv_uint(w, "column", e->column);
 		json_kv_uint(w, "site", e->site);
 		json_kv_uint(w, "count", e->count);
 		if (p->timed) {

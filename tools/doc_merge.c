@@ -57,7 +57,7 @@ struct dm_function {
 struct dm_edge {
 	char *key, *file;
 	struct dm_function *caller, *callee;
-	uint64_t line, site, count, self_ns, total_ns;
+	uint64_t line, column, site, count, self_ns, total_ns;
 	struct vpdoc_frame *frames;
 	size_t n_frames;
 	UT_hash_handle hh;
@@ -547,6 +547,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 			x->callee = fns[e->callee];
 			x->file = xstrdup(e->file);
 			x->line = e->line;
+			x->column = e->column;
 			x->site = e->site;
 			HASH_ADD_KEYPTR(hh, m->edges, x->key, strlen(x->key), x);
 		} else {
@@ -972,6 +973,8 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 		json_kv_string(&w, "callee_name", e->callee->name);
 		json_kv_string(&w, "file", e->file);
 		json_kv_uint(&w, "line", e->line);
+		if (e->column)
+			json_kv_uint(&w, "column", e->column);
 		json_kv_uint(&w, "site", e->site);
 		json_kv_uint(&w, "count", e->count);
 		if (timed) {

@@ -206,6 +206,7 @@ static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct 
 		e->site = de->site;
 		e->file = de->file;
 		e->line = de->line > UINT32_MAX ? 0 : (unsigned)de->line;
+		e->column = de->column > UINT32_MAX ? 0 : (unsigned)de->column;
 		e->count = de->count;
 		e->self_ticks = e->self_ns = p->timed ? de->self_ns : 0;
 		e->total_ticks = e->total_ns = p->timed ? de->total_ns : 0;

@@ -1000,7 +1000,7 @@ struct vpdoc_frame {
 struct vpdoc_edge {
 	uint32_t caller, callee;
 	char *file;
-	uint64_t line, site, count, self_ns, total_ns;
+	uint64_t line, column, site, count, self_ns, total_ns; /* column: 0 absent */
 	struct vpdoc_frame *frames; /* inline_frames, NULL when absent */
 	size_t n_frames;
 };

@@ -342,6 +342,7 @@ static int read_edges(struct rd *r, json_t *root, struct vpdoc *d)
 		    get_id(r, e, "callee", d->n_functions, 0, &x->callee) ||
 		    get_str(r, e, "file", 1, &x->file) || get_uint(r, e, "line", &x->line) ||
 		    get_uint(r, e, "site", &x->site) || get_uint(r, e, "count", &x->count) ||
+		    get_opt_uint(r, e, "column", &x->column, &present) ||
 		    get_opt_uint(r, e, "self_ns", &x->self_ns, &present) ||
 		    get_opt_uint(r, e, "total_ns", &x->total_ns, &present) ||
 		    read_frames(r, e, x))

@@ -216,7 +216,7 @@ def flat(text):
     """The rows of a flat table: (count, function) pairs, header lines out."""
     rows = []
     for ln in text.splitlines():
-        m = re.match(r"\s*(?:[\d.]+\s+)?(\d+)\s+(?:[\d.]+\s+){0,3}(\S+)\s+(/\S+:\d+|\?\?)$", ln)
+        m = re.match(r"\s*(?:[\d.]+\s+)?(\d+)\s+(?:[\d.]+\s+){0,4}(\S+)\s+(/\S+:\d+|\?\?)$", ln)
         if m:
             rows.append((m.group(2), int(m.group(1))))
     return sorted(rows)
