@@ -114,21 +114,6 @@ struct gfn {
 	uint64_t rank;
 };
 
-static char *xasprintf(const char *fmt, ...) TOOL_PRINTF(1, 2);
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		tool_oom();
-	return s;
-}
-
 /* "exe" for the executable (module 0, or a record the same as it), the
  * file name of a library, "\x1e" when unknown. */
 static const char *module_role(const struct vpdoc *d, uint32_t m)
@@ -212,7 +197,7 @@ static void idx_build(struct idx *x, const struct vpdoc *d)
 	for (i = 0; i < d->n_functions; i++) {
 		const struct vpdoc_function *f = &d->functions[order[i]];
 		rank = i && same_source(d, &d->functions[order[i - 1]], f) ? rank + 1 : 0;
-		x->fn[order[i]] = xasprintf("%s\x1f%s\x1f%s\x1f%" PRIu64, module_role(d, f->module),
+		x->fn[order[i]] = tool_asprintf("%s\x1f%s\x1f%s\x1f%" PRIu64, module_role(d, f->module),
 		                            f->name, f->file ? f->file : "\x1e", rank);
 	}
 	free(order);
@@ -273,8 +258,8 @@ static char *line_key(const struct idx *x, const char *file, uint64_t line)
 		}
 	}
 	if (!best)
-		return xasprintf("%s\x1f%" PRIu64, file, line);
-	return xasprintf("%s\x1f%s\x1f%" PRIu64 "\x1f+%" PRIu64, best->name, best->file,
+		return tool_asprintf("%s\x1f%" PRIu64, file, line);
+	return tool_asprintf("%s\x1f%s\x1f%" PRIu64 "\x1f+%" PRIu64, best->name, best->file,
 	                 best->rank, line - best->line);
 }
 
@@ -285,8 +270,8 @@ static char *site_key(const struct vpdoc *d, const struct vpdoc_edge *e)
 	const struct vpdoc_function *f = &d->functions[e->caller];
 
 	if (e->file && f->file && !strcmp(e->file, f->file))
-		return xasprintf("%s\x1f%+" PRId64, e->file, (int64_t)(e->line - f->line));
-	return xasprintf("%s\x1f=%" PRIu64, e->file ? e->file : "\x1e", e->line);
+		return tool_asprintf("%s\x1f%+" PRId64, e->file, (int64_t)(e->line - f->line));
+	return tool_asprintf("%s\x1f=%" PRIu64, e->file ? e->file : "\x1e", e->line);
 }
 
 struct site_ref {
@@ -319,8 +304,8 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 	idx_build(&x, d);
 	for (i = 0; i < d->n_functions; i++) {
 		const struct vpdoc_function *f = &d->functions[i];
-		label = xasprintf("%s (%s:%" PRIu64 ")", f->name, f->file ? f->file : "?", f->line);
-		key = xasprintf("%u\x1f%s", CAT_FUNCTIONS, x.fn[i]);
+		label = tool_asprintf("%s (%s:%" PRIu64 ")", f->name, f->file ? f->file : "?", f->line);
+		key = tool_asprintf("%u\x1f%s", CAT_FUNCTIONS, x.fn[i]);
 		failed = add(o, d, CAT_FUNCTIONS, side, key, f->calls, label) != 0;
 		free(label);
 		if (failed)
@@ -332,7 +317,7 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 		tool_oom();
 	for (i = 0; i < d->n_edges; i++) {
 		char *s = site_key(d, &d->edges[i]);
-		sites[i].key = xasprintf("%s\x1d%s\x1d%s", x.fn[d->edges[i].caller],
+		sites[i].key = tool_asprintf("%s\x1d%s\x1d%s", x.fn[d->edges[i].caller],
 		                         x.fn[d->edges[i].callee], s);
 		sites[i].site = d->edges[i].site;
 		sites[i].edge = i;
@@ -341,7 +326,7 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 	qsort(sites, d->n_edges, sizeof *sites, site_ref_order);
 	for (i = 0; i < d->n_edges && !failed; i++) {
 		rank = i && !strcmp(sites[i - 1].key, sites[i].key) ? rank + 1 : 0;
-		key = xasprintf("%u\x1f%s\x1f%" PRIu64, CAT_EDGES, sites[i].key, rank);
+		key = tool_asprintf("%u\x1f%s\x1f%" PRIu64, CAT_EDGES, sites[i].key, rank);
 		failed = add(o, d, CAT_EDGES, side, key, d->edges[sites[i].edge].count, NULL) != 0;
 	}
 	for (i = 0; i < d->n_edges; i++)
@@ -357,7 +342,7 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 	for (i = 0; i < d->n_branches; i++) {
 		char *lk = line_key(&x, d->branches[i].file, d->branches[i].line);
 		for (k = 0; k < d->branches[i].n_outcomes; k++) {
-			key = xasprintf("%u\x1f%s\x1f%zu", CAT_BRANCHES, lk, k);
+			key = tool_asprintf("%u\x1f%s\x1f%zu", CAT_BRANCHES, lk, k);
 			if (add(o, d, CAT_BRANCHES, side, key, d->branches[i].outcomes[k].count,
 			        NULL) != 0) {
 				free(lk);
@@ -368,7 +353,7 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 	}
 	for (i = 0; i < d->n_lines; i++) {
 		char *lk = line_key(&x, d->lines[i].file, d->lines[i].line);
-		key = xasprintf("%u\x1f%s", CAT_LINES, lk);
+		key = tool_asprintf("%u\x1f%s", CAT_LINES, lk);
 		free(lk);
 		if (add(o, d, CAT_LINES, side, key, d->lines[i].count, NULL) != 0)
 			goto out;

@@ -24,29 +24,14 @@
 
 #include "tool_internal.h"
 
-static char *str_printf(const char *fmt, ...) TOOL_PRINTF(1, 2);
-static char *str_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		tool_oom();
-	return s;
-}
-
 /* path with its last ".gcda" replaced by ".gcno" (a new string). */
 static char *gcno_name(const char *gcda)
 {
 	size_t n = strlen(gcda);
 
 	if (n > 5 && strcmp(gcda + n - 5, ".gcda") == 0)
-		return str_printf("%.*s.gcno", (int)(n - 5), gcda);
-	return str_printf("%s.gcno", gcda);
+		return tool_asprintf("%.*s.gcno", (int)(n - 5), gcda);
+	return tool_asprintf("%s.gcno", gcda);
 }
 
 /*
@@ -65,7 +50,7 @@ static char *find_gcno(const char *gcda, const char *dir)
 		const char *t = tail[0] == '/' ? tail + 1 : tail;
 		if (!*t)
 			break;
-		cand = str_printf("%s/%s", dir, t);
+		cand = tool_asprintf("%s/%s", dir, t);
 		if (access(cand, R_OK) == 0) {
 			free(beside);
 			return cand;
@@ -73,7 +58,7 @@ static char *find_gcno(const char *gcda, const char *dir)
 		free(cand);
 	}
 	tail = strrchr(beside, '/');
-	cand = str_printf("%s/%s", dir, tail ? tail + 1 : beside);
+	cand = tool_asprintf("%s/%s", dir, tail ? tail + 1 : beside);
 	free(beside);
 	return cand;
 }
@@ -96,7 +81,7 @@ static void version_text(uint32_t v, char out[5])
  */
 static char *join_normalized(const char *dir, const char *rel)
 {
-	char *joined = str_printf("%s/%s", dir, rel), *out, *seg, *save = NULL;
+	char *joined = tool_asprintf("%s/%s", dir, rel), *out, *seg, *save = NULL;
 	size_t n = 0;
 
 	out = malloc(strlen(joined) + 2);

@@ -146,20 +146,6 @@ static void *xcalloc(size_t n, size_t sz)
 	return p;
 }
 
-static char *keyf(const char *fmt, ...) TOOL_PRINTF(1, 2);
-
-static char *keyf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		tool_oom();
-	va_end(ap);
-	return s;
-}
-
 static const char *ns(const char *s)
 {
 	return s ? s : NUL_MARK;
@@ -203,7 +189,7 @@ struct doc_merge *doc_merge_new(void)
 
 static char *module_key(const struct vpdoc_module *m)
 {
-	return keyf("%s" SEP "%s", m->path, ns(m->build_id));
+	return tool_asprintf("%s" SEP "%s", m->path, ns(m->build_id));
 }
 
 static struct dm_module *find_module(struct doc_merge *m, const struct vpdoc_module *x)
@@ -231,7 +217,7 @@ static int check_branch_lines(const struct vpdoc *d)
 
 	for (size_t i = 0; i < d->n_branches && rc == 0; i++) {
 		const struct vpdoc_branch *b = &d->branches[i];
-		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		char *key = tool_asprintf("%s" SEP "%" PRIu64, b->file, b->line);
 		HASH_FIND_STR(set, key, s);
 		if (s) {
 			tool_error(d->name, "branches[%zu]: the branches of %s:%" PRIu64 " are listed"
@@ -255,7 +241,7 @@ static int check_branch_lines(const struct vpdoc *d)
 /* Every check, before anything is added: the merge stays unchanged. */
 static char *vsite_key(const struct vpdoc_value_site *v)
 {
-	return keyf("%s" SEP "%s" SEP "%" PRIu64 SEP "%u" SEP "%" PRIu64, v->function,
+	return tool_asprintf("%s" SEP "%s" SEP "%" PRIu64 SEP "%u" SEP "%" PRIu64, v->function,
 	            ns(v->file), v->line, v->kind, v->site);
 }
 
@@ -394,7 +380,7 @@ static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 	for (i = 0; i < d->n_branches; i++) {
 		const struct vpdoc_branch *b = &d->branches[i];
 		struct dm_branch *x;
-		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		char *key = tool_asprintf("%s" SEP "%" PRIu64, b->file, b->line);
 		HASH_FIND_STR(m->branches, key, x);
 		free(key);
 		if (!x)
@@ -501,7 +487,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	for (i = 0; i < d->n_functions; i++) {
 		const struct vpdoc_function *f = &d->functions[i];
 		struct dm_module *dm = f->module == VPDOC_NONE ? NULL : mods[f->module];
-		char *key = keyf("%s" SEP "%s" SEP "%s" SEP "%" PRIu64,
+		char *key = tool_asprintf("%s" SEP "%s" SEP "%s" SEP "%" PRIu64,
 		                 dm ? (dm->build_id ? dm->build_id : dm->path) : NUL_MARK,
 		                 f->name, ns(f->file), f->line);
 		struct dm_function *x;
@@ -535,7 +521,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 
 	for (i = 0; i < d->n_edges; i++) {
 		const struct vpdoc_edge *e = &d->edges[i];
-		char *key = keyf("%p" SEP "%p" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64,
+		char *key = tool_asprintf("%p" SEP "%p" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64,
 		                 (void *)fns[e->caller], (void *)fns[e->callee], ns(e->file),
 		                 e->line, e->site);
 		struct dm_edge *x;
@@ -596,7 +582,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	}
 	for (i = 0; i < d->n_gcov_functions; i++) {
 		const struct vpdoc_gcov_function *f = &d->gcov_functions[i];
-		char *key = keyf("%s" SEP "%s" SEP "%" PRIu64, f->name, ns(f->file), f->line);
+		char *key = tool_asprintf("%s" SEP "%s" SEP "%" PRIu64, f->name, ns(f->file), f->line);
 		struct dm_gfunc *x;
 		HASH_FIND_STR(m->gfuncs, key, x);
 		if (!x) {
@@ -653,7 +639,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	}
 	for (i = 0; i < d->n_lines; i++) {
 		const struct vpdoc_line *l = &d->lines[i];
-		char *key = keyf("%s" SEP "%" PRIu64, l->file, l->line);
+		char *key = tool_asprintf("%s" SEP "%" PRIu64, l->file, l->line);
 		struct dm_line *x;
 		HASH_FIND_STR(m->lines, key, x);
 		if (!x) {
@@ -669,7 +655,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	}
 	for (i = 0; i < d->n_branches; i++) {
 		const struct vpdoc_branch *b = &d->branches[i];
-		char *key = keyf("%s" SEP "%" PRIu64, b->file, b->line);
+		char *key = tool_asprintf("%s" SEP "%" PRIu64, b->file, b->line);
 		struct dm_branch *x;
 		HASH_FIND_STR(m->branches, key, x);
 		if (!x) {
@@ -694,7 +680,7 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w)
 	}
 	for (i = 0; i < d->n_loops; i++) {
 		const struct vpdoc_loop *l = &d->loops[i];
-		char *key = keyf("%s" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64, l->function,
+		char *key = tool_asprintf("%s" SEP "%s" SEP "%" PRIu64 SEP "%" PRIu64, l->function,
 		                 ns(l->file), l->line, l->depth);
 		struct dm_loop *x;
 		HASH_FIND_STR(m->loops, key, x);

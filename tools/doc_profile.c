@@ -133,20 +133,6 @@ static int edge_order(const void *a, const void *b)
 	return x->site < y->site ? -1 : x->site > y->site;
 }
 
-/* Hottest first, as profile.c orders them: self ns (timed) or calls, id. */
-static int hot_order(const void *a, const void *b, void *arg)
-{
-	const struct profile *p = arg;
-	const struct prof_function *x = &p->functions[*(const uint32_t *)a];
-	const struct prof_function *y = &p->functions[*(const uint32_t *)b];
-	uint64_t mx = p->timed ? x->self_ns : x->calls;
-	uint64_t my = p->timed ? y->self_ns : y->calls;
-
-	if (mx != my)
-		return mx > my ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /* Builds p (and its stand-in raw) from d, which p takes over. */
 static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct doc_keep *k)
 {
@@ -232,7 +218,7 @@ static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct 
 	for (i = 0; i < p->n_functions; i++)
 		if (p->timed ? p->functions[i].self_ns > 0 : p->functions[i].calls > 0)
 			all[n++] = (uint32_t)i;
-	qsort_r(all, n, sizeof *all, hot_order, p);
+	qsort_r(all, n, sizeof *all, profile_hot_order, p);
 	p->hot = all;
 	p->n_hot = n < PROF_HOT ? n : PROF_HOT;
 }

@@ -582,7 +582,7 @@ static void number_functions(struct builder *b)
 }
 
 /* Hottest first: self time (time mode) or calls, then id. */
-static int hot_order(const void *a, const void *b, void *arg)
+int profile_hot_order(const void *a, const void *b, void *arg)
 {
 	const struct profile *p = arg;
 	const struct prof_function *x = &p->functions[*(const uint32_t *)a];
@@ -625,7 +625,7 @@ static void finish(struct builder *b)
 		if (p->timed ? f->self_ns > 0 : f->calls > 0)
 			all[n++] = (uint32_t)i;
 	}
-	qsort_r(all, n, sizeof *all, hot_order, p);
+	qsort_r(all, n, sizeof *all, profile_hot_order, p);
 	p->hot = all;
 	p->n_hot = n < PROF_HOT ? n : PROF_HOT;
 }

@@ -6,6 +6,7 @@
  * from a file cannot put a control character or a second line on the
  * terminal. The last line is kept for the unit tests.
  */
+#define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,6 +75,20 @@ void tool_oom(void)
 {
 	tool_error(NULL, "out of memory");
 	exit(TOOL_EXIT_ERROR);
+}
+
+char *tool_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		tool_oom();
+	return s;
 }
 
 void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_t w,

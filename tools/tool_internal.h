@@ -66,6 +66,8 @@ void tool_error_mute(int mute);
 
 /* Out of memory in a hash table (uthash): reports and exits 1. */
 void tool_oom(void) __attribute__((noreturn));
+/* A new string formatted as by printf; out of memory ends the tool. */
+char *tool_asprintf(const char *fmt, ...) TOOL_PRINTF(1, 2);
 
 /* An informational line "vitprof: FILE: note: MESSAGE" (what an output left
  * out, and why). */
@@ -421,6 +423,9 @@ struct profile {
 int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym);
 void profile_free(struct profile *p);
+/* qsort_r order of function indices (arg: the profile): hottest first,
+ * by self time (timed) or calls, then id. */
+int profile_hot_order(const void *a, const void *b, void *arg);
 
 /* The check profile_build() makes when it opens the executable (module 0)
  * for its symbols, for the commands that use its counters without
