@@ -540,6 +540,8 @@ int cmd_export(int argc, char **argv)
 		     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
 		     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 	}
+	if (rc == TOOL_EXIT_OK && def)      /* a name the user did not give: say it */
+		fprintf(stderr, "vitprof: wrote %s (%s)\n", tool_text(output), fmt->name);
 	coverage_free(&cov);
 	profile_free(&prof);
 	raw_profile_free(&raw);

@@ -215,7 +215,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	free(in);
 	if (rc == 0 && strcmp(output, "-") != 0)      /* say what was written */
-		fprintf(stderr, "vitprof: wrote %s: %zu profile%s merged, as a %s\n", output, n,
+		fprintf(stderr, "vitprof: wrote %s: %zu profile%s merged, as a %s\n", tool_text(output), n,
 		        n == 1 ? "" : "s", to_doc ? ".vitprof document" : "raw profile");
 	return rc == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 }

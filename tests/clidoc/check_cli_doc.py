@@ -136,7 +136,14 @@ class Defaults:
         # export: FILE with .vitraw replaced by .vitprof; another name gets
         # .vitprof appended (docs/cli.md).
         if self.said("export", "default: FILE with .vitraw replaced by .vitprof", "export -o"):
-            self.run("export", "p.vitraw")
+            r = self.run("export", "p.vitraw")
+            # a name the user did not give is said (issue 12: commands that
+            # write say what they wrote)
+            if r.stderr.decode(errors="replace").strip() != "vitprof: wrote p.vitprof (vitprof)":
+                self.fail(f"vitprof export p.vitraw: expected 'vitprof: wrote p.vitprof (vitprof)'"
+                          f" on stderr, got {r.stderr!r}")
+            else:
+                print("ok: export names the default output it wrote")
             shutil.copy(os.path.join(w, "p.vitraw"), os.path.join(w, "q.raw"))
             self.run("export", "q.raw")
             for out in ("p.vitprof", "q.raw.vitprof"):
