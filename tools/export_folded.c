@@ -413,6 +413,10 @@ void ctx_tree_limit(struct ctx_tree *t, const struct ctx_limits *l, struct ctx_p
 		int descend = 0;
 
 		if ((double)o->total < threshold) {
+			/* Not drawn, still counted: the parent keeps its width
+			 * (as flamegraph.pl's --minwidth), so shares stay shares
+			 * of the whole. The folded lines leave it out. */
+			nodes[np].total += o->total;
 			st->small_paths += lines[i];
 			st->small_value += o->total;
 		} else if (l->max_depth && o->depth > l->max_depth) {

@@ -50,7 +50,7 @@ def run(cmd, **kw):
 
 
 def folded(vitprof, raw, extra=()):
-    r = run([vitprof, "export", "--format", "folded", "--no-coverage", "-o", "-"] +
+    r = run([vitprof, "export", "--format", "folded", "--no-coverage", "--keep-all", "-o", "-"] +
             list(extra) + [raw])
     check(r.returncode == 0, "export --format folded succeeds")
     lines = {}

@@ -90,7 +90,7 @@ class Ctx:
         return raw
 
     def folded(self, raw):
-        r = run([self.vp, "export", "--format", "folded", "--no-coverage", "-o", "-", raw])
+        r = run([self.vp, "export", "--format", "folded", "--no-coverage", "--keep-all", "-o", "-", raw])
         check(r.returncode == 0, "folded export of %s" % raw)
         out = {}
         for line in r.stdout.splitlines():

@@ -97,7 +97,7 @@ class Run:
         return json.loads(cp.stdout)
 
     def folded(self, raw):
-        cp = subprocess.run([self.a.vitprof, "export", "--format", "folded", "--no-coverage",
+        cp = subprocess.run([self.a.vitprof, "export", "--format", "folded", "--no-coverage", "--keep-all",
                              "-o", "-", raw], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True, timeout=120)
         if cp.returncode != 0:
