@@ -130,20 +130,18 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 }
 
 /*
- * Context modes: the node of (top frame's node, site, fn), inserted if
- * new. The same open-addressing probe as rt_slot(), keyed by (parent,
- * site, fn): two call sites of one caller path are two nodes, so the
- * per-site edges made of the nodes are exact.
+ * Context modes: the node of (top frame's node, fn), inserted if new.
+ * The same open-addressing probe as rt_slot(), keyed by (parent, fn).
  */
 static inline struct vpr_ctx_node *ctx_slot(uint64_t parent, uintptr_t fn,
                                             uintptr_t site)
 {
-	uint64_t i = rt_hash(rt_ctx_key(parent, site), fn, rt_tls.shift);
+	uint64_t i = rt_hash((uintptr_t)parent, fn, rt_tls.shift);
 
 	for (;;) {
 		struct vpr_ctx_node *n = (struct vpr_ctx_node *)(rt_tls.slots +
 		        i * sizeof(struct vpr_ctx_node));
-		if (RT_LIKELY(n->fn == fn && n->parent == parent && n->site == site))
+		if (RT_LIKELY(n->fn == fn && n->parent == parent))
 			return n;
 		if (n->fn == 0)
 			return rt_ctx_insert(parent, fn, site);

@@ -206,13 +206,6 @@ static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)
 	return (((uint64_t)site + ((uint64_t)fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
 }
 
-/* Context modes: a node's key is (parent, site, fn); this is the word
- * rt_hash() takes in place of an edge's site. */
-static inline uintptr_t rt_ctx_key(uint64_t parent, uintptr_t site)
-{
-	return (uintptr_t)(parent * 0x9E3779B97F4A7C15ull + site);
-}
-
 /*
  * Finds the slot of (site, fn) in the current thread's table, inserting it
  * when it is new. Returns NULL when the call cannot be counted. stride is a

@@ -112,22 +112,6 @@ static uint64_t *table_find(uintptr_t site, uintptr_t fn)
 	}
 }
 
-/* Context modes: the node (parent, site, fn) of the thread's current table;
- * NULL when absent. */
-static struct vpr_ctx_node *ctx_find(uint64_t parent, uintptr_t site, uintptr_t fn)
-{
-	uint64_t i = rt_hash(rt_ctx_key(parent, site), fn, rt_tls.shift);
-
-	for (;; i = (i + 1) & rt_tls.mask) {
-		struct vpr_ctx_node *n = (struct vpr_ctx_node *)(rt_tls.slots +
-		        i * sizeof(struct vpr_ctx_node));
-		if (n->fn == fn && n->parent == parent && n->site == site)
-			return n;
-		if (n->fn == 0)
-			return NULL;
-	}
-}
-
 /* Re-points every shadow-stack frame of s into its current table. */
 static void frames_resolve(struct rt_shard *s)
 {
@@ -136,8 +120,8 @@ static void frames_resolve(struct rt_shard *s)
 	for (i = 0; i < s->depth; i++) {
 		struct rt_frame *f = &s->stack[i];
 		if (f->edge && (rt_g.timed & RT_TIMED_CONTEXT))
-			f->edge = (struct vpr_edge_time *)ctx_find(
-			        i ? s->stack[i - 1].node : 0, f->site, f->fn);
+			f->edge = (struct vpr_edge_time *)table_find(
+			        i ? s->stack[i - 1].node : 0, f->fn);
 		else if (f->edge)
 			f->edge = (struct vpr_edge_time *)table_find(f->site, f->fn);
 		if (f->func)
@@ -155,7 +139,7 @@ static int table_grow(struct rt_shard *s)
 	struct vpr_edges *old = s->table, *t;
 	unsigned char *slots = (unsigned char *)old + old->entries_offset;
 	uint64_t i, cap = old->capacity;
-	int keep_old, ctx = old->entry_size == sizeof(struct vpr_ctx_node);
+	int keep_old;
 
 	pthread_mutex_lock(&rt_g.lock);
 	t = table_new(s->shard_id, old->generation + 1, cap * 4);
@@ -168,11 +152,9 @@ static int table_grow(struct rt_shard *s)
 	}
 	for (i = 0; i < cap; i++) {
 		uint64_t *e = (uint64_t *)(slots + i * old->entry_size);
-		struct vpr_ctx_node *n = (struct vpr_ctx_node *)e;
 		if (e[1])
-			memcpy(table_put(t, ctx ? rt_ctx_key(n->parent, (uintptr_t)n->site)
-			                        : (uintptr_t)e[0], (uintptr_t)e[1]),
-			       e, old->entry_size);
+			memcpy(table_put(t, (uintptr_t)e[0], (uintptr_t)e[1]), e,
+			       old->entry_size);
 	}
 	t->lost_calls = old->lost_calls;
 	t->lost_frames = old->lost_frames;
@@ -259,7 +241,7 @@ void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
 	{
 		struct vpr_edges *t = s->table;
 		unsigned char *slots = (unsigned char *)t + t->entries_offset;
-		uint64_t i = rt_hash(rt_ctx_key(parent, site), fn, 64u - log2u64(t->capacity));
+		uint64_t i = rt_hash((uintptr_t)parent, fn, 64u - log2u64(t->capacity));
 
 		for (;; i = (i + 1) & (t->capacity - 1)) {
 			n = (struct vpr_ctx_node *)(slots + i * sizeof *n);

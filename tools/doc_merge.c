@@ -340,8 +340,9 @@ static int check_doc(struct doc_merge *m, const struct vpdoc *d)
 		return 0;
 	if (!d->program.context != !m->prog.context) {
 		tool_error(d->name, "a %s-mode profile cannot be merged with the %s-mode profile %s: "
-		           "the merge would have calling-context paths for some runs only (merge "
-		           "context profiles with context profiles only)", mode_name(&d->program), m->first_mode, m->first);
+		           "context profiles count call sites by each path's first call, so the sum "
+		           "would give wrong per-site counts (merge context profiles with context "
+		           "profiles only)", mode_name(&d->program), m->first_mode, m->first);
 		return -1;
 	}
 	HASH_ITER(hh, m->modules, dm, tmp) {

@@ -19,9 +19,10 @@
  * Context-mode inputs (VITPROF_MODE=context, context,time) are merged as
  * calling-context trees: a node is a path (the path of its parent, then a
  * call of fn), summed by path over every thread and run, and the output is
- * a context-mode profile with one tree. A context input is refused among
- * count- or time-mode inputs (and the other way round): the result would
- * have paths for some of its runs only (docs/merge.md).
+ * a context-mode profile with one tree. A context profile's per-site edges
+ * are those of each path's first call site, so a context input is refused
+ * among count- or time-mode inputs (and the other way round): their sum
+ * would put exact and first-site counts in one edge (docs/merge.md).
  *
  * Nothing wraps or saturates: a sum past COUNT_MAX (arc counters: past
  * GCOV_COUNT_MAX, gcov_type being int64), and a total of all edge counts
@@ -79,13 +80,13 @@ struct ckey {
 	uintptr_t parent;           /* struct cnode *, 0 for a root */
 	uintptr_t fn_mod;
 	uint64_t fn;
-	uintptr_t site_mod;         /* the call site: a path is (parent, site, fn) */
-	uint64_t site;
 };
 
 struct cnode {
 	struct ckey key;
 	uint64_t count, total_ns, self_ns;
+	uintptr_t site_mod;         /* the smallest call site seen (loc_order) */
+	uint64_t site;
 	uint64_t depth;             /* 0 for a root */
 	uint64_t out_id;            /* set by raw_merge_result */
 	UT_hash_handle hh;
@@ -531,17 +532,35 @@ static int is_context(uint32_t mode)
 }
 
 /* A context input among count- or time-mode ones (or the other way
- * round) is refused: the merged profile would hold calling-context paths
- * for some of its runs only. Returns 0 or -1 (reported). */
+ * round) is refused: a context profile's edges count each path at the
+ * call site of its first call, so adding them to exact per-site counts
+ * would make an edge neither. Returns 0 or -1 (reported). */
 static int check_mode(const struct raw_merge *m, const struct raw_profile *rp)
 {
 	if (!m->n_inputs || is_context(rp->mode) == m->context)
 		return 0;
 	tool_error(rp->file, "a %s-mode profile cannot be merged with the %s-mode profile %s: "
-	           "the merge would have calling-context paths for some runs only (merge "
-	           "context profiles with context profiles only)", raw_mode_name(rp->mode), raw_mode_name(m->context_file_mode),
+	           "context profiles count call sites by each path's first call, so the sum "
+	           "would give wrong per-site counts (merge context profiles with context "
+	           "profiles only)", raw_mode_name(rp->mode), raw_mode_name(m->context_file_mode),
 	           m->first_file);
 	return -1;
+}
+
+/* A fixed total order of (object, ELF address) pairs, independent of the
+ * set of objects: addresses in no object first, then objects in output
+ * order (mod_order), then addresses. */
+static int mod_order(const void *a, const void *b);
+static int loc_order(uintptr_t xm, uint64_t x, uintptr_t ym, uint64_t y)
+{
+	const struct mmod *p = (const struct mmod *)xm, *q = (const struct mmod *)ym;
+
+	if (p != q) {
+		if (!p || !q)
+			return p ? 1 : -1;
+		return mod_order(&p, &q);
+	}
+	return x < y ? -1 : x > y;
 }
 
 /* A context node of one input: its shard, id and index in rp->ctx_nodes. */
@@ -561,9 +580,10 @@ static int cref_order(const void *a, const void *b)
 
 /*
  * Adds the calling-context trees of rp (every shard) to the merged tree:
- * each node is found by its path (merged parent, then the call site's and
- * the callee's object and ELF address), its count and times (timed: in ns)
- * added times w. Nodes are taken in (shard, id) order, so a
+ * each node is found by its path (merged parent, callee object and ELF
+ * address), its count and times (timed: in ns) added times w, its call
+ * site kept when it is the smallest seen (so the result does not depend
+ * on the order of the inputs). Nodes are taken in (shard, id) order, so a
  * parent (smaller id, checked by the reader) is always placed first.
  */
 static void add_context(struct raw_merge *m, const struct raw_profile *rp, struct mmod **map,
@@ -601,8 +621,6 @@ static void add_context(struct raw_merge *m, const struct raw_profile *rp, struc
 		k.parent = (uintptr_t)parent;
 		k.fn_mod = (uintptr_t)f.mod;
 		k.fn = f.vaddr;
-		k.site_mod = (uintptr_t)s.mod;
-		k.site = s.vaddr;
 		HASH_FIND(hh, m->cnodes, &k, sizeof k, cn);
 		if (!cn) {
 			cn = calloc(1, sizeof *cn);
@@ -610,7 +628,12 @@ static void add_context(struct raw_merge *m, const struct raw_profile *rp, struc
 				tool_oom();
 			cn->key = k;
 			cn->depth = parent ? parent->depth + 1 : 0;
+			cn->site_mod = (uintptr_t)s.mod;
+			cn->site = s.vaddr;
 			HASH_ADD(hh, m->cnodes, key, sizeof cn->key, cn);
+		} else if (loc_order((uintptr_t)s.mod, s.vaddr, cn->site_mod, cn->site) < 0) {
+			cn->site_mod = (uintptr_t)s.mod;
+			cn->site = s.vaddr;
 		}
 		to[i] = cn;
 		madd(m, &cn->count, c->count, w, COUNT_MAX, "count of the context node %" PRIu64
@@ -753,8 +776,7 @@ static int cnode_depth_order(const void *a, const void *b)
 	return x->depth < y->depth ? -1 : x->depth > y->depth;
 }
 
-/* Within one depth: by parent's output id, then callee's and call site's
- * canonical addresses. */
+/* Within one depth: by parent's output id, then callee's canonical address. */
 static int cnode_sibling_order(const void *a, const void *b)
 {
 	const struct cnode *x = *(struct cnode *const *)a, *y = *(struct cnode *const *)b;
@@ -762,14 +784,9 @@ static int cnode_sibling_order(const void *a, const void *b)
 	         py = y->key.parent ? ((const struct cnode *)y->key.parent)->out_id : 0,
 	         fx = canonical(x->key.fn_mod, x->key.fn), fy = canonical(y->key.fn_mod, y->key.fn);
 
-	uint64_t sx = canonical(x->key.site_mod, x->key.site),
-	         sy = canonical(y->key.site_mod, y->key.site);
-
 	if (px != py)
 		return px < py ? -1 : 1;
-	if (fx != fy)
-		return fx < fy ? -1 : 1;
-	return sx < sy ? -1 : sx > sy;
+	return fx < fy ? -1 : fx > fy;
 }
 
 /* Context inputs: the merged tree as one shard's nodes, numbered level by
@@ -804,7 +821,7 @@ static void context_result(struct raw_merge *m, struct raw_profile *o)
 			c->id = cn->out_id;
 			c->parent = cn->key.parent ? ((const struct cnode *)cn->key.parent)->out_id : 0;
 			c->fn = canonical(cn->key.fn_mod, cn->key.fn);
-			c->site = canonical(cn->key.site_mod, cn->key.site);
+			c->site = canonical(cn->site_mod, cn->site);
 			c->count = cn->count;
 			c->total_ticks = timed ? cn->total_ns : 0;
 			c->self_ticks = timed ? cn->self_ns : 0;

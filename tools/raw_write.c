@@ -137,7 +137,7 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 	for (i = 0; i < n; i++) {
 		uint64_t v[7] = {0};
 		uint64_t k;
-		if (ctx) {              /* key (parent, site, fn): rt_ctx_key() */
+		if (ctx) {              /* key (parent, fn), as the runtime's */
 			const struct raw_ctx_node *c = &rp->ctx_nodes[i];
 			v[0] = c->parent;
 			v[1] = c->fn;
@@ -158,8 +158,7 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 			v[1] = rp->functions[i - rp->n_edges].fn;
 			v[3] = rp->functions[i - rp->n_edges].total_ticks;
 		}
-		for (k = slot_hash(ctx ? v[0] * 0x9E3779B97F4A7C15ull + v[6] : v[0], v[1],
-		                   64 - log2cap) & mask;;
+		for (k = slot_hash(v[0], v[1], 64 - log2cap) & mask;;
 		     k = (k + 1) & mask) {
 			uint64_t *slot = (uint64_t *)(slots + k * esz);
 			if (slot[1] == 0) {
