@@ -203,7 +203,7 @@ size_t rt_u64_to_dec(char *out, uint64_t v);
 /* Fibonacci hashing of the (site, callee) key into log2(capacity) bits. */
 static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)
 {
-	return (((uint64_t)site + ((uint64_t)fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
+	return vpr_slot_hash((uint64_t)site, (uint64_t)fn, shift);
 }
 
 /*

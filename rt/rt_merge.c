@@ -58,11 +58,11 @@
 #include <unistd.h>
 
 #include "rt_internal.h"
+#include "rt_values_arena.h"
 #include "vitprof_values.h"
 
 #define LOCK_TIMEOUT_MS 60000u
 #define TEST_SLEEP_MAX_MS 60000u
-#define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 #define RELOCATE_ALIGN ((uint64_t)1 << 21)
 
 /* ---- scratch memory: anonymous chunks, freed all at once ----------------- */
@@ -1023,8 +1023,6 @@ static uint64_t gcov_record_size(const struct vpr_gcov_object *r)
 	        r->filename_len + 1 + 7) & ~(uint64_t)7;
 }
 
-#define VALUES_ENTRIES_OFFSET 128u
-
 /*
  * Writes g's value kinds in memory form at data, kind by kind and function
  * by function (the runtime's copy-mode packing): a topn site as [run
@@ -1164,7 +1162,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 	if (n_slots) {
 		for (cap = 64; cap < 2 * n_slots; cap *= 2)
 			;
-		edges_size = round_up(ENTRIES_OFFSET + cap * es, page);
+		edges_size = round_up(VPR_EDGES_ENTRIES_OFFSET + cap * es, page);
 		total += edges_size;
 	}
 	for (i = 0; i < m->n_gcov; i++) {
@@ -1172,7 +1170,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 		n_entries += m->gcov[i].entries;
 	}
 	if (n_entries)
-		total += round_up(VALUES_ENTRIES_OFFSET + n_entries * sizeof(struct vpr_value_entry),
+		total += round_up(RT_VALUES_ENTRIES_OFFSET + n_entries * sizeof(struct vpr_value_entry),
 		                  page);
 	if (m->n_gcov)
 		total += round_up(sizeof *ms + gcov_bytes, page);
@@ -1244,7 +1242,7 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 		t->live = 1;
 		t->entry_size = es;
 		t->capacity = cap;
-		t->entries_offset = ENTRIES_OFFSET;
+		t->entries_offset = VPR_EDGES_ENTRIES_OFFSET;
 		if ((pool && add_edges(m, pool, t) != 0) || add_edges(m, run, t) != 0)
 			goto fail;
 		t->lost_frames = m->lost_frames;
@@ -1266,11 +1264,11 @@ static int write_merged(struct merge *m, const struct view *pool, struct view *r
 	 * function, as the runtime packs them; then their records. */
 	if (n_entries) {
 		struct vpr_values *c = put_section(img, h, VPR_SEC_VALUES,
-		        round_up(VALUES_ENTRIES_OFFSET + n_entries * sizeof *entries, page));
+		        round_up(RT_VALUES_ENTRIES_OFFSET + n_entries * sizeof *entries, page));
 		c->chunk = 0;
 		c->chunk_entries = (uint32_t)n_entries;
-		c->entries_offset = VALUES_ENTRIES_OFFSET;
-		entries = (struct vpr_value_entry *)((unsigned char *)c + VALUES_ENTRIES_OFFSET);
+		c->entries_offset = RT_VALUES_ENTRIES_OFFSET;
+		entries = (struct vpr_value_entry *)((unsigned char *)c + RT_VALUES_ENTRIES_OFFSET);
 	}
 	for (i = 0; i < m->n_gcov; i++) {
 		struct out_gcov *g = &m->gcov[i];

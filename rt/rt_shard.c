@@ -42,7 +42,6 @@ static uintptr_t stack_top_of(uintptr_t frame)
 	return frame;
 }
 
-#define ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
 
 static unsigned log2u64(uint64_t v)
 {
@@ -65,7 +64,7 @@ static struct vpr_edges *table_new(uint64_t shard_id, uint32_t generation,
 {
 	uint64_t size;
 	struct vpr_edges *t = rt_section_alloc(VPR_SEC_EDGES,
-	        ENTRIES_OFFSET + capacity * rt_g.entry_size, &size);
+	        VPR_EDGES_ENTRIES_OFFSET + capacity * rt_g.entry_size, &size);
 
 	if (!t)
 		return NULL;
@@ -74,7 +73,7 @@ static struct vpr_edges *table_new(uint64_t shard_id, uint32_t generation,
 	t->generation = generation;
 	t->entry_size = rt_g.entry_size;
 	t->capacity = capacity;
-	t->entries_offset = ENTRIES_OFFSET;
+	t->entries_offset = VPR_EDGES_ENTRIES_OFFSET;
 	return t;
 }
 

@@ -178,6 +178,20 @@ struct vpr_edges {
 	uint64_t reserved[4];
 };
 
+/* Where slot 0 of an edge table is: the header rounded up to a cache line
+ * (192 bytes). The runtime, its merge and the tool's writer place tables
+ * with this one definition. */
+#define VPR_EDGES_ENTRIES_OFFSET ((sizeof(struct vpr_edges) + 63u) & ~(uint64_t)63u)
+
+/* The slot hash of an edge table: key (site, fn) hashed to the top log2
+ * (capacity) bits (shift = 64 - log2(capacity)), then linear probing. The
+ * runtime's tables and the tool's written ones place slots by it, so a
+ * written table is one the runtime could go on counting into. */
+static inline uint64_t vpr_slot_hash(uint64_t site, uint64_t fn, unsigned shift)
+{
+	return ((site + (fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
+}
+
 #define VPR_SITE_FUNCTION 1u
 
 struct vpr_edge_count {

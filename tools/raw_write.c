@@ -23,7 +23,6 @@
 #include "tool_internal.h"
 
 #define PAGE 4096u
-#define EDGES_ENTRIES_OFFSET 192u   /* as the runtime */
 
 struct image {
 	unsigned char *data;
@@ -98,12 +97,7 @@ static void put_modules(struct image *im, const struct raw_profile *rp)
 	ms->used = pos - off - sizeof *ms;
 }
 
-/* The runtime's slot hash (rt/rt_internal.h, rt_hash): the same placement
- * keeps the table one the runtime could go on counting into. */
-static uint64_t slot_hash(uint64_t site, uint64_t fn, unsigned shift)
-{
-	return ((site + (fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
-}
+_Static_assert(VPR_EDGES_ENTRIES_OFFSET == 192, "docs/raw-format.md gives 192");
 
 static void put_edges(struct image *im, const struct raw_profile *rp)
 {
@@ -123,7 +117,7 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 		log2cap++;
 	}
 	mask = cap - 1;
-	off = section_begin(im, VPR_SEC_EDGES, EDGES_ENTRIES_OFFSET + cap * esz);
+	off = section_begin(im, VPR_SEC_EDGES, VPR_EDGES_ENTRIES_OFFSET + cap * esz);
 	t = (struct vpr_edges *)(im->data + off);
 	t->shard_id = 1;
 	t->thread_id = (uint64_t)rp->pid;
@@ -131,9 +125,9 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 	t->entry_size = (uint32_t)esz;
 	t->capacity = cap;
 	t->n_used = n;
-	t->entries_offset = EDGES_ENTRIES_OFFSET;
+	t->entries_offset = VPR_EDGES_ENTRIES_OFFSET;
 	t->lost_frames = rp->lost_frames;
-	slots = im->data + off + EDGES_ENTRIES_OFFSET;
+	slots = im->data + off + VPR_EDGES_ENTRIES_OFFSET;
 	for (i = 0; i < n; i++) {
 		uint64_t v[7] = {0};
 		uint64_t k;
@@ -158,7 +152,7 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 			v[1] = rp->functions[i - rp->n_edges].fn;
 			v[3] = rp->functions[i - rp->n_edges].total_ticks;
 		}
-		for (k = slot_hash(v[0], v[1], 64 - log2cap) & mask;;
+		for (k = vpr_slot_hash(v[0], v[1], 64 - log2cap) & mask;;
 		     k = (k + 1) & mask) {
 			uint64_t *slot = (uint64_t *)(slots + k * esz);
 			if (slot[1] == 0) {
