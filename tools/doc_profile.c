@@ -122,17 +122,6 @@ static void raw_from_doc(struct raw_profile *raw, const struct vpdoc *d, const c
 	}
 }
 
-static int edge_order(const void *a, const void *b)
-{
-	const struct prof_edge *x = a, *y = b;
-
-	if (x->caller != y->caller)
-		return x->caller < y->caller ? -1 : 1;
-	if (x->callee != y->callee)
-		return x->callee < y->callee ? -1 : 1;
-	return x->site < y->site ? -1 : x->site > y->site;
-}
-
 /* Builds p (and its stand-in raw) from d, which p takes over. */
 static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct doc_keep *k)
 {
@@ -213,7 +202,7 @@ static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct 
 		}
 	}
 	if (p->n_edges)
-		qsort(p->edges, p->n_edges, sizeof *p->edges, edge_order);
+		qsort(p->edges, p->n_edges, sizeof *p->edges, profile_edge_order);
 	all = xcalloc(p->n_functions, sizeof *all);
 	for (i = 0; i < p->n_functions; i++)
 		if (p->timed ? p->functions[i].self_ns > 0 : p->functions[i].calls > 0)

@@ -537,7 +537,8 @@ static int function_order(const void *a, const void *b)
 	return x->address < y->address ? -1 : x->address > y->address;
 }
 
-static int edge_order(const void *a, const void *b)
+/* Edges by caller, callee, then call site. */
+int profile_edge_order(const void *a, const void *b)
 {
 	const struct prof_edge *x = a, *y = b;
 
@@ -577,7 +578,7 @@ static void number_functions(struct builder *b)
 	}
 	free(new_id);
 	if (p->n_edges)
-		qsort(p->edges, p->n_edges, sizeof *p->edges, edge_order);
+		qsort(p->edges, p->n_edges, sizeof *p->edges, profile_edge_order);
 	merge_edges(p);
 }
 

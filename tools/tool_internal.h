@@ -426,6 +426,8 @@ void profile_free(struct profile *p);
 /* qsort_r order of function indices (arg: the profile): hottest first,
  * by self time (timed) or calls, then id. */
 int profile_hot_order(const void *a, const void *b, void *arg);
+/* qsort order of struct prof_edge: caller, callee, call site. */
+int profile_edge_order(const void *a, const void *b);
 
 /* The check profile_build() makes when it opens the executable (module 0)
  * for its symbols, for the commands that use its counters without
