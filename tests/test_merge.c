@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_merge.c - unit tests of `vitprof merge`'s parts: the raw merge
- * (ASLR-independent sums, weights, refusals of mismatches and overflows,
- * associativity and commutativity byte for byte), the raw writer (reads back), the .vitprof
+ * (through the merge core rt/vpr_merge.c: ASLR-independent sums, weights,
+ * refusals of mismatches and overflows, associativity and commutativity
+ * byte for byte, the image reads back), the .vitprof
  * reader (truncated at every byte, bytes flipped: one error line, never a
  * crash; run it under ASan with -DVITPROF_SANITIZE=ON) and the document
  * merge (sums by identity, associativity, refusals).
@@ -25,7 +26,13 @@ static const uint8_t lib_bid[2] = {0x12, 0x34};
  * [0, 0x8000), loaded with the given biases. Edges (ELF addresses):
  * exe+0x1005 -> exe+0x2000 (a times), lib+0x105 -> exe+0x3000 (b times).
  * One gcov object /o/x.gcda (stamp) with one function of 3 arcs = arcs. */
-static void make_raw(struct raw_profile *rp, uint64_t exe_bias, uint64_t lib_bias,
+struct run {
+	struct raw_profile rp;
+	unsigned char *img;         /* the raw file's bytes */
+	size_t size;
+};
+
+static void make_raw(struct run *r, uint64_t exe_bias, uint64_t lib_bias,
                      uint64_t a, uint64_t b, const uint64_t arcs[3], uint32_t stamp,
                      const uint8_t *bid, int64_t pid)
 {
@@ -49,27 +56,39 @@ static void make_raw(struct raw_profile *rp, uint64_t exe_bias, uint64_t lib_bia
 	rg_gcov_object(&g, 1, 0x4232322a, stamp, "/o/x.gcda", 1, n_arcs, off);
 	rg_gcov_end(&g);
 	rg_finish(&g);
-	rc = raw_profile_read_mem(g.buf, g.size, "run.vitraw", rp);
+	memset(r, 0, sizeof *r);
+	rc = raw_profile_read_mem(g.buf, g.size, "run.vitraw", &r->rp);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	r->img = malloc(g.size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->img);
+	memcpy(r->img, g.buf, g.size);
+	r->size = g.size;
 	rg_free(&g);
 }
 
-/* Merges rps[] (weights w, NULL: 1) into an image. */
-static int merge_images(struct raw_profile **rps, const uint64_t *w, size_t n,
+static void run_free(struct run *r)
+{
+	raw_profile_free(&r->rp);
+	free(r->img);
+}
+
+static int add(struct raw_merge *m, const struct run *r, uint64_t w)
+{
+	return raw_merge_add_mem(m, r->img, r->size, w, "run.vitraw");
+}
+
+/* Merges runs[] (weights w, NULL: 1) into an image. */
+static int merge_images(struct run **runs, const uint64_t *w, size_t n,
                         unsigned char **img, size_t *size)
 {
 	struct raw_merge *m = raw_merge_new();
-	const struct raw_profile *out;
-	uint64_t runs;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++)
-		rc = raw_merge_add(m, rps[i], w ? w[i] : 1, 1);
-	if (rc == 0) {
-		out = raw_merge_result(m, &runs);
-		rc = raw_profile_image(out, runs, img, size);
-	}
+		rc = add(m, runs[i], w ? w[i] : 1);
+	if (rc == 0)
+		rc = raw_merge_image(m, img, size);
 	raw_merge_free(m);
 	return rc;
 }
@@ -91,8 +110,9 @@ static uint64_t edge_count(const struct raw_profile *rp, uint64_t site_elf, int 
 VP_TEST(raw_merge, aslr_sums_and_weights)
 {
 	static const uint64_t arcs1[3] = {1, 2, 3}, arcs2[3] = {10, 20, 30};
-	struct raw_profile a, b, out;
-	struct raw_profile *v[2] = {&a, &b};
+	struct run a, b;
+	struct raw_profile out;
+	struct run *v[2] = {&a, &b};
 	static const uint64_t w[2] = {1, 3};
 	unsigned char *img;
 	size_t size;
@@ -110,11 +130,10 @@ VP_TEST(raw_merge, aslr_sums_and_weights)
 	CU_ASSERT_TRUE(out.gcov[0].counts_known);
 	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[0], 1 + 30);
 	CU_ASSERT_EQUAL(out.gcov[0].functions[0].arcs[2], 3 + 90);
-	CU_ASSERT_EQUAL(raw_profile_runs("/nonexistent"), 1);
 	raw_profile_free(&out);
 	free(img);
-	raw_profile_free(&a);
-	raw_profile_free(&b);
+	run_free(&a);
+	run_free(&b);
 }
 
 /* A sum past the limit is refused, never saturated (docs/cli.md, "Limits"):
@@ -123,7 +142,7 @@ VP_TEST(raw_merge, refuses_overflow)
 {
 	static const uint64_t arcs[3] = {UINT64_MAX / 2, 0, 0};   /* 2^63-1 */
 	static const uint64_t one[3] = {1, 0, 0};
-	struct raw_profile a, b, c;
+	struct run a, b, c;
 	struct raw_merge *m;
 
 	make_raw(&a, 0x1000000, 0x2000000, UINT64_MAX - 1, 0, arcs, 1, exe_bid, 1);
@@ -131,65 +150,65 @@ VP_TEST(raw_merge, refuses_overflow)
 	make_raw(&c, 0x1000000, 0x2000000, 0, 1, one, 1, exe_bid, 1);
 	/* edge 2^64-2 + 1: the limit, exactly; the arc counter 2^63-1 + 1 is not */
 	m = raw_merge_new();
-	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), 0);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &a, 1), 0);
+	CU_ASSERT_EQUAL(add(m, &b, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "count overflow: gcov object"));
-	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);       /* spent */
+	CU_ASSERT_EQUAL(add(m, &b, 1), -1);       /* spent */
 	raw_merge_free(m);
 	/* weight 3 x (2^64-2): past the limit */
 	m = raw_merge_new();
-	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 3, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &a, 3), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "x 3 is past 2^64-1"));
 	raw_merge_free(m);
 	/* all edges: 2^64-2 on one edge and 1 on another is 2^64-1; one more is not */
 	m = raw_merge_new();
-	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &c, 1), 0);
+	CU_ASSERT_EQUAL(add(m, &c, 1), 0);
+	CU_ASSERT_EQUAL(add(m, &a, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "the counts of all edges"));
 	raw_merge_free(m);
 	/* edges 1 + (2^64-2) fit; the arc counter 1 + (2^63-1) does not */
 	m = raw_merge_new();
-	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), 0);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &c, 1), 0);
+	CU_ASSERT_EQUAL(add(m, &a, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "arc counter 0: 1 + 9223372036854775807"));
 	raw_merge_free(m);
-	raw_profile_free(&a);
-	raw_profile_free(&b);
-	raw_profile_free(&c);
+	run_free(&a);
+	run_free(&b);
+	run_free(&c);
 }
 
 /* merge(a, merge(b, c)) == merge(merge(a, b), c) == merge(c, b, a). */
 VP_TEST(raw_merge, associative_commutative)
 {
 	static const uint64_t arcs1[3] = {1, 2, 3}, arcs2[3] = {4, 5, 6}, arcs3[3] = {7, 8, 9};
-	struct raw_profile a, b, c, ab, bc;
-	unsigned char *i1, *i2, *i3, *iab, *ibc;
-	size_t s1, s2, s3, sab, sbc;
+	struct run a, b, c, ab, bc;
+	unsigned char *i1, *i2, *i3;
+	size_t s1, s2, s3;
 
 	make_raw(&a, 0x555500000000, 0x7f0000000000, 5, 7, arcs1, 9, exe_bid, 10);
 	make_raw(&b, 0x555600000000, 0x7f1000000000, 1, 0, arcs2, 9, exe_bid, 20);
 	make_raw(&c, 0x400000 - 0x400000, 0x7f3000000000, 2, 3, arcs3, 9, exe_bid, 30);
 	{
-		struct raw_profile *v[2] = {&a, &b};
-		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &iab, &sab), 0);
-		CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(iab, sab, "ab", &ab), 0);
+		struct run *v[2] = {&a, &b};
+		memset(&ab, 0, sizeof ab);
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &ab.img, &ab.size), 0);
 	}
 	{
-		struct raw_profile *v[2] = {&b, &c};
-		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &ibc, &sbc), 0);
-		CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(ibc, sbc, "bc", &bc), 0);
+		struct run *v[2] = {&b, &c};
+		memset(&bc, 0, sizeof bc);
+		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &bc.img, &bc.size), 0);
 	}
 	{
-		struct raw_profile *v[2] = {&a, &bc};
+		struct run *v[2] = {&a, &bc};
 		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &i1, &s1), 0);
 	}
 	{
-		struct raw_profile *v[2] = {&ab, &c};
+		struct run *v[2] = {&ab, &c};
 		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &i2, &s2), 0);
 	}
 	{
-		struct raw_profile *v[3] = {&c, &b, &a};
+		struct run *v[3] = {&c, &b, &a};
 		CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 3, &i3, &s3), 0);
 	}
 	/* The test passes 1 run per input, merged or not: compare everything
@@ -204,38 +223,36 @@ VP_TEST(raw_merge, associative_commutative)
 	free(i1);
 	free(i2);
 	free(i3);
-	free(iab);
-	free(ibc);
-	raw_profile_free(&ab);
-	raw_profile_free(&bc);
-	raw_profile_free(&a);
-	raw_profile_free(&b);
-	raw_profile_free(&c);
+	run_free(&ab);
+	run_free(&bc);
+	run_free(&a);
+	run_free(&b);
+	run_free(&c);
 }
 
 VP_TEST(raw_merge, refuses_other_builds)
 {
 	static const uint64_t arcs[3] = {1, 2, 3};
 	static const uint8_t other[4] = {1, 2, 3, 4};
-	struct raw_profile a, b, c;
+	struct run a, b, c;
 	struct raw_merge *m = raw_merge_new();
 
 	tool_error_mute(1);
 	make_raw(&a, 0x10000, 0x20000, 1, 1, arcs, 5, exe_bid, 1);
 	make_raw(&b, 0x10000, 0x20000, 1, 1, arcs, 5, other, 1);
 	make_raw(&c, 0x10000, 0x20000, 1, 1, arcs, 6, exe_bid, 1);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &a, 1, 1), 0);
-	CU_ASSERT_EQUAL(raw_merge_add(m, &b, 1, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &a, 1), 0);
+	CU_ASSERT_EQUAL(add(m, &b, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "another program"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "deadbeef"));
-	CU_ASSERT_EQUAL(raw_merge_add(m, &c, 1, 1), -1);
+	CU_ASSERT_EQUAL(add(m, &c, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "/o/x.gcda"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "stamp"));
 	tool_error_mute(0);
 	raw_merge_free(m);
-	raw_profile_free(&a);
-	raw_profile_free(&b);
-	raw_profile_free(&c);
+	run_free(&a);
+	run_free(&b);
+	run_free(&c);
 }
 
 /* The runtime's sample files (two shards, time mode with TSC ticks, in
@@ -243,23 +260,27 @@ VP_TEST(raw_merge, refuses_other_builds)
 VP_TEST(raw_merge, sample_time_mode_doubles)
 {
 	struct rawgen g;
-	struct raw_profile a, out;
-	struct raw_profile *v[2] = {&a, &a};
+	struct run a;
+	struct raw_profile out;
+	struct run *v[2] = {&a, &a};
 	unsigned char *img;
 	size_t size, i;
 	uint64_t in_total = 0, out_total = 0, in_ns = 0, out_ns = 0;
 
 	memset(&g, 0, sizeof g);
 	rg_sample(&g, VPR_MODE_TIME);
-	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t", &a), 0);
-	CU_ASSERT_TRUE_FATAL(a.time_available);
+	memset(&a, 0, sizeof a);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t", &a.rp), 0);
+	CU_ASSERT_TRUE_FATAL(a.rp.time_available);
+	a.img = g.buf;
+	a.size = g.size;
 	CU_ASSERT_EQUAL_FATAL(merge_images(v, NULL, 2, &img, &size), 0);
 	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(img, size, "merged", &out), 0);
 	CU_ASSERT_EQUAL(out.mode, VPR_MODE_TIME);
 	CU_ASSERT_TRUE(out.time_available);
-	for (i = 0; i < a.n_edges; i++) {
-		in_total += a.edges[i].count;
-		in_ns += raw_ticks_to_ns(&a, a.edges[i].total_ticks);
+	for (i = 0; i < a.rp.n_edges; i++) {
+		in_total += a.rp.edges[i].count;
+		in_ns += raw_ticks_to_ns(&a.rp, a.rp.edges[i].total_ticks);
 	}
 	for (i = 0; i < out.n_edges; i++) {
 		out_total += out.edges[i].count;
@@ -271,7 +292,7 @@ VP_TEST(raw_merge, sample_time_mode_doubles)
 	CU_ASSERT_EQUAL(out.n_functions, 1);
 	raw_profile_free(&out);
 	free(img);
-	raw_profile_free(&a);
+	raw_profile_free(&a.rp);
 	rg_free(&g);
 }
 

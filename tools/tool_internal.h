@@ -928,39 +928,23 @@ static inline const char *count_limit_name(uint64_t max)
 void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_t w,
                       uint64_t max, const char *fmt, va_list ap);
 
-/* raw_write.c: writes rp as a version-1 raw profile to path, through a
- * temporary file renamed into place. rp's edges must be unique per (site,
- * fn) and, in time mode, its ticks convert to ns with calib_dtick/calib_dns.
- * runs > 0 marks the file as the sum of that many runs (header
- * merged_runs). The image is read back with raw_profile_read_mem() before
- * it is written. Returns 0 or -1 after reporting. */
-int raw_profile_write(const char *path, const struct raw_profile *rp, uint64_t runs);
-/* Same into a malloc'd image (*data, *size; freed by the caller). */
-int raw_profile_image(const struct raw_profile *rp, uint64_t runs,
-                      unsigned char **data, size_t *size);
-/* Runs a raw profile at path stands for: its merged-runs count, else 1. */
-uint64_t raw_profile_runs(const char *path);
-
-/* raw_merge.c: sums raw profiles of one program into one raw_profile whose
- * addresses use a canonical module layout (a function of the set of
- * modules only, so merging is associative and commutative). */
+/* raw_merge.c: `vitprof merge` of raw profiles, through the merge core the
+ * runtime's %m uses (rt/vpr_merge.h: canonical layout, sums by identity,
+ * weights, overflow refused; docs/merge.md). */
 struct raw_merge;
 struct raw_merge *raw_merge_new(void);
-/* Adds rp (read from rp->file) with weight w >= 1. Context-mode inputs
- * are merged as calling-context trees (by path) and give a context-mode
- * result; a context input among count/time inputs, or the other way round,
- * is refused. A different executable,
- * a module or gcov object whose build-id/stamp/checksums differ from those
- * already added is refused: one line naming rp->file and what differs,
- * -1 returned, the merge unchanged. A sum that would pass COUNT_MAX
- * (arc counters: GCOV_COUNT_MAX) is refused the same way ("count
- * overflow: ..."), but the merge is then spent: every later add fails and
- * raw_merge_result() must not be called. runs: runs rp stands for. */
-int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
-                  uint64_t runs);
-/* The merged profile (owned by m, valid until raw_merge_free()), and the
- * runs it stands for. Call once, after the last add. */
-const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs);
+/* Reads, validates and adds the raw profile at path with weight w >= 1.
+ * A bad file, another program, build or mode, or a sum past its limit
+ * ("count overflow: ...") is one line naming path and -1; the merge is
+ * then spent (every later call fails). */
+int raw_merge_add_file(struct raw_merge *m, const char *path, uint64_t w);
+/* Same for a raw profile image in memory; name is used in messages and
+ * must outlive the merge. */
+int raw_merge_add_mem(struct raw_merge *m, const void *data, size_t size, uint64_t w,
+                      const char *name);
+/* The merged raw profile image (*data malloc'd, freed by the caller), read
+ * back as a self-check. Call once, after the last add. 0 or -1. */
+int raw_merge_image(struct raw_merge *m, unsigned char **data, size_t *size);
 void raw_merge_free(struct raw_merge *m);
 
 /* vitprof_read.c: a .vitprof document (format version 2 or 3), read with jansson

@@ -3,8 +3,9 @@
  * cmd_merge.c - `vitprof merge [-w WEIGHT,FILE]... [FILE]... -o OUT`: sums
  * profiles of one program (docs/merge.md).
  *
- * Raw inputs only: the result is a raw profile (raw_merge.c, raw_write.c)
- * that show, export and gcda read like any run. A .vitprof input, or
+ * Raw inputs only: the result is a raw profile (raw_merge.c, through the
+ * merge core rt/vpr_merge.c that the runtime's %m uses) that show, export
+ * and gcda read like any run. A .vitprof input, or
  * --format vitprof, or an OUT ending in .vitprof: the result is a .vitprof
  * document (doc_merge.c); raw inputs are then exported first (symbolized,
  * arc counters solved), all-raw inputs after they were merged as raw.
@@ -55,16 +56,16 @@ static int parse_weighted(char *arg, struct input *in)
 	return 0;
 }
 
-static int merge_raw(struct raw_merge *rm, const struct input *in)
-{
-	struct raw_profile raw;
-	int rc;
+struct image {
+	unsigned char *data;
+	size_t size;
+};
 
-	rc = raw_profile_read(in->path, &raw);
-	if (rc == 0)
-		rc = raw_merge_add(rm, &raw, in->weight, raw_profile_runs(in->path));
-	raw_profile_free(&raw);
-	return rc;
+static int write_image(FILE *out, void *arg)
+{
+	const struct image *im = arg;
+
+	return fwrite(im->data, 1, im->size, out) == im->size ? 0 : -1;
 }
 
 static int write_doc(FILE *out, void *arg)
@@ -73,20 +74,17 @@ static int write_doc(FILE *out, void *arg)
 }
 
 /* All-raw inputs into a .vitprof: merged as raw, then exported once. */
-static int raw_then_doc(struct raw_merge *rm, struct doc_merge *dm, const char *out,
+static int raw_then_doc(const struct image *im, struct doc_merge *dm, const char *out,
                         const char *gcno_dir)
 {
-	const struct raw_profile *rp;
 	struct vpdoc d;
-	uint64_t runs;
 	char *tmp;
 	int rc;
 
-	rp = raw_merge_result(rm, &runs);
 	if (asprintf(&tmp, "%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
 	             (long)getpid()) < 0)
 		tool_oom();
-	rc = raw_profile_write(tmp, rp, runs);
+	rc = tool_write_file(tmp, write_image, (void *)im);
 	if (rc == 0) {
 		rc = vpdoc_load_any(tmp, gcno_dir, &d);
 		if (rc == 0)
@@ -186,19 +184,21 @@ int cmd_merge(int argc, char **argv)
 
 	if (all_raw) {
 		struct raw_merge *rm = raw_merge_new();
+		struct image im = {NULL, 0};
 		for (i = 0; i < n && rc == 0; i++)
-			rc = merge_raw(rm, &in[i]);
+			rc = raw_merge_add_file(rm, in[i].path, in[i].weight);
+		if (rc == 0)
+			rc = raw_merge_image(rm, &im.data, &im.size);
 		if (rc == 0 && !to_doc) {
-			uint64_t runs;
-			const struct raw_profile *rp = raw_merge_result(rm, &runs);
-			rc = raw_profile_write(output, rp, runs);
+			rc = tool_write_file(output, write_image, &im);
 		} else if (rc == 0) {
 			struct doc_merge *dm = doc_merge_new();
-			rc = raw_then_doc(rm, dm, output, gcno_dir);
+			rc = raw_then_doc(&im, dm, output, gcno_dir);
 			if (rc == 0)
 				rc = tool_write_file(output, write_doc, dm);
 			doc_merge_free(dm);
 		}
+		free(im.data);
 		raw_merge_free(rm);
 	} else {
 		struct doc_merge *dm = doc_merge_new();

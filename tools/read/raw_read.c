@@ -1309,3 +1309,17 @@ const char *raw_state_name(uint32_t state)
 {
 	return state == VPR_STATE_EXITED ? "exited" : "running";
 }
+
+int tool_is_raw_profile(const char *path)
+{
+	char magic[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int raw;
+
+	if (fd < 0)
+		return 0;
+	raw = pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+	      memcmp(magic, VPR_MAGIC, sizeof magic) == 0;
+	close(fd);
+	return raw;
+}
