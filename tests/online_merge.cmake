@@ -41,7 +41,7 @@ vitprof_instrument(om_other)
 set_target_properties(om_lib om_plugin_a om_plugin_b om_prog om_prog_copy om_other PROPERTIES
   RUNTIME_OUTPUT_DIRECTORY ${OM_BIN} LIBRARY_OUTPUT_DIRECTORY ${OM_BIN})
 
-foreach(case sequential concurrent kill time copy fork plugins refuse)
+foreach(case sequential concurrent kill time copy fork plugins refuse same_bytes limits)
   add_test(NAME online_merge.${case}
     COMMAND Python3::Interpreter -B ${OM_SRC}/check_online_merge.py ${case}
             --prog $<TARGET_FILE:om_prog> --prog-copy $<TARGET_FILE:om_prog_copy>

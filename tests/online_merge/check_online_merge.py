@@ -30,6 +30,17 @@ Cases:
   refuse      a pool of another program, and a corrupt pool, are refused:
               one stderr line, exit status unchanged, pool untouched, the
               run's own profile kept
+  same_bytes  in every mode (count, time, context, context,time; arcs in
+              place and copied), a pool of 3 runs is byte for byte what
+              `vitprof merge` of the same 3 runs writes (the test hook
+              VITPROF_TEST_MERGE_KEEP keeps each run's own file)
+  limits      the same at the overflow limits: a pool made to hold W runs
+              (`vitprof merge -w W`), W the largest with W + 1 runs within
+              every limit (the sum of all edges: 2^64-1, an arc counter:
+              2^63-1, whichever binds first): one more run is merged,
+              equal to `vitprof merge -w W A B`; the run after it would pass
+              the limit: refused by the runtime (one line, pool untouched,
+              own file kept) and by `vitprof merge` alike
 """
 import argparse
 import glob
@@ -484,6 +495,128 @@ def case_plugins(a):
                    "plugin B overlaps plugin A in the pool")
 
 
+def raw_sums(path):
+    """(sum of every live edge table's counts, largest arc counter) of a
+    raw profile, read from the file (docs/raw-format.md)."""
+    b = open(path, "rb").read()
+    page, first, end, nsec = struct.unpack_from("<IQQI", b, 0x14)
+    off, total, arcs_max = first, 0, 0
+    tables = {}
+    while off < end:
+        magic, typ, soff, size = struct.unpack_from("<IIQQ", b, off)
+        if typ == 2:                                    # edge table
+            shard, tid, gen, live, esz = struct.unpack_from("<QQIII", b, off + 32)
+            cap, used, eoff = struct.unpack_from("<QQQ", b, off + 64)
+            if live == 1 and gen >= tables.get(shard, (-1, 0))[0]:
+                t = 0
+                for i in range(cap):
+                    site, fn, count = struct.unpack_from("<QQQ", b, off + eoff + i * esz)
+                    if fn and site != 1:
+                        t += count
+                tables[shard] = (gen, t)
+        elif typ == 3:                                  # arcs
+            mode = struct.unpack_from("<I", b, off + 36)[0]
+            doff, dsize = struct.unpack_from("<QQ", b, off + 48)
+            for i in range(dsize // 8):
+                arcs_max = max(arcs_max, struct.unpack_from("<q", b, off + doff + 8 * i)[0])
+        off += size
+    total = sum(t for _, t in tables.values())
+    return total, arcs_max
+
+
+def merge_cmd(a, out, inputs):
+    p = subprocess.run([a.vitprof, "merge"] + inputs + ["-o", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    return p.returncode, p.stderr.decode(errors="replace")
+
+
+def runs_kept(a, prog, d, prefix, n_runs, mode):
+    """n_runs runs into one pool, keeping each run's own file; returns the
+    pool and the own files in run order."""
+    pattern = os.path.join(d, prefix + "%m.vitraw")
+    owns = []
+    for i in range(n_runs):
+        seen = set(glob.glob(os.path.join(d, prefix + "*.vitraw.*")))
+        rc, err = run(prog, [N + 7 * i], pattern,
+                      {"VITPROF_MODE": mode, "VITPROF_TEST_MERGE_KEEP": "1"}, cwd=d)
+        expect(rc == 0 and not err, "%s run %d: status %d, stderr %r" % (mode, i, rc, err))
+        new = [f for f in glob.glob(os.path.join(d, prefix + "*.vitraw.*"))
+               if f not in seen and f[f.rindex(".") + 1:].isdigit()]
+        expect(len(new) == 1, "%s run %d: own files kept %s" % (mode, i, new))
+        owns += new
+    return the_pool(d, prefix, mode), owns
+
+
+def case_same_bytes(a):
+    d = a.scratch
+    progs = [("p", a.prog), ("c", a.prog_copy)]
+    for mode in ("count", "time", "context", "context,time"):
+        for tag, prog in progs:
+            prefix = "%s-%s-" % (tag, mode.replace(",", "_"))
+            pool, owns = runs_kept(a, prog, d, prefix, 3, mode)
+            out = os.path.join(d, prefix + "merged.vitraw")
+            rc, err = merge_cmd(a, out, owns)
+            if not expect(rc == 0, "%s: vitprof merge of the runs: %s" % (prefix, err)):
+                continue
+            same = open(pool, "rb").read() == open(out, "rb").read()
+            expect(same, "%s: the pool of 3 runs differs from `vitprof merge` of them" % prefix)
+            if same:
+                log("%s (%s): pool == vitprof merge of its 3 runs, %d bytes"
+                    % (mode, "arcs in place" if tag == "p" else "arcs copied",
+                       os.path.getsize(pool)))
+            show_ok(a.vitprof, pool)
+
+
+def case_limits(a):
+    d = a.scratch
+    prefix = "l-"
+    pool, owns = runs_kept(a, a.prog, d, prefix, 1, "count")
+    run_a = owns[0]
+    edges, arcs = raw_sums(run_a)
+    if not expect(edges > 0 and arcs > 0, "run A: edges %d, largest arc %d" % (edges, arcs)):
+        return
+    # W runs in the pool, then one more: (W + 1) x run fits every limit
+    w = min((2**64 - 1) // edges, (2**63 - 1) // arcs) - 1
+    log("one run: edges sum %d, largest arc counter %d; pool weight W = %d" % (edges, arcs, w))
+    os.unlink(pool)
+    p = subprocess.run([a.vitprof, "merge", "-w", "%d,%s" % (w, run_a), "-o", pool],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not expect(p.returncode == 0, "merge -w W: %s" % p.stderr.decode()):
+        return
+    shutil.copy(pool, pool + ".start")
+    _, owns_b = runs_kept(a, a.prog, d, prefix, 1, "count")
+    run_b = owns_b[0]
+    expect(raw_sums(run_b) == (edges, arcs), "run B counts differ from run A's")
+    ref = os.path.join(d, "ab.vitraw")
+    rc, err = merge_cmd(a, ref, ["-w", "%d,%s" % (w, run_a), run_b])
+    expect(rc == 0, "vitprof merge -w W A B: %s" % err)
+    expect(open(pool, "rb").read() == open(ref, "rb").read(),
+           "at the limit: the pool differs from `vitprof merge -w W A B`")
+    top_edges, top_arcs = raw_sums(pool)
+    log("pool of W + 1 runs: edges sum %d (limit 2^64-1 = %d), largest arc %d "
+        "(limit 2^63-1 = %d)" % (top_edges, 2**64 - 1, top_arcs, 2**63 - 1))
+    expect(header_u64(pool, MERGED_RUNS_OFFSET) == w + 1, "merged_runs is not W + 1")
+    # one run more passes a limit: refused by both, nothing changes
+    before = open(pool, "rb").read()
+    pattern = os.path.join(d, prefix + "%m.vitraw")
+    seen = set(own_files(pool))
+    rc, err = run(a.prog, [N, 3], pattern, {"VITPROF_MODE": "count"}, cwd=d)
+    lines = err.splitlines()
+    expect(rc == 3, "run C: status %d, expected 3 (the program's own)" % rc)
+    expect(len(lines) == 1 and lines[0].startswith("vitprof: cannot merge into '") and
+           "count overflow" in lines[0], "run C: stderr %r" % err)
+    expect(open(pool, "rb").read() == before, "run C changed the pool")
+    kept = [f for f in own_files(pool) if f not in seen]
+    expect(len(kept) == 1, "run C: its own file was not kept: %s" % kept)
+    if kept:
+        out = os.path.join(d, "overflow.vitraw")
+        rc, err = merge_cmd(a, out, [pool, kept[0]])
+        expect(rc == 1 and "count overflow" in err and not os.path.exists(out),
+               "vitprof merge of the pool and run C: status %d, %r" % (rc, err))
+        log("past the limit: the runtime and vitprof merge both refuse: %s"
+            % lines[0][:160] if lines else "")
+
+
 def main():
     global vpgcov
     p = argparse.ArgumentParser()
@@ -504,7 +637,8 @@ def main():
     os.makedirs(a.scratch)
     cases = {"sequential": case_sequential, "concurrent": case_concurrent,
              "kill": case_kill, "time": case_time, "copy": case_copy,
-             "fork": case_fork, "plugins": case_plugins, "refuse": case_refuse}
+             "fork": case_fork, "plugins": case_plugins, "refuse": case_refuse,
+             "same_bytes": case_same_bytes, "limits": case_limits}
     if a.case not in cases:
         fail("unknown case %s" % a.case)
         finish()
