@@ -49,7 +49,7 @@ if(CMAKE_CXX_COMPILER)
 endif()
 set_tests_properties(fuzz.seeds PROPERTIES TIMEOUT 120 LABELS fuzz
   ENVIRONMENT "${fuzz_seed_env}" FIXTURES_SETUP fuzz_seeds)
-foreach(reader raw gcno gcda vitprof symbolizer)
+foreach(reader raw merge gcno gcda vitprof symbolizer)
   add_test(NAME fuzz.${reader} COMMAND sh ${fuzz_sh} run ${fuzz_dir} ${reader})
   set_tests_properties(fuzz.${reader} PROPERTIES TIMEOUT 60 LABELS fuzz
     SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds")

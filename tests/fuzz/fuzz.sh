@@ -99,6 +99,7 @@ seeds)
 	cp count/run.vitraw "$dir/seeds/raw/count.vitraw"
 	cp time/run.vitraw "$dir/seeds/raw/time.vitraw"
 	cp merged.vitraw "$dir/seeds/raw/merged.vitraw"
+	mkdir -p "$dir/seeds/merge"           # the merge core reads raw profiles
 	cp count/branchy.gcno "$dir/seeds/gcno/branchy.gcno"
 	cp count/branchy.gcda "$dir/seeds/gcda/branchy.gcda"
 	cp count/run.vitprof "$dir/seeds/vitprof/count.vitprof"
@@ -135,6 +136,7 @@ seeds)
 		echo "fuzz: -fprofile-generate build failed, no value-profile seeds"
 	fi
 	symbolizer_seeds "$dir/seeds/symbolizer" count/branchy
+	cp "$dir"/seeds/raw/* "$dir/seeds/merge/"
 	ls -l "$dir"/seeds/*
 	;;
 run)
@@ -147,7 +149,9 @@ run)
 		-error_exitcode=1 -timeout_exitcode=1 "$@"
 	regs="$here/regressions/$reader"
 	[ -d "$regs" ] || regs=
-	[ -f "$here/$reader.dict" ] && set -- -dict="$here/$reader.dict" "$@"
+	dict=$reader
+	[ "$reader" = merge ] && dict=raw      # the merge core reads raw profiles
+	[ -f "$here/$dict.dict" ] && set -- -dict="$here/$dict.dict" "$@"
 	exec "$dir/fuzz_$reader" "$@" -artifact_prefix="$dir/crashes/$reader/" \
 		"$dir/corpus/$reader" "$dir/seeds/$reader" $regs
 	;;
