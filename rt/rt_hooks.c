@@ -130,23 +130,18 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 }
 
 /*
- * Context modes: the node of (top frame's node, fn), inserted if new.
- * The same open-addressing probe as rt_slot(), keyed by (parent, fn).
+ * Context modes: the node of (top frame's node, fn), inserted if new: the
+ * probe of rt_slot(), keyed by (parent, fn) (vitprof_raw.h).
  */
 static inline struct vpr_ctx_node *ctx_slot(uint64_t parent, uintptr_t fn,
                                             uintptr_t site)
 {
-	uint64_t i = rt_hash((uintptr_t)parent, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift,
+	                              sizeof(struct vpr_ctx_node), parent, fn);
 
-	for (;;) {
-		struct vpr_ctx_node *n = (struct vpr_ctx_node *)(rt_tls.slots +
-		        i * sizeof(struct vpr_ctx_node));
-		if (RT_LIKELY(n->fn == fn && n->parent == parent))
-			return n;
-		if (n->fn == 0)
-			return rt_ctx_insert(parent, fn, site);
-		i = (i + 1) & rt_tls.mask;
-	}
+	if (RT_LIKELY(e[1] == fn))      /* as rt_slot() */
+		return (struct vpr_ctx_node *)e;
+	return rt_ctx_insert(parent, fn, site);
 }
 
 static __attribute__((noinline)) void ctx_enter(uintptr_t fn, uintptr_t site,

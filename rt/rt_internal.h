@@ -200,29 +200,22 @@ size_t rt_u64_to_dec(char *out, uint64_t v);
 #ifndef VITPROF_RT_INLINES
 #define VITPROF_RT_INLINES
 
-/* Fibonacci hashing of the (site, callee) key into log2(capacity) bits. */
-static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)
-{
-	return vpr_slot_hash((uint64_t)site, (uint64_t)fn, shift);
-}
-
 /*
  * Finds the slot of (site, fn) in the current thread's table, inserting it
  * when it is new. Returns NULL when the call cannot be counted. stride is a
- * constant at each call site, so each mode gets its own specialised loop.
+ * constant at each call site, so each mode gets its own specialised loop
+ * (vpr_edges_probe, inlined).
  */
 static inline uint64_t *rt_slot(uintptr_t site, uintptr_t fn, size_t stride)
 {
-	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift, stride,
+	                              site, fn);
 
-	for (;;) {
-		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
-		if (RT_LIKELY(e[1] == fn && e[0] == site))
-			return e;
-		if (e[1] == 0)
-			return rt_edge_insert(site, fn);
-		i = (i + 1) & rt_tls.mask;
-	}
+	/* e holds the key, or is empty (fn, a function's address, is not 0):
+	 * tested so that the hit path tests nothing more than the probe did */
+	if (RT_LIKELY(e[1] == fn))
+		return e;
+	return rt_edge_insert(site, fn);
 }
 
 /* The tick frames are closed at outside the exit hook: 0 in context mode

@@ -738,7 +738,7 @@ static int add_edges(struct merge *m, const struct view *v, struct vpr_edges *t)
 		m->lost_frames += e->lost_frames;
 		for (i = 0; i < e->capacity; i++) {
 			const uint64_t *s = (const uint64_t *)(slots + i * e->entry_size);
-			uint64_t site, fn, h, *d;
+			uint64_t site, fn, *d;
 
 			if (!s[1])
 				continue;
@@ -751,11 +751,7 @@ static int add_edges(struct merge *m, const struct view *v, struct vpr_edges *t)
 					m->lost_calls += s[2];
 				continue;
 			}
-			for (h = rt_hash(site, fn, shift);; h = (h + 1) & (t->capacity - 1)) {
-				d = (uint64_t *)(out + h * t->entry_size);
-				if (d[1] == 0 || (d[0] == site && d[1] == fn))
-					break;
-			}
+			d = vpr_edges_probe(out, t->capacity - 1, shift, t->entry_size, site, fn);
 			if (d[1] == 0) {
 				d[0] = site;
 				d[1] = fn;

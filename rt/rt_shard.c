@@ -77,38 +77,32 @@ static struct vpr_edges *table_new(uint64_t shard_id, uint32_t generation,
 	return t;
 }
 
+/* The probe of table t for the key (key0, fn): vitprof_raw.h. */
+static uint64_t *table_probe(struct vpr_edges *t, uint64_t key0, uint64_t fn)
+{
+	return vpr_edges_probe((unsigned char *)t + t->entries_offset, t->capacity - 1,
+	                       64u - log2u64(t->capacity), t->entry_size, key0, fn);
+}
+
 /* Inserts a key known to be absent into table t (no growth, no checks). */
 static uint64_t *table_put(struct vpr_edges *t, uintptr_t site, uintptr_t fn)
 {
-	unsigned char *slots = (unsigned char *)t + t->entries_offset;
-	uint64_t mask = t->capacity - 1;
-	uint64_t i = rt_hash(site, fn, 64u - log2u64(t->capacity));
+	uint64_t *e = table_probe(t, site, fn);
 
-	for (;; i = (i + 1) & mask) {
-		uint64_t *e = (uint64_t *)(slots + i * t->entry_size);
-		if (e[1] == 0) {
-			e[0] = site;
-			__atomic_signal_fence(__ATOMIC_SEQ_CST);
-			e[1] = fn;
-			t->n_used++;
-			return e;
-		}
-	}
+	e[0] = site;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	e[1] = fn;
+	t->n_used++;
+	return e;
 }
 
 /* Finds a key in the thread's current table; NULL when absent. */
 static uint64_t *table_find(uintptr_t site, uintptr_t fn)
 {
-	size_t stride = rt_g.entry_size;
-	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift,
+	                              rt_g.entry_size, site, fn);
 
-	for (;; i = (i + 1) & rt_tls.mask) {
-		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
-		if (e[1] == fn && e[0] == site)
-			return e;
-		if (e[1] == 0)
-			return NULL;
-	}
+	return e[1] ? e : NULL;
 }
 
 /* Re-points every shadow-stack frame of s into its current table. */
@@ -239,14 +233,8 @@ void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
 	}
 	{
 		struct vpr_edges *t = s->table;
-		unsigned char *slots = (unsigned char *)t + t->entries_offset;
-		uint64_t i = rt_hash((uintptr_t)parent, fn, 64u - log2u64(t->capacity));
 
-		for (;; i = (i + 1) & (t->capacity - 1)) {
-			n = (struct vpr_ctx_node *)(slots + i * sizeof *n);
-			if (n->fn == 0)
-				break;
-		}
+		n = (struct vpr_ctx_node *)table_probe(t, parent, fn);
 		n->parent = parent;
 		n->id = t->n_used + 1;
 		n->site = site;

@@ -130,7 +130,6 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 	slots = im->data + off + VPR_EDGES_ENTRIES_OFFSET;
 	for (i = 0; i < n; i++) {
 		uint64_t v[7] = {0};
-		uint64_t k;
 		if (ctx) {              /* key (parent, fn), as the runtime's */
 			const struct raw_ctx_node *c = &rp->ctx_nodes[i];
 			v[0] = c->parent;
@@ -152,14 +151,9 @@ static void put_edges(struct image *im, const struct raw_profile *rp)
 			v[1] = rp->functions[i - rp->n_edges].fn;
 			v[3] = rp->functions[i - rp->n_edges].total_ticks;
 		}
-		for (k = vpr_slot_hash(v[0], v[1], 64 - log2cap) & mask;;
-		     k = (k + 1) & mask) {
-			uint64_t *slot = (uint64_t *)(slots + k * esz);
-			if (slot[1] == 0) {
-				memcpy(slot, v, esz);
-				break;
-			}
-		}
+		/* keys are unique (raw_merge.c sums by key): the probe ends on
+		 * the empty slot where the key belongs */
+		memcpy(vpr_edges_probe(slots, mask, 64 - log2cap, esz, v[0], v[1]), v, esz);
 	}
 }
 
