@@ -34,17 +34,17 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site) HOOK;
  * callee's frame (its saved registers and locals), then the slot holding
  * site. The slot is found by looking up from the hook's frame for the first
  * word equal to site: every word read lies in the callee's frame, at or
- * below that slot. (The enter hook's own frame address, used before,
- * depends on the callee's frame size: after a longjmp out of a callee with
- * a small frame, a sibling with a 64-byte array looked deeper than the dead
- * callee, and was filed under it.) A stale copy of site left in the
+ * below that slot. (The enter hook's own frame address would not do: it
+ * depends on the callee's frame size, so that after a longjmp out of a
+ * callee with a small frame, a sibling with a larger one would look deeper
+ * than the dead callee and be filed under it.) A stale copy of site left in the
  * callee's uninitialised locals can stop the search early (recursion with
  * frames larger than the caller's): the address is then a little lower, in
  * the callee's frame, still below every live ancestor. The search never
- * passes rt_tls.stack_top (rt_shard.c), the top of the thread's stack: a
+ * passes rt_tls.stack_top (set by rt_thread_attach, rt_shard.c), the top of the thread's stack: a
  * hook called by hand with a made-up site reads no unmapped page.
- * Returned with RT_SP_INEXACT set (compared as before this rule,
- * rt_frames_drop_dead): the end of the search for a frame larger than
+ * Returned with RT_SP_INEXACT set (compared by the rule for inexact
+ * addresses, rt_frames_drop_dead): the end of the search for a frame larger than
  * RT_CFA_SCAN_WORDS words (a lower bound); the hook's own frame address on
  * another stack (a coroutine's, sigaltstack) or when the site is on no
  * stack (a hook called by hand).
@@ -185,6 +185,7 @@ static __attribute__((noinline, cold)) int enter_slow(void)
 		return -1;
 	}
 	rt_tls.busy = 1;
+	rt_init();
 	s = rt_thread_attach();
 	rt_tls.busy = 0;
 	errno = saved;

@@ -15,8 +15,6 @@
 
 #include "rt_internal.h"
 
-RT_TLS struct rt_tls rt_tls;
-
 /* ld.so: the stack pointer at the process's entry, above main's frames. */
 extern void *__libc_stack_end;
 
@@ -156,9 +154,9 @@ static int table_grow(struct rt_shard *s)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* An anonymous table (the file is full) cannot replace the one in the
 	 * file: leave that live and mapped, stale but never double counted.
-	 * (This tested t->sec.offset, which is not 0 for an anonymous section:
-	 * the old table was unmarked and retired, a hole punched in it, and
-	 * the file lost every count the thread made before the disk filled.) */
+	 * Only rt_section_in_file() tells (an anonymous section has an offset
+	 * too); retiring the file's table would punch a hole in it and lose
+	 * every count the thread made before the disk filled. */
 	if (!keep_old)
 		old->live = 0;
 	s->table = t;
@@ -276,7 +274,8 @@ static struct rt_shard *shard_new(void)
 
 /*
  * Gives the calling thread a shard (a released one if any, else a new one)
- * and loads it into the thread's TLS. Starts the runtime on the first call.
+ * and loads it into the thread's TLS. The runtime has started (rt_init(),
+ * called by the entry point: the enter hook).
  * A thread counts in the header's n_threads once: a thread that calls
  * instrumented code again after its shard was released (another TSD
  * destructor, running after the runtime's) attaches again, its calls
@@ -287,7 +286,6 @@ struct rt_shard *rt_thread_attach(void)
 {
 	struct rt_shard *s;
 
-	rt_init();
 	pthread_mutex_lock(&rt_g.lock);
 	s = rt_g.free_shards;
 	if (s)
