@@ -48,7 +48,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <stdio.h>     /* rename() only: no stdio streams here */
 #include <stdlib.h>
 #include <string.h>
