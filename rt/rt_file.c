@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rt_file.c - the raw profile file: naming, creation, section allocation,
- * and moving every section to another file (fork child, vitprof_set_file).
+ * rt_file.c - the raw profile file: creation at a path (expanded by
+ * rt_path.c) under the path-safety rules, section allocation, and moving
+ * every section to another file (fork child, vitprof_set_file).
  *
  * Every section is its own MAP_SHARED mapping of a page-aligned file range,
  * so a section never moves in memory when the file grows, and the kernel
@@ -52,96 +53,10 @@ void *rt_anon_alloc(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-size_t rt_strlcpy(char *dst, const char *src, size_t cap)
-{
-	size_t n = strlen(src);
-
-	if (cap) {
-		size_t c = n < cap - 1 ? n : cap - 1;
-		memcpy(dst, src, c);
-		dst[c] = '\0';
-	}
-	return n;
-}
-
-size_t rt_u64_to_dec(char *out, uint64_t v)
-{
-	char tmp[24];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = '\0';
-	return n;
-}
-
 static uint64_t page_round(uint64_t n)
 {
 	uint64_t p = rt_g.page_size;
 	return (n + p - 1) & ~(p - 1);
-}
-
-/*
- * Expands VITPROF_FILE's patterns into out: %p pid, %h host, %e executable
- * name, %m the program's signature (online merging, rt_merge.c), %%
- * percent; any other % sequence is kept as it is. Returns the
- * length, or 0 when the result does not fit in cap.
- */
-size_t rt_expand_path(char *out, size_t cap, const char *pattern)
-{
-	size_t n = 0;
-	const char *p;
-
-	for (p = pattern; *p; p++) {
-		char buf[VPR_PATH_MAX];
-		const char *ins = buf;
-		size_t len;
-
-		if (p[0] != '%' || !p[1]) {
-			buf[0] = *p;
-			buf[1] = '\0';
-		} else {
-			switch (*++p) {
-			case 'p':
-				rt_u64_to_dec(buf, (uint64_t)getpid());
-				break;
-			case 'h':
-				if (gethostname(buf, VPR_HOST_MAX) != 0)
-					rt_strlcpy(buf, "unknown", sizeof buf);
-				buf[VPR_HOST_MAX - 1] = '\0';
-				break;
-			case 'e': {
-				ssize_t r = readlink("/proc/self/exe", buf, sizeof buf - 1);
-				buf[r > 0 ? r : 0] = '\0';
-				if (r <= 0)
-					rt_strlcpy(buf, "program", sizeof buf);
-				ins = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
-				break;
-			}
-			case 'm':
-				rt_strlcpy(buf, rt_merge_signature(), sizeof buf);
-				break;
-			case '%':
-				rt_strlcpy(buf, "%", sizeof buf);
-				break;
-			default:
-				buf[0] = '%';
-				buf[1] = *p;
-				buf[2] = '\0';
-			}
-		}
-		len = strlen(ins);
-		if (n + len >= cap)
-			return 0;
-		memcpy(out + n, ins, len);
-		n += len;
-	}
-	out[n] = '\0';
-	return n;
 }
 
 /*
@@ -318,7 +233,7 @@ static int create_parent_dirs(const char *path)
  * lock another process holds is a live profile and is never removed or
  * replaced (create_file). Returns 0 when the lock is ours, 1 when another
  * process holds it, and 0 too when the file system has no locks (ENOLCK,
- * EINVAL): then nothing can be told, as before locks were used.
+ * EINVAL): then nothing can be told, and the file counts as not live.
  */
 static int take_profile_lock(int fd)
 {

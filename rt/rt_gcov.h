@@ -72,6 +72,15 @@ extern const struct rt_gcov_layout rt_gcov_layout_gcc12;
 void rt_gcov_register(struct gcov_info *gi, const struct rt_gcov_layout *lay,
                       const void *in_object);
 
+/* __gcov_init(info) (rt_gcov_api.c): rt_gcov_register() with the layout
+ * info's version word names. Caller holds rt_g.lock and has run rt_init(). */
+void rt_gcov_init_unit(struct gcov_info *info);
+
+/* llvm_gcov_init(writeout, reset) (rt_gcov_api.c) once rt_init() has run:
+ * registers every file a clang --coverage unit's writeout describes
+ * (rt_llvm_gcov.c). Takes rt_g.lock. */
+void rt_llvm_gcov_register(void (*writeout)(void));
+
 /* GCC's counter kinds (gcc/gcov-counter.def). */
 #define RT_GCOV_ARCS 0u
 #define RT_GCOV_TOPN 3u

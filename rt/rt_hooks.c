@@ -34,17 +34,17 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site) HOOK;
  * callee's frame (its saved registers and locals), then the slot holding
  * site. The slot is found by looking up from the hook's frame for the first
  * word equal to site: every word read lies in the callee's frame, at or
- * below that slot. (The enter hook's own frame address, used before,
- * depends on the callee's frame size: after a longjmp out of a callee with
- * a small frame, a sibling with a 64-byte array looked deeper than the dead
- * callee, and was filed under it.) A stale copy of site left in the
+ * below that slot. (The enter hook's own frame address would not do: it
+ * depends on the callee's frame size, so that after a longjmp out of a
+ * callee with a small frame, a sibling with a larger one would look deeper
+ * than the dead callee and be filed under it.) A stale copy of site left in the
  * callee's uninitialised locals can stop the search early (recursion with
  * frames larger than the caller's): the address is then a little lower, in
  * the callee's frame, still below every live ancestor. The search never
- * passes rt_tls.stack_top (rt_shard.c), the top of the thread's stack: a
+ * passes rt_tls.stack_top (set by rt_thread_attach, rt_shard.c), the top of the thread's stack: a
  * hook called by hand with a made-up site reads no unmapped page.
- * Returned with RT_SP_INEXACT set (compared as before this rule,
- * rt_frames_drop_dead): the end of the search for a frame larger than
+ * Returned with RT_SP_INEXACT set (compared by the rule for inexact
+ * addresses, rt_frames_drop_dead): the end of the search for a frame larger than
  * RT_CFA_SCAN_WORDS words (a lower bound); the hook's own frame address on
  * another stack (a coroutine's, sigaltstack) or when the site is on no
  * stack (a hook called by hand).
@@ -130,23 +130,18 @@ static __attribute__((noinline)) void time_enter(uintptr_t fn, uintptr_t site,
 }
 
 /*
- * Context modes: the node of (top frame's node, fn), inserted if new.
- * The same open-addressing probe as rt_slot(), keyed by (parent, fn).
+ * Context modes: the node of (top frame's node, fn), inserted if new: the
+ * probe of rt_slot(), keyed by (parent, fn) (vitprof_raw.h).
  */
 static inline struct vpr_ctx_node *ctx_slot(uint64_t parent, uintptr_t fn,
                                             uintptr_t site)
 {
-	uint64_t i = rt_hash((uintptr_t)parent, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift,
+	                              sizeof(struct vpr_ctx_node), parent, fn);
 
-	for (;;) {
-		struct vpr_ctx_node *n = (struct vpr_ctx_node *)(rt_tls.slots +
-		        i * sizeof(struct vpr_ctx_node));
-		if (RT_LIKELY(n->fn == fn && n->parent == parent))
-			return n;
-		if (n->fn == 0)
-			return rt_ctx_insert(parent, fn, site);
-		i = (i + 1) & rt_tls.mask;
-	}
+	if (RT_LIKELY(e[1] == fn))      /* as rt_slot() */
+		return (struct vpr_ctx_node *)e;
+	return rt_ctx_insert(parent, fn, site);
 }
 
 static __attribute__((noinline)) void ctx_enter(uintptr_t fn, uintptr_t site,
@@ -190,6 +185,7 @@ static __attribute__((noinline, cold)) int enter_slow(void)
 		return -1;
 	}
 	rt_tls.busy = 1;
+	rt_init();
 	s = rt_thread_attach();
 	rt_tls.busy = 0;
 	errno = saved;

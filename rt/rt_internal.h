@@ -2,10 +2,26 @@
 /*
  * rt_internal.h - declarations shared between the runtime's files.
  *
- * Naming: the exported ABI is __cyg_profile_func_* and vitprof_* (vitprof.h),
- * and libgcov's __gcov_* entry points (rt_gcov.c);
- * helpers shared between rt/ files are rt_*; everything else is static. The
- * library is built with -fvisibility=hidden, so nothing here is exported.
+ * Naming: the exported ABI is __cyg_profile_func_* (rt_hooks.c), vitprof_*
+ * (vitprof.h, rt_api.c), and libgcov's __gcov_* and clang's llvm_gcov_init
+ * entry points (rt_gcov_api.c); helpers shared between rt/ files are rt_*;
+ * everything else is static. The library is built with -fvisibility=hidden,
+ * so nothing here is exported.
+ *
+ * Layers, bottom first (tests/layers/rt.spec; a file calls its own layer
+ * and those below, never above):
+ *   format   vpr_merge.c: the merge core (vpr_merge.h), shared with the
+ *            tool; it calls nothing of the runtime
+ *   base     rt_state.c (rt_g, rt_tls), rt_util.c, rt_env.c, rt_clock.c
+ *   log      rt_log.c
+ *   file     rt_file.c: the raw file, its sections, path safety
+ *   record   rt_modules.c, rt_shard.c, rt_gcov.c, rt_gcov_values.c,
+ *            rt_gcov_object.c, rt_llvm_gcov.c
+ *   path     rt_path.c: VITPROF_FILE expanded, the %m signature
+ *   merge    rt_merge.c: online merging, through vpr_merge.c
+ *   entry    rt_init.c (start-up, exit, fork), rt_api.c, rt_hooks.c,
+ *            rt_gcov_api.c, rt_exec.c (shared runtime only)
+ * rt_init() is called from the entry layer only.
  *
  * Rules for everything reachable from a hook: no malloc, no stdio, no
  * locks on the fast path, errno preserved, never exit or abort.
@@ -84,7 +100,7 @@ struct rt_tls {
 #define RT_TIMED_CLOCK 2
 #define RT_TIMED_CONTEXT 4
 
-extern RT_TLS struct rt_tls rt_tls;
+extern RT_TLS struct rt_tls rt_tls;     /* rt_state.c */
 
 /* Shadow stack capacity per thread, in frames (virtual memory, NORESERVE). */
 #define RT_STACK_FRAMES (1u << 22)
@@ -111,17 +127,22 @@ struct rt_global {
 	pthread_key_t thread_key;
 };
 
-extern struct rt_global rt_g;
+extern struct rt_global rt_g;          /* rt_state.c */
 
-/* rt_init.c */
-void rt_init(void);
-const char *rt_getenv(const char *name);
+/* rt_log.c: the lines the runtime prints (write(2) only). */
 void rt_report_once(const char *what, const char *path, int err);
 void rt_report_once_why(const char *what, const char *path, const char *why);
 void rt_log(const char *a, const char *b);
 void rt_write_stderr(const char *s, size_t n);
+
+/* rt_util.c: string helpers usable in hooks (no malloc, no stdio, no state). */
 size_t rt_append(char *line, size_t n, size_t cap, const char *s);
 size_t rt_append_escaped(char *line, size_t n, size_t cap, const char *s);
+size_t rt_strlcpy(char *dst, const char *src, size_t cap);
+size_t rt_u64_to_dec(char *out, uint64_t v);
+
+/* rt_env.c */
+const char *rt_getenv(const char *name);
 
 /* Bytes of an untrusted string (path, environment value) a message shows. */
 #define RT_PRINT_MAX 256u
@@ -144,7 +165,6 @@ void *rt_section_alloc(uint32_t type, uint64_t size, uint64_t *size_out);
 void rt_section_retire(void *addr);
 int rt_file_move(const char *new_path, int keep_counts);
 int rt_file_sync(void);
-size_t rt_expand_path(char *out, size_t cap, const char *pattern);
 void *rt_anon_alloc(size_t size);
 int rt_section_alias(void *sec, void *addr, uint64_t off, uint64_t size);
 void rt_section_unalias(void *sec);
@@ -179,10 +199,17 @@ void rt_modules_init(void);
 void rt_module_check(uintptr_t addr);
 unsigned rt_module_build_id(const struct dl_phdr_info *info, uint8_t *out);
 
-/* rt_merge.c: online merging (%m). */
-const char *rt_merge_signature(void);
+/* rt_path.c: VITPROF_FILE expanded; with %m, the pool and the own file. */
+size_t rt_expand_path(char *out, size_t cap, const char *pattern);
 int rt_profile_paths(const char *pattern, char *own, char *pool);
+
+/* rt_merge.c: online merging (%m). */
 int rt_merge_into_pool(void);
+
+/* rt_init.c: starts the runtime once (safe from any thread, errno
+ * preserved). Called by the entry points only: the enter hook, the public
+ * API (rt_api.c), the gcov entry points (rt_gcov_api.c). */
+void rt_init(void);
 
 /* rt_clock.c */
 void rt_clock_init(struct vpr_file_header *hdr, int timed);
@@ -190,39 +217,28 @@ void rt_clock_mark(struct vpr_file_header *hdr);
 uint64_t rt_clock_now(void);
 extern int rt_clock_is_tsc;
 
-/* Small formatting helpers usable in hooks (no stdio). */
-size_t rt_strlcpy(char *dst, const char *src, size_t cap);
-size_t rt_u64_to_dec(char *out, uint64_t v);
-
 #endif /* VITPROF_RT_INTERNAL_H */
 
 /* ---- hot-path helpers, inlined into the hooks ---------------------------- */
 #ifndef VITPROF_RT_INLINES
 #define VITPROF_RT_INLINES
 
-/* Fibonacci hashing of the (site, callee) key into log2(capacity) bits. */
-static inline uint64_t rt_hash(uintptr_t site, uintptr_t fn, unsigned shift)
-{
-	return vpr_slot_hash((uint64_t)site, (uint64_t)fn, shift);
-}
-
 /*
  * Finds the slot of (site, fn) in the current thread's table, inserting it
  * when it is new. Returns NULL when the call cannot be counted. stride is a
- * constant at each call site, so each mode gets its own specialised loop.
+ * constant at each call site, so each mode gets its own specialised loop
+ * (vpr_edges_probe, inlined).
  */
 static inline uint64_t *rt_slot(uintptr_t site, uintptr_t fn, size_t stride)
 {
-	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift, stride,
+	                              site, fn);
 
-	for (;;) {
-		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
-		if (RT_LIKELY(e[1] == fn && e[0] == site))
-			return e;
-		if (e[1] == 0)
-			return rt_edge_insert(site, fn);
-		i = (i + 1) & rt_tls.mask;
-	}
+	/* e holds the key, or is empty (fn, a function's address, is not 0):
+	 * tested so that the hit path tests nothing more than the probe did */
+	if (RT_LIKELY(e[1] == fn))
+		return e;
+	return rt_edge_insert(site, fn);
 }
 
 /* The tick frames are closed at outside the exit hook: 0 in context mode

@@ -6,7 +6,8 @@
  * vitprof's gcov recording (rt_gcov.c) like GCC's.
  *
  * Clang gives the runtime no description of a unit. Each unit's constructor
- * calls llvm_gcov_init(writeout, reset); writeout() is the unit's own
+ * calls llvm_gcov_init(writeout, reset) (rt_gcov_api.c, which starts the
+ * runtime and calls rt_llvm_gcov_register here); writeout() is the unit's own
  * serializer: start_file(gcda path, version, stamp), then per function
  * emit_function(ident, lineno checksum, cfg checksum) and
  * emit_arcs(n, counters), summary_info(), end_file(). Here writeout() is
@@ -120,7 +121,6 @@ static size_t file_block_size(uint32_t n_functions, size_t path_len)
 	       + path_len + 1;
 }
 
-void llvm_gcov_init(llvm_fn writeout, llvm_fn reset) LLVM_API;
 void llvm_gcda_start_file(const char *path, uint32_t version, uint32_t stamp) LLVM_API;
 void llvm_gcda_emit_function(uint32_t ident, uint32_t lineno_checksum,
                              uint32_t cfg_checksum) LLVM_API;
@@ -264,20 +264,17 @@ static int discover(llvm_fn writeout, struct discovery *d)
 }
 
 /*
- * Called by each clang --coverage unit's constructor. Registers every file
- * its writeout describes; a writeout this runtime cannot follow is counted
- * as a lost section (one line with VITPROF_VERBOSE).
+ * llvm_gcov_init(writeout, reset) once the runtime has started (the entry
+ * point is in rt_gcov_api.c): registers every file writeout describes; a
+ * writeout this runtime cannot follow is counted as a lost section (one
+ * line with VITPROF_VERBOSE). Takes rt_g.lock; preserves errno.
  */
-void llvm_gcov_init(llvm_fn writeout, llvm_fn reset)
+void rt_llvm_gcov_register(void (*writeout)(void))
 {
 	struct discovery d;
 	int saved_errno = errno, busy;
 	uint32_t i;
 
-	(void)reset;
-	if (!writeout)
-		return;
-	rt_init();
 	busy = rt_tls.busy;
 	rt_tls.busy = 1;
 	pthread_mutex_lock(&rt_g.lock);

@@ -36,7 +36,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <stdio.h>     /* rename() only: no stdio streams here */
 #include <stdlib.h>
 #include <string.h>
@@ -105,108 +104,6 @@ static const char *merge_why(const char *prefix, const char *why)
 	if (n < sizeof buf)
 		rt_strlcpy(buf + n, why ? why : "error", sizeof buf - n);
 	return buf;
-}
-
-/* ---- the signature that %m stands for ------------------------------------ */
-
-static char signature[17];
-
-struct sig_ctx {
-	uint8_t id[VPR_BUILD_ID_MAX];
-	unsigned len;
-};
-
-static int first_object_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct sig_ctx *c = arg;
-
-	(void)size;
-	c->len = rt_module_build_id(info, c->id);
-	return 1;
-}
-
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 0x100000001b3ull;
-	return h;
-}
-
-/* The 16 hex digits %m expands to; computed once. */
-static const char *program_signature(void)
-{
-	static const char hex[] = "0123456789abcdef";
-	struct sig_ctx c = {{0}, 0};
-	uint64_t h = 0xcbf29ce484222325ull;
-	int i;
-
-	if (signature[0])
-		return signature;
-	dl_iterate_phdr(first_object_cb, &c);
-	if (c.len) {
-		h = fnv1a(h, c.id, c.len);
-	} else {
-		char exe[VPR_PATH_MAX];
-		struct stat st;
-		ssize_t r = readlink("/proc/self/exe", exe, sizeof exe - 1);
-		exe[r > 0 ? r : 0] = '\0';
-		h = fnv1a(h, exe, strlen(exe));
-		if (stat("/proc/self/exe", &st) == 0) {
-			h = fnv1a(h, &st.st_size, sizeof st.st_size);
-			h = fnv1a(h, &st.st_mtim, sizeof st.st_mtim);
-		}
-	}
-	for (i = 0; i < 16; i++)
-		signature[i] = hex[(h >> (60 - 4 * i)) & 0xfu];
-	signature[16] = '\0';
-	return signature;
-}
-
-const char *rt_merge_signature(void)
-{
-	return program_signature();
-}
-
-/* 1 if pattern has a %m (not %%m). */
-static int pattern_merges(const char *pattern)
-{
-	const char *p;
-
-	for (p = pattern; *p; p++) {
-		if (p[0] != '%' || !p[1])
-			continue;
-		if (p[1] == 'm')
-			return 1;
-		p++;        /* skip the escaped character, e.g. %% */
-	}
-	return 0;
-}
-
-/*
- * Fills own (the file this process counts into) and pool (the merged
- * profile; "" when pattern has no %m) from pattern, each VPR_PATH_MAX
- * bytes. Returns 0, or -1 when a path does not fit.
- */
-int rt_profile_paths(const char *pattern, char *own, char *pool)
-{
-	char pid[24];
-	size_t n;
-
-	pool[0] = '\0';
-	if (!pattern_merges(pattern))
-		return rt_expand_path(own, VPR_PATH_MAX, pattern) ? 0 : -1;
-	n = rt_expand_path(pool, VPR_PATH_MAX, pattern);
-	rt_u64_to_dec(pid, (uint64_t)getpid());
-	if (!n || n + 1 + strlen(pid) + sizeof ".lock" > VPR_PATH_MAX) {
-		pool[0] = '\0';
-		return -1;
-	}
-	memcpy(own, pool, n);
-	own[n] = '.';
-	strcpy(own + n + 1, pid);
-	return 0;
 }
 
 /*

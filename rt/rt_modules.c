@@ -39,10 +39,9 @@
 
 #define MAX_RANGES 1024u
 /* One page holds some 30 records (a new section is chained when full).
- * Small on purpose: the modules section is the first one a run needs, and
- * on a nearly full disk a 64 KiB one did not fit where a thread's table
- * still did, leaving a profile whose every function was a bare address
- * (faults.disk_full). */
+ * Small, so that on a nearly full disk the modules section, the first one
+ * a run needs, fits wherever a thread's first table does: a profile with
+ * tables but no module records names every function by a bare address. */
 #define MODULES_SECTION_SIZE 4096u
 
 /* A known object. used and dead are written with relaxed atomic stores

@@ -15,8 +15,6 @@
 
 #include "rt_internal.h"
 
-RT_TLS struct rt_tls rt_tls;
-
 /* ld.so: the stack pointer at the process's entry, above main's frames. */
 extern void *__libc_stack_end;
 
@@ -77,38 +75,32 @@ static struct vpr_edges *table_new(uint64_t shard_id, uint32_t generation,
 	return t;
 }
 
+/* The probe of table t for the key (key0, fn): vitprof_raw.h. */
+static uint64_t *table_probe(struct vpr_edges *t, uint64_t key0, uint64_t fn)
+{
+	return vpr_edges_probe((unsigned char *)t + t->entries_offset, t->capacity - 1,
+	                       64u - log2u64(t->capacity), t->entry_size, key0, fn);
+}
+
 /* Inserts a key known to be absent into table t (no growth, no checks). */
 static uint64_t *table_put(struct vpr_edges *t, uintptr_t site, uintptr_t fn)
 {
-	unsigned char *slots = (unsigned char *)t + t->entries_offset;
-	uint64_t mask = t->capacity - 1;
-	uint64_t i = rt_hash(site, fn, 64u - log2u64(t->capacity));
+	uint64_t *e = table_probe(t, site, fn);
 
-	for (;; i = (i + 1) & mask) {
-		uint64_t *e = (uint64_t *)(slots + i * t->entry_size);
-		if (e[1] == 0) {
-			e[0] = site;
-			__atomic_signal_fence(__ATOMIC_SEQ_CST);
-			e[1] = fn;
-			t->n_used++;
-			return e;
-		}
-	}
+	e[0] = site;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	e[1] = fn;
+	t->n_used++;
+	return e;
 }
 
 /* Finds a key in the thread's current table; NULL when absent. */
 static uint64_t *table_find(uintptr_t site, uintptr_t fn)
 {
-	size_t stride = rt_g.entry_size;
-	uint64_t i = rt_hash(site, fn, rt_tls.shift);
+	uint64_t *e = vpr_edges_probe(rt_tls.slots, rt_tls.mask, rt_tls.shift,
+	                              rt_g.entry_size, site, fn);
 
-	for (;; i = (i + 1) & rt_tls.mask) {
-		uint64_t *e = (uint64_t *)(rt_tls.slots + i * stride);
-		if (e[1] == fn && e[0] == site)
-			return e;
-		if (e[1] == 0)
-			return NULL;
-	}
+	return e[1] ? e : NULL;
 }
 
 /* Re-points every shadow-stack frame of s into its current table. */
@@ -162,9 +154,9 @@ static int table_grow(struct rt_shard *s)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* An anonymous table (the file is full) cannot replace the one in the
 	 * file: leave that live and mapped, stale but never double counted.
-	 * (This tested t->sec.offset, which is not 0 for an anonymous section:
-	 * the old table was unmarked and retired, a hole punched in it, and
-	 * the file lost every count the thread made before the disk filled.) */
+	 * Only rt_section_in_file() tells (an anonymous section has an offset
+	 * too); retiring the file's table would punch a hole in it and lose
+	 * every count the thread made before the disk filled. */
 	if (!keep_old)
 		old->live = 0;
 	s->table = t;
@@ -239,14 +231,8 @@ void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
 	}
 	{
 		struct vpr_edges *t = s->table;
-		unsigned char *slots = (unsigned char *)t + t->entries_offset;
-		uint64_t i = rt_hash((uintptr_t)parent, fn, 64u - log2u64(t->capacity));
 
-		for (;; i = (i + 1) & (t->capacity - 1)) {
-			n = (struct vpr_ctx_node *)(slots + i * sizeof *n);
-			if (n->fn == 0)
-				break;
-		}
+		n = (struct vpr_ctx_node *)table_probe(t, parent, fn);
 		n->parent = parent;
 		n->id = t->n_used + 1;
 		n->site = site;
@@ -288,7 +274,8 @@ static struct rt_shard *shard_new(void)
 
 /*
  * Gives the calling thread a shard (a released one if any, else a new one)
- * and loads it into the thread's TLS. Starts the runtime on the first call.
+ * and loads it into the thread's TLS. The runtime has started (rt_init(),
+ * called by the entry point: the enter hook).
  * A thread counts in the header's n_threads once: a thread that calls
  * instrumented code again after its shard was released (another TSD
  * destructor, running after the runtime's) attaches again, its calls
@@ -299,7 +286,6 @@ struct rt_shard *rt_thread_attach(void)
 {
 	struct rt_shard *s;
 
-	rt_init();
 	pthread_mutex_lock(&rt_g.lock);
 	s = rt_g.free_shards;
 	if (s)

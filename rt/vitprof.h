@@ -22,7 +22,14 @@
  *                    directory.
  *   VITPROF_MODE     "count" (default): exact call counts per call edge;
  *                    "time": also inclusive and self time per edge and
- *                    function, from a per-thread shadow stack.
+ *                    function, from a per-thread shadow stack;
+ *                    "context": exact call counts per calling-context path
+ *                    (a tree per thread, for flame graphs; per-site counts
+ *                    are those of each path's first call site);
+ *                    "context,time" (or "time,context"): also inclusive
+ *                    and self time per path. Anything else counts calls,
+ *                    with one stderr line. Online merging (%m) refuses
+ *                    the context modes.
  *   VITPROF_VERBOSE  "1": one stderr line per event worth knowing (file
  *                    created, module recorded, table grown). Losses are
  *                    reported once even without it.

@@ -192,6 +192,32 @@ static inline uint64_t vpr_slot_hash(uint64_t site, uint64_t fn, unsigned shift)
 	return ((site + (fn << 17)) * 0x9E3779B97F4A7C15ull) >> shift;
 }
 
+/*
+ * The probe of an edge table, the one walk every writer and reader makes.
+ * slots is slot 0 (the section start + entries_offset), mask = capacity - 1,
+ * shift = 64 - log2(capacity) (capacity >= 2), stride = entry_size. The key
+ * is the entry's first two words: (site, fn) of a call edge or a function
+ * record, (parent, fn) of a context node (struct vpr_ctx_node starts with
+ * them too); fn is never 0, which marks an empty slot. Starting at the
+ * key's home slot (vpr_slot_hash) and stepping one slot at a time, wrapping
+ * at the end, returns the first entry holding the key or, before it, the
+ * first empty entry: where the key belongs, which the caller fills to
+ * insert it (key0 first, then fn, then n_used). The table must hold the key
+ * or an empty slot, as every table with n_used < capacity does.
+ */
+static inline uint64_t *vpr_edges_probe(unsigned char *slots, uint64_t mask,
+                                        unsigned shift, uint64_t stride,
+                                        uint64_t key0, uint64_t fn)
+{
+	uint64_t i = vpr_slot_hash(key0, fn, shift);
+
+	for (;; i = (i + 1) & mask) {
+		uint64_t *e = (uint64_t *)(slots + i * stride);
+		if (__builtin_expect(e[1] == fn && e[0] == key0, 1) || e[1] == 0)
+			return e;
+	}
+}
+
 #define VPR_SITE_FUNCTION 1u
 
 struct vpr_edge_count {

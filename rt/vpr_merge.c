@@ -11,7 +11,7 @@
  * 4096; the header page; one modules section (the executable, then by path
  * and build-id; PIE objects laid out one after the other from CANON_BASE);
  * one edge table (shard 1, generation 0, live) whose slots are placed by
- * vpr_edges_slot() in a fixed order (edges by callee then site, then
+ * vpr_edges_probe() in a fixed order (edges by callee then site, then
  * function records by callee; context nodes numbered level by level);
  * one value-arena chunk when a topn list exists; one COPY arcs section
  * per gcov object (by .gcda path); one gcov objects section.
@@ -1875,11 +1875,7 @@ static void put_modules(const struct vpm *m, unsigned char *img, struct vpr_file
 static void put_slot(unsigned char *slots, uint64_t cap, unsigned shift, size_t esz,
                      const uint64_t *val)
 {
-	uint64_t k = vpr_slot_hash(val[0], val[1], shift) & (cap - 1);
-
-	while (((uint64_t *)(slots + k * esz))[1])
-		k = (k + 1) & (cap - 1);
-	memcpy(slots + k * esz, val, esz);
+	memcpy(vpr_edges_probe(slots, cap - 1, shift, esz, val[0], val[1]), val, esz);
 }
 
 static void put_table(const struct vpm *m, unsigned char *img, struct vpr_file_header *h)

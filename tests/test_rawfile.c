@@ -531,8 +531,6 @@ VP_TEST(rawfile, bad_edge_tables)
 		{T(n_used), 8, 17, "slots used of 16"},
 		{T(shard_id), 8, 0, "shard id 0"},
 		{T(live), 4, 2, "live flag 2"},
-		{SEC2 + ((sizeof(struct vpr_edges) + 63) & ~(size_t)63), 8, VPR_SITE_FUNCTION,
-		 "function record"},                                /* slot 0's site */
 #undef T
 	};
 	size_t i;
@@ -546,6 +544,76 @@ VP_TEST(rawfile, bad_edge_tables)
 		else
 			put64(&g, cases[i].off, cases[i].value);
 		expect_error(&g, cases[i].want, 0);
+		rg_free(&g);
+	}
+}
+
+/* Slot i of rg_sample's first edge table (capacity 16, entries of es bytes). */
+static uint64_t *sample_slot(struct rawgen *g, size_t es, uint64_t i)
+{
+	return (uint64_t *)(g->buf + SEC2 + VPR_EDGES_ENTRIES_OFFSET + (i & 15) * es);
+}
+
+/* The first occupied slot of rg_sample's first table at or after from. */
+static uint64_t sample_used(struct rawgen *g, size_t es, uint64_t from)
+{
+	uint64_t i;
+
+	for (i = from; sample_slot(g, es, i)[1] == 0; i++)
+		;
+	return i & 15;
+}
+
+/* The first empty slot of rg_sample's first table after from. */
+static uint64_t sample_empty(struct rawgen *g, size_t es, uint64_t from)
+{
+	uint64_t i;
+
+	for (i = from + 1; sample_slot(g, es, i)[1] != 0; i++)
+		;
+	return i & 15;
+}
+
+VP_TEST(rawfile, function_record_in_count_table)
+{
+	struct rawgen g;
+
+	rg_sample(&g, VPR_MODE_COUNT);
+	sample_slot(&g, 24, sample_used(&g, 24, 0))[0] = VPR_SITE_FUNCTION;
+	expect_error(&g, "function record", 0);
+	rg_free(&g);
+}
+
+/* Every entry of an edge table is where vpr_edges_probe() finds its key:
+ * one moved past an empty slot, or a key in two slots, is refused. */
+VP_TEST(rawfile, misplaced_entry_refused)
+{
+	int mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		size_t es = mode ? sizeof(struct vpr_edge_time) : sizeof(struct vpr_edge_count);
+		struct rawgen g;
+		struct raw_profile rp;
+		uint64_t k, m, e[5];
+
+		rg_sample(&g, mode ? VPR_MODE_TIME : VPR_MODE_COUNT);
+		CU_ASSERT_EQUAL(expect_ok(&g, &rp), 0);
+		raw_profile_free(&rp);
+		/* moved to a later empty slot: its old slot is a gap before it */
+		k = sample_used(&g, es, 0);
+		m = sample_empty(&g, es, k);
+		memcpy(e, sample_slot(&g, es, k), es);
+		memset(sample_slot(&g, es, k), 0, es);
+		memcpy(sample_slot(&g, es, m), e, es);
+		expect_error(&g, "is not where the table's probe finds its key", 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "the probe stops at the empty slot"));
+		/* back, and a copy in the first empty slot after it: a duplicate */
+		memset(sample_slot(&g, es, m), 0, es);
+		memcpy(sample_slot(&g, es, k), e, es);
+		CU_ASSERT_EQUAL(expect_ok(&g, &rp), 0);
+		raw_profile_free(&rp);
+		memcpy(sample_slot(&g, es, sample_empty(&g, es, k)), e, es);
+		expect_error(&g, "has the key of slot", 0);
 		rg_free(&g);
 	}
 }

@@ -135,7 +135,15 @@ size_t rg_table(struct rawgen *g, uint64_t shard_id, uint32_t generation, uint32
 	for (i = 0; i < n; i++) {
 		uint64_t v[5] = {slots[i].site, slots[i].fn, slots[i].count,
 		                 slots[i].total_ticks, slots[i].self_ticks};
-		memcpy((unsigned char *)t + eoff + i * es, v, es);
+		unsigned char *base = (unsigned char *)t + eoff;
+		uint64_t *e = vpr_edges_probe(base, capacity - 1,
+		                              64u - (63u - (unsigned)__builtin_clzll(capacity)),
+		                              es, v[0], v[1]);
+		/* a key given twice: the next empty slot (a table the reader refuses) */
+		while (e[1] != 0)
+			e = (uint64_t *)(base + ((uint64_t)((unsigned char *)e - base) / es + 1) %
+			                 capacity * es);
+		memcpy(e, v, es);
 	}
 	g->n_sections++;
 	return off;

@@ -51,7 +51,8 @@ void rg_module(struct rawgen *g, uint32_t id, const char *path, uint64_t load_bi
 void rg_modules_end(struct rawgen *g);
 
 /* Adds an edge table section (capacity slots, a power of two >= n) holding
- * slots[0..n) in its first slots. Returns the section's offset. */
+ * slots[0..n), each where vpr_edges_probe() puts its key. Returns the
+ * section's offset. */
 size_t rg_table(struct rawgen *g, uint64_t shard_id, uint32_t generation, uint32_t live,
                 uint64_t capacity, const struct rg_slot *slots, size_t n);
 

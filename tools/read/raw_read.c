@@ -6,7 +6,8 @@
  * Every field that says where or how big something is gets checked before
  * it is followed: the header against the file size, each section against
  * header.end, each module record against its section's used bytes, each
- * edge table's slots against its section. The first problem found is
+ * edge table's slots against its section, and every edge table entry is
+ * where the table's probe (vitprof_raw.h) finds its key. The first problem found is
  * reported as one line naming the file, what is wrong and the file offset
  * of the field; the reader never crashes and never returns partial data.
  *
@@ -34,7 +35,6 @@
 
 #define NO_OFFSET UINT64_MAX
 #define MAX_ATTEMPTS 3             /* reads of a file that changes under us */
-#define CHUNK_SLOTS 8192u          /* edge slots read at a time */
 #define MAX_PAGE_SIZE (1u << 30)
 
 /* One edge table seen while walking the sections. */
@@ -932,83 +932,150 @@ static int add_slot_sums(struct reader *r, const struct table_ref *t, const uint
 	return 0;
 }
 
+/*
+ * The first occupied slot of table t (its slots in buf) that is not where
+ * vpr_edges_probe() (vitprof_raw.h) finds its key, or t->capacity when
+ * there is none; *found is then the slot the probe stops at instead: an
+ * empty one before it (the entry is past a gap) or an earlier one with
+ * the same key. The runtime, its %m merge and `vitprof merge` place every
+ * key with that probe, so a table failing this was written by another
+ * probe or is corrupt.
+ */
+static uint64_t misplaced_slot(const struct table_ref *t, unsigned char *buf, uint64_t *found)
+{
+	uint64_t i, es = t->entry_size;
+	unsigned shift = 64u - (63u - (unsigned)__builtin_clzll(t->capacity));
+
+	if (t->capacity < 2)
+		return t->capacity;        /* one slot: the home of every key */
+	for (i = 0; i < t->capacity; i++) {
+		uint64_t *e = (uint64_t *)(buf + i * es), *f;
+		if (e[1] == 0)
+			continue;
+		/* stops at e at the latest: the key is there */
+		f = vpr_edges_probe(buf, t->capacity - 1, shift, es, e[0], e[1]);
+		if (f != e) {
+			*found = (uint64_t)((unsigned char *)f - buf) / es;
+			return i;
+		}
+	}
+	return t->capacity;
+}
+
+/*
+ * Reads table t's slots into buf and finds the first misplaced entry
+ * (misplaced_slot: *bad_slot, *other; t->capacity when there is none). A
+ * running program may insert while the table is read, so that a later slot
+ * is read filled and an earlier one empty: its table is read again before
+ * a misplaced entry stands. Returns 0, or -1 on a read error (reported).
+ */
+static int read_table(struct reader *r, const struct table_ref *t, unsigned char *buf,
+                      uint64_t *bad_slot, uint64_t *other)
+{
+	int attempt;
+
+	for (attempt = 1;; attempt++) {
+		if (read_at(r, t->offset + t->entries_offset, buf,
+		            (size_t)(t->capacity * t->entry_size)) != 0)
+			return -1;
+		*bad_slot = misplaced_slot(t, buf, other);
+		if (*bad_slot == t->capacity || attempt == MAX_ATTEMPTS ||
+		    r->h.state != VPR_STATE_RUNNING)
+			return 0;
+	}
+}
+
+/* Reports the misplaced entry of slot bad_slot (read_table). Returns -1. */
+static int misplaced(struct reader *r, const struct table_ref *t, const unsigned char *buf,
+                     uint64_t bad_slot, uint64_t other)
+{
+	uint64_t es = t->entry_size, at = t->offset + t->entries_offset + bad_slot * es;
+
+	if (((const uint64_t *)(buf + other * es))[1] == 0)
+		return bad(r, at, "edge table of shard %" PRIu64 ": the entry in slot %" PRIu64
+		           " is not where the table's probe finds its key (the probe stops at"
+		           " the empty slot %" PRIu64 ")", t->shard_id, bad_slot, other);
+	return bad(r, at, "edge table of shard %" PRIu64 ": the entry in slot %" PRIu64
+	           " has the key of slot %" PRIu64 " (a key is in one slot)", t->shard_id,
+	           bad_slot, other);
+}
+
 /* Reads every occupied slot of table t into rp->edges / rp->functions
- * (context modes: rp->ctx_nodes, then edges made from them). */
+ * (context modes: rp->ctx_nodes, then edges made from them); then refuses
+ * the table if an entry is not where the table's probe finds its key. */
 static int read_table_slots(struct reader *r, struct raw_profile *rp,
                             const struct table_ref *t)
 {
 	size_t es = t->entry_size;
-	uint64_t chunk = t->capacity < CHUNK_SLOTS ? t->capacity : CHUNK_SLOTS;
-	unsigned char *buf = malloc((size_t)chunk * es);
-	uint64_t i, base = t->offset + t->entries_offset;
+	unsigned char *buf = malloc((size_t)(t->capacity * es));
+	uint64_t base = t->offset + t->entries_offset, i, bad_slot, other = 0;
 	size_t first_node = rp->n_ctx_nodes;
 	int ctx = t->entry_size == sizeof(struct vpr_ctx_node);
 	int rc = -1;
 
 	if (!buf)
 		return bad(r, base, "out of memory for an edge table");
-	for (i = 0; i < t->capacity;) {
-		uint64_t n = t->capacity - i < chunk ? t->capacity - i : chunk, j;
+	if (read_table(r, t, buf, &bad_slot, &other) != 0)
+		goto out;
+	for (i = 0; i < t->capacity; i++) {
+		uint64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
 
-		if (read_at(r, base + i * es, buf, (size_t)(n * es)) != 0)
+		memcpy(v, buf + i * es, es);
+		if (v[1] == 0)
+			continue;          /* empty slot */
+		if (add_slot_sums(r, t, v, !ctx && v[0] == VPR_SITE_FUNCTION &&
+		                  rp->mode == VPR_MODE_TIME, base + i * es) != 0)
 			goto out;
-		for (j = 0; j < n; j++) {
-			uint64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
-
-			memcpy(v, buf + j * es, es);
-			if (v[1] == 0)
-				continue;          /* empty slot */
-			if (add_slot_sums(r, t, v, !ctx && v[0] == VPR_SITE_FUNCTION &&
-			                  rp->mode == VPR_MODE_TIME, base + (i + j) * es) != 0)
+		if (ctx) {
+			struct raw_ctx_node *c;
+			if (grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes,
+			         sizeof *c)) {
+				bad(r, base + i * es, "out of memory for context nodes");
 				goto out;
-			if (ctx) {
-				struct raw_ctx_node *c;
-				if (grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes,
-				         sizeof *c)) {
-					bad(r, base + (i + j) * es, "out of memory for context nodes");
-					goto out;
-				}
-				c = &rp->ctx_nodes[rp->n_ctx_nodes++];
-				c->shard_id = t->shard_id;
-				c->parent = v[0];
-				c->fn = v[1];
-				c->count = v[2];
-				c->total_ticks = v[3];
-				c->self_ticks = v[4];
-				c->id = v[5];
-				c->site = v[6];
-			} else if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
-				struct raw_function *f;
-				if (grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
-				         sizeof *f)) {
-					bad(r, base + (i + j) * es, "out of memory for function records");
-					goto out;
-				}
-				f = &rp->functions[rp->n_functions++];
-				f->fn = v[1];
-				f->total_ticks = v[3];
-			} else if (v[0] == VPR_SITE_FUNCTION) {
-				bad(r, base + (i + j) * es, "function record (site %u) in a count-mode"
-				    " edge table", VPR_SITE_FUNCTION);
-				goto out;
-			} else {
-				struct raw_edge *e;
-				if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
-					bad(r, base + (i + j) * es, "out of memory for call edges");
-					goto out;
-				}
-				e = &rp->edges[rp->n_edges++];
-				e->site = v[0];
-				e->fn = v[1];
-				e->count = v[2];
-				e->total_ticks = v[3];
-				e->self_ticks = v[4];
 			}
+			c = &rp->ctx_nodes[rp->n_ctx_nodes++];
+			c->shard_id = t->shard_id;
+			c->parent = v[0];
+			c->fn = v[1];
+			c->count = v[2];
+			c->total_ticks = v[3];
+			c->self_ticks = v[4];
+			c->id = v[5];
+			c->site = v[6];
+		} else if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
+			struct raw_function *f;
+			if (grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
+			         sizeof *f)) {
+				bad(r, base + i * es, "out of memory for function records");
+				goto out;
+			}
+			f = &rp->functions[rp->n_functions++];
+			f->fn = v[1];
+			f->total_ticks = v[3];
+		} else if (v[0] == VPR_SITE_FUNCTION) {
+			bad(r, base + i * es, "function record (site %u) in a count-mode"
+			    " edge table", VPR_SITE_FUNCTION);
+			goto out;
+		} else {
+			struct raw_edge *e;
+			if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
+				bad(r, base + i * es, "out of memory for call edges");
+				goto out;
+			}
+			e = &rp->edges[rp->n_edges++];
+			e->site = v[0];
+			e->fn = v[1];
+			e->count = v[2];
+			e->total_ticks = v[3];
+			e->self_ticks = v[4];
 		}
-		i += n;
 	}
 	if (ctx && check_ctx_nodes(r, rp, t, first_node) != 0)
 		goto out;
+	if (bad_slot != t->capacity) {
+		misplaced(r, t, buf, bad_slot, other);
+		goto out;
+	}
 	rc = 0;
 out:
 	free(buf);
