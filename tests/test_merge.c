@@ -329,9 +329,9 @@ static char *merged_text(const char *const *docs, const uint64_t *w, size_t n)
 
 	for (i = 0; i < n; i++) {
 		struct vpdoc d;
-		CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(docs[i], strlen(docs[i]), "doc", &d), 0);
+		CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(docs[i], strlen(docs[i]), "doc", &d), 0);
 		CU_ASSERT_EQUAL(doc_merge_add(m, &d, w ? w[i] : 1), 0);
-		vpdoc_free(&d);
+		document_free(&d);
 	}
 	CU_ASSERT_EQUAL(doc_merge_write(m, f), 0);
 	fclose(f);
@@ -344,7 +344,7 @@ VP_TEST(vpdoc, reads_document)
 	char *s = make_doc("abcd", 3, 4, 99);
 	struct vpdoc d;
 
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(s, strlen(s), "doc", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(s, strlen(s), "doc", &d), 0);
 	CU_ASSERT_EQUAL(d.n_functions, 3);
 	CU_ASSERT_EQUAL(d.functions[1].calls, 3);
 	CU_ASSERT_TRUE(d.functions[1].has_entry_count);
@@ -354,7 +354,7 @@ VP_TEST(vpdoc, reads_document)
 	CU_ASSERT_TRUE(d.branches[0].outcomes[1].is_throw);
 	CU_ASSERT_EQUAL(d.loops[0].iterations, 30);
 	CU_ASSERT_EQUAL(d.program.pid, 99);
-	vpdoc_free(&d);
+	document_free(&d);
 	free(s);
 }
 
@@ -369,10 +369,10 @@ VP_TEST(vpdoc, truncated_at_every_byte)
 	for (i = 0; i < n - 1; i++) {      /* the last byte is a newline */
 		char *p = malloc(i + 1);
 		memcpy(p, s, i);
-		CU_ASSERT_EQUAL(vpdoc_read_mem(p, i, "doc", &d), -1);
+		CU_ASSERT_EQUAL(vitprof_read_mem(p, i, "doc", &d), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "doc: "));
 		CU_ASSERT_PTR_NULL(strchr(tool_last_error(), '\n'));
-		vpdoc_free(&d);
+		document_free(&d);
 		free(p);
 	}
 	tool_error_mute(0);
@@ -394,7 +394,7 @@ VP_TEST(vpdoc, bytes_flipped)
 			char *p = malloc(n);
 			memcpy(p, s, n);
 			p[i] = (char)subst[k];
-			if (vpdoc_read_mem(p, n, "doc", &d) == 0) {
+			if (vitprof_read_mem(p, n, "doc", &d) == 0) {
 				for (j = 0; j < d.n_edges; j++) {
 					CU_ASSERT(d.edges[j].caller < d.n_functions);
 					CU_ASSERT(d.edges[j].callee < d.n_functions);
@@ -405,7 +405,7 @@ VP_TEST(vpdoc, bytes_flipped)
 			} else {
 				CU_ASSERT_NOT_EQUAL(tool_last_error()[0], '\0');
 			}
-			vpdoc_free(&d);
+			document_free(&d);
 			free(p);
 		}
 	tool_error_mute(0);
@@ -430,12 +430,12 @@ VP_TEST(vpdoc, refuses_wrong_documents)
 
 	tool_error_mute(1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		CU_ASSERT_EQUAL(vpdoc_read_mem(cases[i].text, strlen(cases[i].text), "x.vitprof",
+		CU_ASSERT_EQUAL(vitprof_read_mem(cases[i].text, strlen(cases[i].text), "x.vitprof",
 		                               &d), -1);
 		if (!strstr(tool_last_error(), cases[i].msg))
 			fprintf(stderr, "case %zu: got '%s'\n", i, tool_last_error());
 		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), cases[i].msg));
-		vpdoc_free(&d);
+		document_free(&d);
 	}
 	tool_error_mute(0);
 }
@@ -448,7 +448,7 @@ VP_TEST(doc_merge, sums_by_identity_with_weights)
 	char *out = merged_text(docs, w, 2);
 	struct vpdoc d;
 
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(out, strlen(out), "out", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(out, strlen(out), "out", &d), 0);
 	CU_ASSERT_EQUAL(d.n_functions, 3);
 	CU_ASSERT_EQUAL(d.functions[1].calls, 2 * 3 + 5);
 	CU_ASSERT_EQUAL(d.functions[1].entry_count, 2 * 3 + 5);
@@ -463,7 +463,7 @@ VP_TEST(doc_merge, sums_by_identity_with_weights)
 	CU_ASSERT_EQUAL(d.program.pid, 10);
 	CU_ASSERT_EQUAL(d.n_hot, 3);      /* f 11, g 8, main 3 */
 	CU_ASSERT_EQUAL(d.hot[0], 1);
-	vpdoc_free(&d);
+	document_free(&d);
 	free(out);
 	free(a);
 	free(b);
@@ -510,17 +510,17 @@ VP_TEST(doc_merge, refuses_other_builds)
 		c = c2;
 	}
 	tool_error_mute(1);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(a, strlen(a), "a.vitprof", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(a, strlen(a), "a.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), 0);
-	vpdoc_free(&d);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(b, strlen(b), "b.vitprof", &d), 0);
+	document_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(b, strlen(b), "b.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "b.vitprof: another program"));
-	vpdoc_free(&d);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(c, strlen(c), "c.vitprof", &d), 0);
+	document_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(c, strlen(c), "c.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "branches of /p/a.c:6 differ"));
-	vpdoc_free(&d);
+	document_free(&d);
 	tool_error_mute(0);
 	doc_merge_free(m);
 	free(a);
