@@ -469,6 +469,61 @@ VP_TEST(doc_merge, sums_by_identity_with_weights)
 	free(b);
 }
 
+/* The model as the reader gives it, written by the one writer. */
+static char *rewritten_text(const char *doc)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct vpdoc d;
+
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(doc, strlen(doc), "doc", &d), 0);
+	CU_ASSERT_EQUAL(vitprof_write(f, &d), 0);
+	fclose(f);
+	document_free(&d);
+	return buf;
+}
+
+/* A merged document (canonical order) merged alone is itself, byte for
+ * byte, and so is the model read from it and written again; with value
+ * profiles (version 3) too. */
+VP_TEST(doc_merge, one_document_is_itself)
+{
+	static const char *const values =
+	    ",\n\"value_sites\": [{\"function\": \"f\", \"file\": \"/p/a.c\", \"line\": 5,"
+	    " \"site_file\": null, \"site_line\": null, \"kind\": \"topn\", \"site\": 0,"
+	    " \"total\": 9, \"dropped\": false, \"values\": [{\"value\": -3, \"count\": 2},"
+	    " {\"value\": 7, \"count\": 7}]}, {\"function\": \"f\", \"file\": \"/p/a.c\","
+	    " \"line\": 5, \"site_file\": \"/p/a.c\", \"site_line\": 6, \"kind\": \"interval\","
+	    " \"site\": 1, \"counters\": [1, 0, 4]}]}\n";
+	char *plain = make_doc("abcd", 3, 4, 10), *v3;
+	size_t n = strlen(plain);
+
+	/* the same document with value sites after its loops */
+	v3 = malloc(n + strlen(values) + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v3);
+	memcpy(v3, plain, n);
+	while (n && v3[n - 1] != '}')      /* the root's closing brace */
+		n--;
+	strcpy(v3 + n - 1, values);
+	for (int k = 0; k < 2; k++) {
+		const char *in[1] = {k ? v3 : plain};
+		char *once = merged_text(in, NULL, 1), *twice, *again;
+		const char *m[1] = {once};
+
+		twice = merged_text(m, NULL, 1);
+		again = rewritten_text(once);
+		CU_ASSERT_STRING_EQUAL(twice, once);
+		CU_ASSERT_STRING_EQUAL(again, once);
+		CU_ASSERT_PTR_NOT_NULL(strstr(once, k ? "\"version\": 3" : "\"version\": 2"));
+		free(once);
+		free(twice);
+		free(again);
+	}
+	free(plain);
+	free(v3);
+}
+
 VP_TEST(doc_merge, associative_commutative)
 {
 	char *a = make_doc("abcd", 3, 4, 10), *b = make_doc("abcd", 5, 0, 20);

@@ -586,7 +586,9 @@ int vitprof_read_mem(const void *data, size_t size, const char *name, struct vpd
 	d->name = dup_str(name);
 	root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
-		if (strstr(err.text, "too big") || strstr(err.text, "overflow"))
+		if (json_error_code(&err) == json_error_out_of_memory)
+			tool_oom();
+		if (json_error_code(&err) == json_error_numeric_overflow)
 			tool_error(name, "integer out of range at line %d column %d: a .vitprof"
 			           " document's integers are read up to 2^63-1", err.line, err.column);
 		else
