@@ -2,7 +2,7 @@
 /*
  * fuzz_vitprof.c - libFuzzer harness of the .vitprof document reader as
  * `vitprof merge` and `vitprof overlap` use it (vitprof_read_mem(),
- * tools/vitprof_read.c): any byte string is refused with one line or read
+ * tools/read/vitprof_read.c): any byte string is refused with one line or read
  * into a document, which is then merged with itself (doc_merge.c) and
  * written, as `vitprof merge -o` does. docs/fuzzing.md.
  */
