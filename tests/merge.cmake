@@ -29,7 +29,7 @@ foreach(variant mergeprog mergeprog_variant)
 endforeach()
 target_compile_definitions(mergeprog_variant PRIVATE VARIANT)
 
-foreach(case raw time weights doc assoc mismatch overlap)
+foreach(case raw time weights doc assoc mismatch overlap identity)
   add_test(NAME merge.${case}
     COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/merge/check_merge.py ${case}
             --vitprof $<TARGET_FILE:vitprof>

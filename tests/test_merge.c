@@ -350,9 +350,9 @@ static char *merged_text(const char *const *docs, const uint64_t *w, size_t n)
 
 	for (i = 0; i < n; i++) {
 		struct vpdoc d;
-		CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(docs[i], strlen(docs[i]), "doc", &d), 0);
+		CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(docs[i], strlen(docs[i]), "doc", &d), 0);
 		CU_ASSERT_EQUAL(doc_merge_add(m, &d, w ? w[i] : 1), 0);
-		vpdoc_free(&d);
+		document_free(&d);
 	}
 	CU_ASSERT_EQUAL(doc_merge_write(m, f), 0);
 	fclose(f);
@@ -365,7 +365,7 @@ VP_TEST(vpdoc, reads_document)
 	char *s = make_doc("abcd", 3, 4, 99);
 	struct vpdoc d;
 
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(s, strlen(s), "doc", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(s, strlen(s), "doc", &d), 0);
 	CU_ASSERT_EQUAL(d.n_functions, 3);
 	CU_ASSERT_EQUAL(d.functions[1].calls, 3);
 	CU_ASSERT_TRUE(d.functions[1].has_entry_count);
@@ -375,7 +375,7 @@ VP_TEST(vpdoc, reads_document)
 	CU_ASSERT_TRUE(d.branches[0].outcomes[1].is_throw);
 	CU_ASSERT_EQUAL(d.loops[0].iterations, 30);
 	CU_ASSERT_EQUAL(d.program.pid, 99);
-	vpdoc_free(&d);
+	document_free(&d);
 	free(s);
 }
 
@@ -390,10 +390,10 @@ VP_TEST(vpdoc, truncated_at_every_byte)
 	for (i = 0; i < n - 1; i++) {      /* the last byte is a newline */
 		char *p = malloc(i + 1);
 		memcpy(p, s, i);
-		CU_ASSERT_EQUAL(vpdoc_read_mem(p, i, "doc", &d), -1);
+		CU_ASSERT_EQUAL(vitprof_read_mem(p, i, "doc", &d), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "doc: "));
 		CU_ASSERT_PTR_NULL(strchr(tool_last_error(), '\n'));
-		vpdoc_free(&d);
+		document_free(&d);
 		free(p);
 	}
 	tool_error_mute(0);
@@ -415,7 +415,7 @@ VP_TEST(vpdoc, bytes_flipped)
 			char *p = malloc(n);
 			memcpy(p, s, n);
 			p[i] = (char)subst[k];
-			if (vpdoc_read_mem(p, n, "doc", &d) == 0) {
+			if (vitprof_read_mem(p, n, "doc", &d) == 0) {
 				for (j = 0; j < d.n_edges; j++) {
 					CU_ASSERT(d.edges[j].caller < d.n_functions);
 					CU_ASSERT(d.edges[j].callee < d.n_functions);
@@ -426,7 +426,7 @@ VP_TEST(vpdoc, bytes_flipped)
 			} else {
 				CU_ASSERT_NOT_EQUAL(tool_last_error()[0], '\0');
 			}
-			vpdoc_free(&d);
+			document_free(&d);
 			free(p);
 		}
 	tool_error_mute(0);
@@ -451,12 +451,12 @@ VP_TEST(vpdoc, refuses_wrong_documents)
 
 	tool_error_mute(1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		CU_ASSERT_EQUAL(vpdoc_read_mem(cases[i].text, strlen(cases[i].text), "x.vitprof",
+		CU_ASSERT_EQUAL(vitprof_read_mem(cases[i].text, strlen(cases[i].text), "x.vitprof",
 		                               &d), -1);
 		if (!strstr(tool_last_error(), cases[i].msg))
 			fprintf(stderr, "case %zu: got '%s'\n", i, tool_last_error());
 		CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), cases[i].msg));
-		vpdoc_free(&d);
+		document_free(&d);
 	}
 	tool_error_mute(0);
 }
@@ -469,7 +469,7 @@ VP_TEST(doc_merge, sums_by_identity_with_weights)
 	char *out = merged_text(docs, w, 2);
 	struct vpdoc d;
 
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(out, strlen(out), "out", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(out, strlen(out), "out", &d), 0);
 	CU_ASSERT_EQUAL(d.n_functions, 3);
 	CU_ASSERT_EQUAL(d.functions[1].calls, 2 * 3 + 5);
 	CU_ASSERT_EQUAL(d.functions[1].entry_count, 2 * 3 + 5);
@@ -484,10 +484,65 @@ VP_TEST(doc_merge, sums_by_identity_with_weights)
 	CU_ASSERT_EQUAL(d.program.pid, 10);
 	CU_ASSERT_EQUAL(d.n_hot, 3);      /* f 11, g 8, main 3 */
 	CU_ASSERT_EQUAL(d.hot[0], 1);
-	vpdoc_free(&d);
+	document_free(&d);
 	free(out);
 	free(a);
 	free(b);
+}
+
+/* The model as the reader gives it, written by the one writer. */
+static char *rewritten_text(const char *doc)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct vpdoc d;
+
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(doc, strlen(doc), "doc", &d), 0);
+	CU_ASSERT_EQUAL(vitprof_write(f, &d), 0);
+	fclose(f);
+	document_free(&d);
+	return buf;
+}
+
+/* A merged document (canonical order) merged alone is itself, byte for
+ * byte, and so is the model read from it and written again; with value
+ * profiles (version 3) too. */
+VP_TEST(doc_merge, one_document_is_itself)
+{
+	static const char *const values =
+	    ",\n\"value_sites\": [{\"function\": \"f\", \"file\": \"/p/a.c\", \"line\": 5,"
+	    " \"site_file\": null, \"site_line\": null, \"kind\": \"topn\", \"site\": 0,"
+	    " \"total\": 9, \"dropped\": false, \"values\": [{\"value\": -3, \"count\": 2},"
+	    " {\"value\": 7, \"count\": 7}]}, {\"function\": \"f\", \"file\": \"/p/a.c\","
+	    " \"line\": 5, \"site_file\": \"/p/a.c\", \"site_line\": 6, \"kind\": \"interval\","
+	    " \"site\": 1, \"counters\": [1, 0, 4]}]}\n";
+	char *plain = make_doc("abcd", 3, 4, 10), *v3;
+	size_t n = strlen(plain);
+
+	/* the same document with value sites after its loops */
+	v3 = malloc(n + strlen(values) + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v3);
+	memcpy(v3, plain, n);
+	while (n && v3[n - 1] != '}')      /* the root's closing brace */
+		n--;
+	strcpy(v3 + n - 1, values);
+	for (int k = 0; k < 2; k++) {
+		const char *in[1] = {k ? v3 : plain};
+		char *once = merged_text(in, NULL, 1), *twice, *again;
+		const char *m[1] = {once};
+
+		twice = merged_text(m, NULL, 1);
+		again = rewritten_text(once);
+		CU_ASSERT_STRING_EQUAL(twice, once);
+		CU_ASSERT_STRING_EQUAL(again, once);
+		CU_ASSERT_PTR_NOT_NULL(strstr(once, k ? "\"version\": 3" : "\"version\": 2"));
+		free(once);
+		free(twice);
+		free(again);
+	}
+	free(plain);
+	free(v3);
 }
 
 VP_TEST(doc_merge, associative_commutative)
@@ -531,17 +586,17 @@ VP_TEST(doc_merge, refuses_other_builds)
 		c = c2;
 	}
 	tool_error_mute(1);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(a, strlen(a), "a.vitprof", &d), 0);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(a, strlen(a), "a.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), 0);
-	vpdoc_free(&d);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(b, strlen(b), "b.vitprof", &d), 0);
+	document_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(b, strlen(b), "b.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "b.vitprof: another program"));
-	vpdoc_free(&d);
-	CU_ASSERT_EQUAL_FATAL(vpdoc_read_mem(c, strlen(c), "c.vitprof", &d), 0);
+	document_free(&d);
+	CU_ASSERT_EQUAL_FATAL(vitprof_read_mem(c, strlen(c), "c.vitprof", &d), 0);
 	CU_ASSERT_EQUAL(doc_merge_add(m, &d, 1), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "branches of /p/a.c:6 differ"));
-	vpdoc_free(&d);
+	document_free(&d);
 	tool_error_mute(0);
 	doc_merge_free(m);
 	free(a);

@@ -588,7 +588,7 @@ VP_TEST(profile, export_json_document)
 	strcpy(rp.host, "h\"ost");
 	CU_ASSERT_EQUAL_FATAL(build(&p, &rp), 0);
 	f = open_memstream(&doc, &len);
-	CU_ASSERT_EQUAL(export_vitprof_json(f, &p, NULL), 0);
+	CU_ASSERT_EQUAL(vitprof_write_profile(f, &p, NULL), 0);
 	fclose(f);
 	CU_ASSERT_PTR_NOT_NULL(strstr(doc, "\"format\": \"vitprof\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(doc, "\"version\": 2,"));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_vitprof.c - libFuzzer harness of the .vitprof document reader as
- * `vitprof merge` and `vitprof overlap` use it (vpdoc_read_mem(),
- * tools/vitprof_read.c): any byte string is refused with one line or read
+ * `vitprof merge` and `vitprof overlap` use it (vitprof_read_mem(),
+ * tools/read/vitprof_read.c): any byte string is refused with one line or read
  * into a document, which is then merged with itself (doc_merge.c) and
  * written, as `vitprof merge -o` does. docs/fuzzing.md.
  */
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vpdoc d = {0};
 
 	tool_error_mute(1);
-	if (vpdoc_read_mem(data, size, "fuzz.vitprof", &d) == 0) {
+	if (vitprof_read_mem(data, size, "fuzz.vitprof", &d) == 0) {
 		struct doc_merge *m = doc_merge_new();
 
 		if (m && doc_merge_add(m, &d, 1) == 0 && doc_merge_add(m, &d, 2) == 0) {
@@ -30,6 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		doc_merge_free(m);
 	}
-	vpdoc_free(&d);
+	document_free(&d);
 	return 0;
 }

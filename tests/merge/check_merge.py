@@ -364,6 +364,36 @@ def case_overlap(x):
     expect(rows["functions"] != "100.00%", "N=5 vs N=30 should differ: %s" % rows)
 
 
+def case_identity(x):
+    """One writer: a document merged alone, or exported, is itself byte for
+    byte (count and time mode, arc counters); a raw profile's document read
+    as a merge input is the one export writes, in canonical order."""
+    def read(p):
+        with open(p, "rb") as f:
+            return f.read()
+    for mode in ("count", "time"):
+        os.environ["VITPROF_MODE"] = mode
+        try:
+            raw = x.run_prog(7, tag="id-" + mode)
+        finally:
+            del os.environ["VITPROF_MODE"]
+        x.export(raw)
+        exported = raw + ".vitprof"
+        once, twice, again = (x.path("id-%s-%s.vitprof" % (mode, n))
+                              for n in ("once", "twice", "again"))
+        x.vitprof("merge", "-o", once, exported)
+        x.load(once)
+        x.vitprof("merge", "-o", twice, once)
+        x.vitprof("export", "-o", again, once)
+        expect(read(twice) == read(once), "%s: merge of a merged document differs from it" % mode)
+        expect(read(again) == read(once), "%s: export of a merged document differs from it" % mode)
+        # the raw profile as a merge input: the same as its exported document
+        fromraw = x.path("id-%s-raw.vitprof" % mode)
+        x.vitprof("merge", "--format", "vitprof", "-o", fromraw, exported, raw)
+        x.vitprof("merge", "-o", twice, exported, exported)
+        expect(read(fromraw) == read(twice), "%s: a raw input is not its exported document" % mode)
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_export.c - `vitprof export --format vitprof -o OUT FILE.vitraw`:
- * writes the profile as the .vitprof JSON document, version 2 (3 with
- * value profiles: value_sites.c)
- * (docs/vitprof-format.md, docs/vitprof.schema.json): call counts, call
- * edges and times from the hooks; line counts, branch outcomes, loops and
- * entry counts from the arc counters, when the program had them.
+ * writes the profile as the .vitprof JSON document (vitprof_write.c; the
+ * model: document.c): call counts, call edges and times from the hooks;
+ * line counts, branch outcomes, loops and entry counts from the arc
+ * counters, when the program had them. A .vitprof document given as FILE
+ * is written again in canonical order (doc_merge.c with one input). Other
+ * formats: the export_*.c writers.
  *
- * The document is streamed (json_write.c). A file is written under a
- * temporary name in the same directory and renamed into place when it is
- * complete, so OUT is never left half-written.
+ * A file is written under a temporary name in the same directory and
+ * renamed into place when it is complete, so OUT is never left
+ * half-written.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,323 +47,6 @@ static const char usage[] =
 	"  --keep-all            folded: every path, as deep as it goes (the same\n"
 	"                        as --min-share 0 --max-depth 0)\n";
 
-static void write_program(struct json_writer *w, const struct profile *p)
-{
-	const struct raw_profile *raw = p->raw;
-
-	json_key(w, "program");
-	json_begin_object(w);
-	json_kv_string(w, "path", raw->exe_path);
-	json_kv_int(w, "pid", raw->pid);
-	json_kv_int(w, "ppid", raw->ppid);
-	json_kv_string(w, "host", raw->host);
-	json_kv_string(w, "mode", raw_mode_name(raw->mode));
-	json_kv_string(w, "state", raw_state_name(raw->state));
-	json_kv_bool(w, "fork_child", (raw->flags & VPR_FLAG_FORK_CHILD) != 0);
-	json_kv_uint(w, "threads", raw->n_threads);
-	json_kv_uint(w, "start_time_ns", raw->start_realtime_ns);
-	json_key(w, "end_time_ns");
-	if (raw->end_realtime_ns)
-		json_uint(w, raw->end_realtime_ns);
-	else
-		json_null(w);
-	json_kv_uint(w, "lost_calls", raw->lost_calls);
-	json_kv_uint(w, "lost_frames", raw->lost_frames);
-	json_kv_uint(w, "lost_sections", raw->lost_sections);
-	json_kv_string(w, "time_unit", "ns");
-	json_kv_bool(w, "time_available", p->timed);
-	json_end_object(w);
-}
-
-static void write_modules(struct json_writer *w, const struct profile *p)
-{
-	size_t i;
-
-	json_key(w, "modules");
-	json_begin_array(w);
-	for (i = 0; i < p->n_modules; i++) {
-		const struct prof_module *m = &p->modules[i];
-		json_begin_object(w);
-		json_kv_uint(w, "id", m->id);
-		json_kv_string(w, "path", m->raw->path);
-		json_kv_string(w, "build_id", m->build_id_hex[0] ? m->build_id_hex : NULL);
-		json_kv_uint(w, "load_bias", m->raw->load_bias);
-		json_key(w, "same_as");
-		if (m->canonical != m->id)
-			json_uint(w, m->canonical);
-		else
-			json_null(w);
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-static void write_functions(struct json_writer *w, const struct profile *p,
-                            struct coverage *cov)
-{
-	size_t i;
-
-	json_key(w, "functions");
-	json_begin_array(w);
-	for (i = 0; i < p->n_functions; i++) {
-		const struct prof_function *f = &p->functions[i];
-		json_begin_object(w);
-		json_kv_uint(w, "id", f->id);
-		json_kv_string(w, "name", f->name);
-		json_kv_string(w, "linkage_name", f->linkage_name);
-		json_kv_string(w, "file", f->file);
-		json_kv_uint(w, "line", f->line);
-		json_key(w, "module");
-		if (f->module == PROF_MODULE_UNKNOWN)
-			json_null(w);
-		else
-			json_uint(w, (uint64_t)f->module);
-		json_kv_uint(w, "address", f->address);
-		json_kv_bool(w, "instrumented", f->instrumented);
-		json_kv_uint(w, "calls", f->calls);
-		if (p->timed) {
-			json_kv_uint(w, "self_ns", f->self_ns);
-			json_kv_uint(w, "total_ns", f->total_ns);
-		}
-		if (cov) {
-			long k = coverage_find_function(cov, f->linkage_name, f->file, f->line);
-			if (k >= 0)
-				json_kv_uint(w, "entry_count", cov->report.functions[k].entry_count);
-		}
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-static void write_edges(struct json_writer *w, const struct profile *p)
-{
-	size_t i;
-	int k;
-
-	json_key(w, "edges");
-	json_begin_array(w);
-	for (i = 0; i < p->n_edges; i++) {
-		const struct prof_edge *e = &p->edges[i];
-		json_begin_object(w);
-		json_kv_uint(w, "caller", e->caller);
-		json_kv_uint(w, "callee", e->callee);
-		json_kv_string(w, "caller_name", p->functions[e->caller].name);
-		json_kv_string(w, "callee_name", p->functions[e->callee].name);
-		json_kv_string(w, "file", e->file);
-		json_kv_uint(w, "line", e->line);
-		if (e->column)
-			json_kv_uint(w, "column", e->column);
-		json_kv_uint(w, "site", e->site);
-		json_kv_uint(w, "count", e->count);
-		if (p->timed) {
-			json_kv_uint(w, "self_ns", e->self_ns);
-			json_kv_uint(w, "total_ns", e->total_ns);
-		}
-		if (e->n_frames > 1) {
-			json_key(w, "inline_frames");
-			json_begin_array(w);
-			for (k = 0; k < e->n_frames; k++) {
-				json_begin_object(w);
-				json_kv_string(w, "function", e->frames[k].function);
-				json_kv_string(w, "file", e->frames[k].file);
-				json_kv_uint(w, "line", e->frames[k].line);
-				json_end_object(w);
-			}
-			json_end_array(w);
-		}
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-static const char *arcs_mode_name(uint32_t mode)
-{
-	return mode == VPR_ARCS_IN_PLACE ? "in-place" : "copy";
-}
-
-static void write_gcov_objects(struct json_writer *w, const struct coverage *cov)
-{
-	size_t i;
-
-	json_key(w, "gcov_objects");
-	json_begin_array(w);
-	for (i = 0; i < cov->n_objects; i++) {
-		const struct cov_object *o = &cov->objects[i];
-		json_begin_object(w);
-		json_kv_string(w, "gcda", o->raw->gcda_path);
-		json_kv_string(w, "gcno", o->gcno_path);
-		json_kv_string(w, "mode", arcs_mode_name(o->raw->arcs_mode));
-		json_kv_uint(w, "stamp", o->raw->stamp);
-		json_kv_uint(w, "functions", o->raw->n_functions);
-		json_kv_bool(w, "counted", o->used);
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-/* Every function of the arc-counted objects; `function` joins functions[]. */
-static void write_gcov_functions(struct json_writer *w, const struct profile *p,
-                                 struct coverage *cov, const struct value_first_calls *fc)
-{
-	const struct cov_report *r = &cov->report;
-	uint64_t first_call;
-	long *join = calloc(r->n_functions ? r->n_functions : 1, sizeof *join);
-	size_t i;
-
-	if (!join)
-		tool_oom();
-	for (i = 0; i < r->n_functions; i++)
-		join[i] = -1;
-	for (i = 0; i < p->n_functions; i++) {
-		const struct prof_function *f = &p->functions[i];
-		long k = coverage_find_function(cov, f->linkage_name, f->file, f->line);
-		if (k >= 0 && join[k] < 0)
-			join[k] = (long)i;
-	}
-	json_key(w, "gcov_functions");
-	json_begin_array(w);
-	for (i = 0; i < r->n_functions; i++) {
-		const struct cov_function *f = &r->functions[i];
-		json_begin_object(w);
-		json_kv_string(w, "name", f->name);
-		json_kv_string(w, "file", f->file);
-		json_kv_uint(w, "line", f->start_line);
-		json_kv_uint(w, "end_line", f->end_line);
-		json_kv_uint(w, "entry_count", f->entry_count);
-		json_kv_uint(w, "returns", f->exit_count);
-		json_kv_uint(w, "blocks", f->blocks);
-		json_kv_uint(w, "blocks_executed", f->blocks_executed);
-		if (value_first_call(fc, f->name, f->file, f->start_line, &first_call))
-			json_kv_uint(w, "first_call", first_call);
-		json_key(w, "function");
-		if (join[i] >= 0)
-			json_uint(w, (uint64_t)join[i]);
-		else
-			json_null(w);
-		json_end_object(w);
-	}
-	json_end_array(w);
-	free(join);
-}
-
-static void write_lines(struct json_writer *w, const struct cov_report *r)
-{
-	size_t i;
-
-	json_key(w, "lines");
-	json_begin_array(w);
-	for (i = 0; i < r->n_lines; i++) {
-		json_begin_object(w);
-		json_kv_string(w, "file", r->lines[i].file);
-		json_kv_uint(w, "line", r->lines[i].line);
-		json_kv_uint(w, "count", r->lines[i].count);
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-static void write_branches(struct json_writer *w, const struct cov_report *r)
-{
-	size_t i, k;
-
-	json_key(w, "branches");
-	json_begin_array(w);
-	for (i = 0; i < r->n_lines; i++) {
-		const struct cov_line *l = &r->lines[i];
-		if (!l->n_branches)
-			continue;
-		json_begin_object(w);
-		json_kv_string(w, "file", l->file);
-		json_kv_uint(w, "line", l->line);
-		json_key(w, "outcomes");
-		json_begin_array(w);
-		for (k = 0; k < l->n_branches; k++) {
-			json_begin_object(w);
-			json_kv_uint(w, "count", l->branches[k].count);
-			json_kv_bool(w, "fallthrough", l->branches[k].fallthrough);
-			json_kv_uint(w, "branch", l->branches[k].group);
-			if (l->branches[k].is_throw)
-				json_kv_bool(w, "throw", 1);
-			json_end_object(w);
-		}
-		json_end_array(w);
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-static void write_loops(struct json_writer *w, const struct cov_report *r)
-{
-	size_t i;
-
-	json_key(w, "loops");
-	json_begin_array(w);
-	for (i = 0; i < r->n_loops; i++) {
-		const struct cov_loop *l = &r->loops[i];
-		json_begin_object(w);
-		json_kv_string(w, "function", l->function);
-		json_kv_string(w, "file", l->file);
-		json_kv_uint(w, "line", l->line);
-		json_kv_uint(w, "depth", l->depth);
-		json_kv_uint(w, "entries", l->entries);
-		json_kv_uint(w, "iterations", l->iterations);
-		json_end_object(w);
-	}
-	json_end_array(w);
-}
-
-int export_vitprof_json(FILE *out, const struct profile *p, struct coverage *cov)
-{
-	struct vpdoc_value_site *sites = NULL;
-	struct value_first_calls *fc = NULL;
-	struct json_writer w;
-	size_t i, n_sites = 0;
-	int rc;
-
-	if (cov && cov->n_objects) {
-		if (value_sites_build(cov, &sites, &n_sites) != 0) {
-			value_sites_free(sites, n_sites);
-			return -2;
-		}
-		fc = value_first_calls(cov);
-	}
-
-	/* Top level and arrays one item per line; each item on one line. */
-	json_init(&w, out, 2);
-	json_begin_object(&w);
-	json_key(&w, "format");
-	json_string(&w, "vitprof");
-	/* version 3: the document has value profiles (sites or first calls);
-	 * else version 2, which older readers read */
-	json_key(&w, "version");
-	json_uint(&w, n_sites || value_first_calls_count(fc) ? 3 : 2);
-	json_key(&w, "producer");
-	json_string(&w, TOOL_PRODUCER);
-	write_program(&w, p);
-	write_modules(&w, p);
-	write_functions(&w, p, cov && cov->n_used ? cov : NULL);
-	write_edges(&w, p);
-	json_key(&w, "hot_spots");
-	json_begin_array(&w);
-	for (i = 0; i < p->n_hot; i++)
-		json_uint(&w, p->hot[i]);
-	json_end_array(&w);
-	if (cov && cov->n_objects) {
-		write_gcov_objects(&w, cov);
-		write_gcov_functions(&w, p, cov, fc);
-		write_lines(&w, &cov->report);
-		write_branches(&w, &cov->report);
-		write_loops(&w, &cov->report);
-		if (n_sites)
-			value_sites_write(&w, sites, n_sites);
-	}
-	json_end_object(&w);
-	rc = json_finish(&w);
-	value_sites_free(sites, n_sites);
-	value_first_calls_free(fc);
-	return rc;
-}
-
 /* FILE.vitraw -> FILE + ext; anything else gets ext appended. */
 static char *default_output(const char *in, const char *ext)
 {
@@ -387,7 +71,7 @@ struct format {
 };
 
 static const struct format formats[] = {
-	{"vitprof", export_vitprof_json, ".vitprof"},
+	{"vitprof", vitprof_write_profile, ".vitprof"},
 	{"sample-profile", export_sample_profile, ".afdo.txt"},
 	{"link-order", export_link_order, ".order"},
 	{"link-order-gold", export_link_order_gold, ".gold-order"},
@@ -426,7 +110,7 @@ static int write_output(const char *path, const struct format *fmt,
 
 static int write_doc(FILE *out, void *arg)
 {
-	return doc_merge_write(arg, out);
+	return vitprof_write(out, arg);
 }
 
 /* A document exported as a document: written again in canonical order,
@@ -434,11 +118,14 @@ static int write_doc(FILE *out, void *arg)
 static int write_document(const char *path, const struct vpdoc *d)
 {
 	struct doc_merge *m = doc_merge_new();
-	int rc;
+	struct vpdoc out;
+	int rc = -1;
 
-	if (!m)
-		tool_oom();
-	rc = doc_merge_add(m, d, 1) == 0 && tool_write_file(path, write_doc, m) == 0 ? 0 : -1;
+	if (doc_merge_add(m, d, 1) == 0) {
+		doc_merge_result(m, &out);
+		rc = tool_write_file(path, write_doc, &out);
+		document_free(&out);
+	}
 	doc_merge_free(m);
 	return rc;
 }
@@ -526,13 +213,13 @@ int cmd_export(int argc, char **argv)
 	}
 	memset(&cov, 0, sizeof cov);
 	rc = TOOL_EXIT_ERROR;
-	if (tool_load_profile_needs(argv[optind], fmt->write == export_folded
-	                            ? TOOL_NEEDS_CONTEXTS : 0, &raw, &prof) != 0)
+	if (load_profile(argv[optind], fmt->write == export_folded ? LOAD_NEEDS_CONTEXTS : 0,
+	                 &raw, &prof) != 0)
 		;
-	else if (profile_document(&prof))
+	else if (doc_profile_document(&prof))
 		/* a document: itself again (vitprof), else without arc counters */
-		rc = (fmt->write == export_vitprof_json
-		      ? write_document(output, profile_document(&prof))
+		rc = (fmt->write == vitprof_write_profile
+		      ? write_document(output, doc_profile_document(&prof))
 		      : write_output(output, fmt, &prof, NULL)) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 	else {
 		tool_check_exe_path(&raw);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * doc_merge.c - sums .vitprof documents of one program (`vitprof merge`
- * with a .vitprof input) into one document, written in canonical order.
+ * with a .vitprof input) into one document model in canonical order
+ * (doc_merge_result()), which vitprof_write.c writes.
  *
  * Everything is matched by identity, never by id or position:
  *   module          path and build-id (records of one object merge)
@@ -843,34 +844,207 @@ static int vsite_value_order(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-/* The value sites in canonical order (value_sites_sort), each list by
- * count; the array borrows the sites' members. */
-static void write_value_sites(struct json_writer *w, struct doc_merge *m)
+/* A copy of site x, its list by count (descending), then value. */
+static void copy_value_site(struct vpdoc_value_site *v, struct vpdoc_value_site *x)
 {
-	size_t n = HASH_COUNT(m->vsites), i = 0;
-	struct vpdoc_value_site *v = xcalloc(n, sizeof *v);
-	struct dm_vsite *x, *t;
+	size_t k;
 
-	HASH_ITER(hh, m->vsites, x, t) {
-		if (x->s.n_values)
-			qsort(x->s.values, x->s.n_values, sizeof *x->s.values, vsite_value_order);
-		v[i++] = x->s;
+	if (x->n_values)
+		qsort(x->values, x->n_values, sizeof *x->values, vsite_value_order);
+	*v = *x;
+	v->function = xstrdup(x->function);
+	v->file = xstrdup(x->file);
+	v->site_file = xstrdup(x->site_file);
+	v->values = NULL;
+	v->counters = NULL;
+	if (x->n_values) {
+		v->values = xcalloc(x->n_values, sizeof *v->values);
+		for (k = 0; k < x->n_values; k++) {
+			v->values[k] = x->values[k];
+			v->values[k].function = xstrdup(x->values[k].function);
+			v->values[k].file = xstrdup(x->values[k].file);
+		}
 	}
-	value_sites_sort(v, n);
-	value_sites_write(w, v, n);
-	free(v);
+	if (x->n_counters) {
+		v->counters = xcalloc(x->n_counters, sizeof *v->counters);
+		memcpy(v->counters, x->counters, x->n_counters * sizeof *v->counters);
+	}
 }
 
-int doc_merge_write(struct doc_merge *m, FILE *out)
+static void result_program(struct doc_merge *m, struct vpdoc_program *p)
 {
-	const struct vpdoc_program *p = &m->prog;
-	struct dm_module **mods;
-	struct dm_function **fns, **hot;
-	struct dm_edge **edges;
-	size_t nm, nf, ne, i, k, nh;
-	int timed = p->time_available;
-	struct json_writer w;
+	*p = m->prog;
+	p->path = xstrdup(m->prog.path ? m->prog.path : "");
+	p->host = xstrdup(m->prog.host ? m->prog.host : "");
+	p->time_mode = p->time_available;
+}
 
+static void result_functions(struct vpdoc *d, struct dm_function **fns, size_t nf)
+{
+	size_t i;
+
+	d->functions = xcalloc(nf, sizeof *d->functions);
+	d->n_functions = nf;
+	for (i = 0; i < nf; i++) {
+		const struct dm_function *f = fns[i];
+		struct vpdoc_function *x = &d->functions[i];
+
+		x->name = xstrdup(f->name);
+		x->linkage_name = xstrdup(f->linkage_name);
+		x->file = xstrdup(f->file);
+		x->line = f->line;
+		x->module = f->module ? f->module->out_id : VPDOC_NONE;
+		x->address = f->address;
+		x->instrumented = f->instrumented;
+		x->calls = f->calls;
+		x->self_ns = f->self_ns;
+		x->total_ns = f->total_ns;
+		x->has_entry_count = f->has_entry;
+		x->entry_count = f->entry_count;
+	}
+}
+
+static void result_edges(struct vpdoc *d, struct dm_edge **edges, size_t ne)
+{
+	size_t i, k;
+
+	d->edges = xcalloc(ne, sizeof *d->edges);
+	d->n_edges = ne;
+	for (i = 0; i < ne; i++) {
+		const struct dm_edge *e = edges[i];
+		struct vpdoc_edge *x = &d->edges[i];
+
+		x->caller = e->caller->out_id;
+		x->callee = e->callee->out_id;
+		x->file = xstrdup(e->file);
+		x->line = e->line;
+		x->column = e->column;
+		x->site = e->site;
+		x->count = e->count;
+		x->self_ns = e->self_ns;
+		x->total_ns = e->total_ns;
+		if (e->n_frames) {
+			x->frames = xcalloc(e->n_frames, sizeof *x->frames);
+			x->n_frames = e->n_frames;
+			for (k = 0; k < e->n_frames; k++) {
+				x->frames[k].function = xstrdup(e->frames[k].function);
+				x->frames[k].file = xstrdup(e->frames[k].file);
+				x->frames[k].line = e->frames[k].line;
+			}
+		}
+	}
+}
+
+/* Up to PROF_HOT functions with a non-zero self time (timed) or calls,
+ * hottest first. */
+static void result_hot(struct vpdoc *d, struct dm_function **fns, size_t nf, int timed)
+{
+	struct dm_function **hot = xcalloc(nf, sizeof *hot);
+	size_t n;
+
+	if (nf)
+		memcpy(hot, fns, nf * sizeof *hot);
+	qsort_r(hot, nf, sizeof *hot, hot_order, &timed);
+	d->hot = xcalloc(nf < PROF_HOT ? nf : PROF_HOT, sizeof *d->hot);
+	for (n = 0; n < nf && n < PROF_HOT; n++) {
+		if (!(timed ? hot[n]->self_ns : hot[n]->calls))
+			break;
+		d->hot[n] = hot[n]->out_id;
+	}
+	d->n_hot = n;
+	free(hot);
+}
+
+static void result_gcov(struct doc_merge *m, struct vpdoc *d)
+{
+	struct dm_gobj **go = SORTED(m->gobjs, struct dm_gobj, gobj_order, &d->n_gcov_objects);
+	struct dm_gfunc **gf = SORTED(m->gfuncs, struct dm_gfunc, gfunc_order,
+	                              &d->n_gcov_functions);
+	struct dm_line **ln = SORTED(m->lines, struct dm_line, line_order, &d->n_lines);
+	struct dm_branch **br = SORTED(m->branches, struct dm_branch, branch_order,
+	                               &d->n_branches);
+	struct dm_loop **lp = SORTED(m->loops, struct dm_loop, loop_order, &d->n_loops);
+	struct dm_vsite *x, *t;
+	size_t i, k;
+
+	d->has_gcov = 1;
+	d->gcov_objects = xcalloc(d->n_gcov_objects, sizeof *d->gcov_objects);
+	for (i = 0; i < d->n_gcov_objects; i++) {
+		struct vpdoc_gcov_object *o = &d->gcov_objects[i];
+
+		o->gcda = xstrdup(go[i]->key);
+		o->gcno = xstrdup(go[i]->gcno);
+		o->in_place = go[i]->in_place;
+		o->stamp = go[i]->stamp;
+		o->functions = go[i]->functions;
+		o->counted = go[i]->counted;
+	}
+	d->gcov_functions = xcalloc(d->n_gcov_functions, sizeof *d->gcov_functions);
+	for (i = 0; i < d->n_gcov_functions; i++) {
+		struct vpdoc_gcov_function *f = &d->gcov_functions[i];
+
+		f->name = xstrdup(gf[i]->name);
+		f->file = xstrdup(gf[i]->file);
+		f->line = gf[i]->line;
+		f->end_line = gf[i]->end_line;
+		f->entry_count = gf[i]->entry_count;
+		f->returns = gf[i]->returns;
+		f->blocks = gf[i]->blocks;
+		f->blocks_executed = gf[i]->blocks_executed;
+		f->has_first_call = gf[i]->has_first_call;
+		f->first_call = gf[i]->first_call;
+		f->function = gf[i]->function ? gf[i]->function->out_id : VPDOC_NONE;
+	}
+	d->lines = xcalloc(d->n_lines, sizeof *d->lines);
+	for (i = 0; i < d->n_lines; i++) {
+		d->lines[i].file = xstrdup(ln[i]->file);
+		d->lines[i].line = ln[i]->line;
+		d->lines[i].count = ln[i]->count;
+	}
+	d->branches = xcalloc(d->n_branches, sizeof *d->branches);
+	for (i = 0; i < d->n_branches; i++) {
+		struct vpdoc_branch *b = &d->branches[i];
+
+		b->file = xstrdup(br[i]->file);
+		b->line = br[i]->line;
+		b->n_outcomes = br[i]->n_outcomes;
+		b->outcomes = xcalloc(b->n_outcomes, sizeof *b->outcomes);
+		for (k = 0; k < b->n_outcomes; k++)
+			b->outcomes[k] = br[i]->outcomes[k];
+	}
+	d->loops = xcalloc(d->n_loops, sizeof *d->loops);
+	for (i = 0; i < d->n_loops; i++) {
+		struct vpdoc_loop *l = &d->loops[i];
+
+		l->function = xstrdup(lp[i]->function);
+		l->file = xstrdup(lp[i]->file);
+		l->line = lp[i]->line;
+		l->depth = lp[i]->depth;
+		l->entries = lp[i]->entries;
+		l->iterations = lp[i]->iterations;
+	}
+	d->n_value_sites = HASH_COUNT(m->vsites);
+	d->value_sites = xcalloc(d->n_value_sites, sizeof *d->value_sites);
+	i = 0;
+	HASH_ITER(hh, m->vsites, x, t)
+		copy_value_site(&d->value_sites[i++], &x->s);
+	value_sites_sort(d->value_sites, d->n_value_sites);
+	free(go);
+	free(gf);
+	free(ln);
+	free(br);
+	free(lp);
+}
+
+void doc_merge_result(struct doc_merge *m, struct vpdoc *d)
+{
+	struct dm_module **mods;
+	struct dm_function **fns;
+	struct dm_edge **edges;
+	size_t nm, nf, ne, i;
+
+	memset(d, 0, sizeof *d);
+	d->name = xstrdup(m->first);
 	mods = SORTED(m->modules, struct dm_module, module_order, &nm);
 	for (i = 0; i < nm; i++)
 		mods[i]->out_id = (uint32_t)i;
@@ -879,233 +1053,36 @@ int doc_merge_write(struct doc_merge *m, FILE *out)
 		fns[i]->out_id = (uint32_t)i;
 	edges = SORTED(m->edges, struct dm_edge, edge_order, &ne);
 
-	json_init(&w, out, 2);
-	json_begin_object(&w);
-	json_kv_string(&w, "format", "vitprof");
-	json_kv_uint(&w, "version", has_values(m) ? 3 : 2);
-	json_kv_string(&w, "producer", TOOL_PRODUCER);
-	json_key(&w, "program");
-	json_begin_object(&w);
-	json_kv_string(&w, "path", p->path ? p->path : "");
-	json_kv_int(&w, "pid", p->pid);
-	json_kv_int(&w, "ppid", p->ppid);
-	json_kv_string(&w, "host", p->host ? p->host : "");
-	json_kv_string(&w, "mode", p->context ? mode_name(p) : timed ? "time" : "count");
-	json_kv_string(&w, "state", p->running ? "running" : "exited");
-	json_kv_bool(&w, "fork_child", p->fork_child);
-	json_kv_uint(&w, "threads", p->threads);
-	json_kv_uint(&w, "start_time_ns", p->start_time_ns);
-	json_key(&w, "end_time_ns");
-	if (p->has_end_time)
-		json_uint(&w, p->end_time_ns);
-	else
-		json_null(&w);
-	json_kv_uint(&w, "lost_calls", p->lost_calls);
-	json_kv_uint(&w, "lost_frames", p->lost_frames);
-	json_kv_uint(&w, "lost_sections", p->lost_sections);
-	json_kv_string(&w, "time_unit", "ns");
-	json_kv_bool(&w, "time_available", timed);
-	json_end_object(&w);
-
-	json_key(&w, "modules");
-	json_begin_array(&w);
+	result_program(m, &d->program);
+	d->modules = xcalloc(nm, sizeof *d->modules);
+	d->n_modules = nm;
 	for (i = 0; i < nm; i++) {
-		json_begin_object(&w);
-		json_kv_uint(&w, "id", i);
-		json_kv_string(&w, "path", mods[i]->path);
-		json_kv_string(&w, "build_id", mods[i]->build_id);
-		json_kv_uint(&w, "load_bias", mods[i]->load_bias);
-		json_key(&w, "same_as");
-		json_null(&w);
-		json_end_object(&w);
+		d->modules[i].id = (uint32_t)i;
+		d->modules[i].path = xstrdup(mods[i]->path);
+		d->modules[i].build_id = xstrdup(mods[i]->build_id);
+		d->modules[i].load_bias = mods[i]->load_bias;
+		d->modules[i].same_as = VPDOC_NONE;
 	}
-	json_end_array(&w);
-
-	json_key(&w, "functions");
-	json_begin_array(&w);
-	for (i = 0; i < nf; i++) {
-		const struct dm_function *f = fns[i];
-		json_begin_object(&w);
-		json_kv_uint(&w, "id", i);
-		json_kv_string(&w, "name", f->name);
-		json_kv_string(&w, "linkage_name", f->linkage_name);
-		json_kv_string(&w, "file", f->file);
-		json_kv_uint(&w, "line", f->line);
-		json_key(&w, "module");
-		if (f->module)
-			json_uint(&w, f->module->out_id);
-		else
-			json_null(&w);
-		json_kv_uint(&w, "address", f->address);
-		json_kv_bool(&w, "instrumented", f->instrumented);
-		json_kv_uint(&w, "calls", f->calls);
-		if (timed) {
-			json_kv_uint(&w, "self_ns", f->self_ns);
-			json_kv_uint(&w, "total_ns", f->total_ns);
-		}
-		if (f->has_entry)
-			json_kv_uint(&w, "entry_count", f->entry_count);
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-
-	json_key(&w, "edges");
-	json_begin_array(&w);
-	for (i = 0; i < ne; i++) {
-		const struct dm_edge *e = edges[i];
-		json_begin_object(&w);
-		json_kv_uint(&w, "caller", e->caller->out_id);
-		json_kv_uint(&w, "callee", e->callee->out_id);
-		json_kv_string(&w, "caller_name", e->caller->name);
-		json_kv_string(&w, "callee_name", e->callee->name);
-		json_kv_string(&w, "file", e->file);
-		json_kv_uint(&w, "line", e->line);
-		if (e->column)
-			json_kv_uint(&w, "column", e->column);
-		json_kv_uint(&w, "site", e->site);
-		json_kv_uint(&w, "count", e->count);
-		if (timed) {
-			json_kv_uint(&w, "self_ns", e->self_ns);
-			json_kv_uint(&w, "total_ns", e->total_ns);
-		}
-		if (e->n_frames) {
-			json_key(&w, "inline_frames");
-			json_begin_array(&w);
-			for (k = 0; k < e->n_frames; k++) {
-				json_begin_object(&w);
-				json_kv_string(&w, "function", e->frames[k].function);
-				json_kv_string(&w, "file", e->frames[k].file);
-				json_kv_uint(&w, "line", e->frames[k].line);
-				json_end_object(&w);
-			}
-			json_end_array(&w);
-		}
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-
-	hot = xcalloc(nf, sizeof *hot);
-	memcpy(hot, fns, nf * sizeof *hot);
-	qsort_r(hot, nf, sizeof *hot, hot_order, &timed);
-	json_key(&w, "hot_spots");
-	json_begin_array(&w);
-	for (nh = 0; nh < nf && nh < PROF_HOT; nh++) {
-		if (!(timed ? hot[nh]->self_ns : hot[nh]->calls))
-			break;
-		json_uint(&w, hot[nh]->out_id);
-	}
-	json_end_array(&w);
-	free(hot);
-
-	if (m->has_gcov) {
-		struct dm_gobj **go = SORTED(m->gobjs, struct dm_gobj, gobj_order, &k);
-		struct dm_gfunc **gf;
-		struct dm_line **ln;
-		struct dm_branch **br;
-		struct dm_loop **lp;
-		size_t n, j;
-
-		json_key(&w, "gcov_objects");
-		json_begin_array(&w);
-		for (i = 0; i < k; i++) {
-			json_begin_object(&w);
-			json_kv_string(&w, "gcda", go[i]->key);
-			json_kv_string(&w, "gcno", go[i]->gcno);
-			json_kv_string(&w, "mode", go[i]->in_place ? "in-place" : "copy");
-			json_kv_uint(&w, "stamp", go[i]->stamp);
-			json_kv_uint(&w, "functions", go[i]->functions);
-			json_kv_bool(&w, "counted", go[i]->counted);
-			json_end_object(&w);
-		}
-		json_end_array(&w);
-		free(go);
-
-		gf = SORTED(m->gfuncs, struct dm_gfunc, gfunc_order, &n);
-		json_key(&w, "gcov_functions");
-		json_begin_array(&w);
-		for (i = 0; i < n; i++) {
-			json_begin_object(&w);
-			json_kv_string(&w, "name", gf[i]->name);
-			json_kv_string(&w, "file", gf[i]->file);
-			json_kv_uint(&w, "line", gf[i]->line);
-			json_kv_uint(&w, "end_line", gf[i]->end_line);
-			json_kv_uint(&w, "entry_count", gf[i]->entry_count);
-			json_kv_uint(&w, "returns", gf[i]->returns);
-			json_kv_uint(&w, "blocks", gf[i]->blocks);
-			json_kv_uint(&w, "blocks_executed", gf[i]->blocks_executed);
-			if (gf[i]->has_first_call)
-				json_kv_uint(&w, "first_call", gf[i]->first_call);
-			json_key(&w, "function");
-			if (gf[i]->function)
-				json_uint(&w, gf[i]->function->out_id);
-			else
-				json_null(&w);
-			json_end_object(&w);
-		}
-		json_end_array(&w);
-		free(gf);
-
-		ln = SORTED(m->lines, struct dm_line, line_order, &n);
-		json_key(&w, "lines");
-		json_begin_array(&w);
-		for (i = 0; i < n; i++) {
-			json_begin_object(&w);
-			json_kv_string(&w, "file", ln[i]->file);
-			json_kv_uint(&w, "line", ln[i]->line);
-			json_kv_uint(&w, "count", ln[i]->count);
-			json_end_object(&w);
-		}
-		json_end_array(&w);
-		free(ln);
-
-		br = SORTED(m->branches, struct dm_branch, branch_order, &n);
-		json_key(&w, "branches");
-		json_begin_array(&w);
-		for (i = 0; i < n; i++) {
-			json_begin_object(&w);
-			json_kv_string(&w, "file", br[i]->file);
-			json_kv_uint(&w, "line", br[i]->line);
-			json_key(&w, "outcomes");
-			json_begin_array(&w);
-			for (j = 0; j < br[i]->n_outcomes; j++) {
-				const struct vpdoc_outcome *u = &br[i]->outcomes[j];
-				json_begin_object(&w);
-				json_kv_uint(&w, "count", u->count);
-				json_kv_bool(&w, "fallthrough", u->fallthrough);
-				json_kv_uint(&w, "branch", u->branch);
-				if (u->is_throw)
-					json_kv_bool(&w, "throw", 1);
-				json_end_object(&w);
-			}
-			json_end_array(&w);
-			json_end_object(&w);
-		}
-		json_end_array(&w);
-		free(br);
-
-		lp = SORTED(m->loops, struct dm_loop, loop_order, &n);
-		json_key(&w, "loops");
-		json_begin_array(&w);
-		for (i = 0; i < n; i++) {
-			json_begin_object(&w);
-			json_kv_string(&w, "function", lp[i]->function);
-			json_kv_string(&w, "file", lp[i]->file);
-			json_kv_uint(&w, "line", lp[i]->line);
-			json_kv_uint(&w, "depth", lp[i]->depth);
-			json_kv_uint(&w, "entries", lp[i]->entries);
-			json_kv_uint(&w, "iterations", lp[i]->iterations);
-			json_end_object(&w);
-		}
-		json_end_array(&w);
-		free(lp);
-		if (HASH_COUNT(m->vsites))
-			write_value_sites(&w, m);
-	}
-	json_end_object(&w);
+	result_functions(d, fns, nf);
+	result_edges(d, edges, ne);
+	result_hot(d, fns, nf, d->program.time_available);
+	if (m->has_gcov)
+		result_gcov(m, d);
+	d->has_values = has_values(m);
 	free(mods);
 	free(fns);
 	free(edges);
-	return json_finish(&w);
+}
+
+int doc_merge_write(struct doc_merge *m, FILE *out)
+{
+	struct vpdoc d;
+	int rc;
+
+	doc_merge_result(m, &d);
+	rc = vitprof_write(out, &d);
+	document_free(&d);
+	return rc;
 }
 
 #define FREE_HASH(head, type, body)                                             \

@@ -14,10 +14,13 @@
  * What a document does not keep: calling contexts (context mode), arc
  * counters and the .gcno paths to solve them again (its lines, branches
  * and loops are the solved ones). A command that needs them says so in
- * one line (tool_load_profile_needs()).
+ * one line (load_profile(), load.c).
+ *
+ * The profile owns the document (struct doc_keep, released by
+ * profile_free() through struct profile_keep). Allocation failure exits
+ * (tool_oom()).
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +28,7 @@
 
 /* What the profile keeps of the document: its strings. */
 struct doc_keep {
+	struct profile_keep keep;   /* first: profile_free() releases it */
 	struct vpdoc doc;
 	struct prof_frame **frames; /* per edge, NULL when none */
 	size_t n_frames;
@@ -46,21 +50,6 @@ static char *xstrdup(const char *s)
 	if (!d)
 		tool_oom();
 	return d;
-}
-
-/* 1 when the file at path starts (after white space) with '{': a JSON
- * document, not a raw profile (whose magic is binary). */
-int tool_is_document(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	int c;
-
-	if (!f)
-		return 0;
-	while ((c = getc(f)) != EOF && isspace(c))
-		;
-	fclose(f);
-	return c == '{';
 }
 
 static int hex_digit(int c)
@@ -212,55 +201,32 @@ static void profile_from_doc(struct profile *p, struct raw_profile *raw, struct 
 	p->n_hot = n < PROF_HOT ? n : PROF_HOT;
 }
 
-const struct vpdoc *profile_document(const struct profile *p)
+const struct vpdoc *doc_profile_document(const struct profile *p)
 {
 	return p->doc ? &((const struct doc_keep *)p->doc)->doc : NULL;
 }
 
-void profile_doc_free(void *keep)
+static void doc_keep_release(struct profile_keep *keep)
 {
-	struct doc_keep *k = keep;
+	struct doc_keep *k = (struct doc_keep *)keep;
 	size_t i;
 
-	if (!k)
-		return;
 	for (i = 0; i < k->n_frames; i++)
 		free(k->frames[i]);
 	free(k->frames);
-	vpdoc_free(&k->doc);
+	document_free(&k->doc);
 	free(k);
 }
 
-int tool_load_profile_needs(const char *path, unsigned needs, struct raw_profile *raw,
-                            struct profile *prof)
+void doc_profile_build(struct profile *p, struct raw_profile *raw, struct vpdoc *d,
+                       const char *path)
 {
-	struct doc_keep *k;
+	struct doc_keep *k = xcalloc(1, sizeof *k);
 
-	memset(prof, 0, sizeof *prof);
-	memset(raw, 0, sizeof *raw);
-	if (!tool_is_document(path)) {
-		/* the program checked before anything is read from it, also
-		 * when no address needs it (an arcs-only run): as gcda does */
-		if (raw_profile_read(path, raw) != 0 || profile_check_program(raw) != 0)
-			return -1;
-		return profile_build(prof, raw, NULL);
-	}
-	if (needs & TOOL_NEEDS_CONTEXTS) {
-		tool_error(path, "a .vitprof document keeps no calling contexts: flame graphs and"
-		           " folded stacks need the raw profile of a context-mode run");
-		return -1;
-	}
-	if (needs & TOOL_NEEDS_ARCS) {
-		tool_error(path, "a .vitprof document keeps solved lines, branches and loops, not"
-		           " the arc counters this reads: give the raw profile");
-		return -1;
-	}
-	k = xcalloc(1, sizeof *k);
-	if (vpdoc_read(path, &k->doc) != 0) {
-		profile_doc_free(k);
-		return -1;
-	}
+	k->keep.release = doc_keep_release;
+	k->doc = *d;
+	memset(d, 0, sizeof *d);
+	memset(p, 0, sizeof *p);
 	raw_from_doc(raw, &k->doc, path);
-	profile_from_doc(prof, raw, k);
-	return 0;
+	profile_from_doc(p, raw, k);
 }

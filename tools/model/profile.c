@@ -745,7 +745,8 @@ void profile_free(struct profile *p)
 	free(p->functions);
 	free(p->edges);
 	free(p->hot);
-	profile_doc_free(p->doc);
+	if (p->doc)     /* built from a document (doc_profile.c): its release */
+		((struct profile_keep *)p->doc)->release(p->doc);
 	memset(p, 0, sizeof *p);
 }
 
@@ -781,9 +782,4 @@ int profile_check_program(const struct raw_profile *raw)
 		           " does not match the profiled binary's %s (the file on disk was rebuilt"
 		           " since the run)", m->path, hh, hw);
 	return -1;
-}
-
-int tool_load_profile(const char *path, struct raw_profile *raw, struct profile *prof)
-{
-	return tool_load_profile_needs(path, 0, raw, prof);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vitprof_read.c - reads a .vitprof document (format version 2 or 3) back into
- * plain data (struct vpdoc), for `vitprof merge` and `vitprof overlap`.
+ * vitprof_read.c - reads a .vitprof document (format version 2 or 3) into
+ * the document model (struct vpdoc, model/document.h), for `vitprof merge`,
+ * `vitprof overlap` and the commands that read a document as a profile.
  *
  * Parsing is jansson's (a small, well-kept library in Debian): a JSON parser
  * written here would be one more parser to fuzz and maintain. On top of it
@@ -12,9 +13,13 @@
  * array element and member. Unknown members are ignored.
  *
  * jansson's integers are int64: a count above 2^63-1 is refused ("integer
- * out of range"), and merged documents saturate there (doc_merge.c).
+ * out of range"), and a merge refuses a sum past it (doc_merge.c).
+ *
+ * Bad input returns -1 after its one line; allocation failure exits
+ * (tool_oom()).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -265,6 +270,7 @@ static int read_modules(struct rd *r, json_t *root, struct vpdoc *d)
 			return -1;
 		if (id != i)
 			return fail(r, "id %llu is not its index", (unsigned long long)id);
+		m->id = (uint32_t)i;
 	}
 	return 0;
 }
@@ -569,7 +575,7 @@ static int read_value_sites(struct rd *r, json_t *root, struct vpdoc *d)
 	return 0;
 }
 
-int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc *d)
+int vitprof_read_mem(const void *data, size_t size, const char *name, struct vpdoc *d)
 {
 	struct rd r = {name, "", 0};
 	json_error_t err;
@@ -580,7 +586,9 @@ int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc
 	d->name = dup_str(name);
 	root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
-		if (strstr(err.text, "too big") || strstr(err.text, "overflow"))
+		if (json_error_code(&err) == json_error_out_of_memory)
+			tool_oom();
+		if (json_error_code(&err) == json_error_numeric_overflow)
 			tool_error(name, "integer out of range at line %d column %d: a .vitprof"
 			           " document's integers are read up to 2^63-1", err.line, err.column);
 		else
@@ -612,13 +620,16 @@ int vpdoc_read_mem(const void *data, size_t size, const char *name, struct vpdoc
 	    read_functions(&r, root, d) || read_edges(&r, root, d) || read_hot(&r, root, d) ||
 	    read_gcov(&r, root, d) || read_value_sites(&r, root, d))
 		goto out;
+	d->has_values = d->n_value_sites != 0;
+	for (size_t i = 0; i < d->n_gcov_functions; i++)
+		d->has_values |= d->gcov_functions[i].has_first_call;
 	rc = 0;
 out:
 	json_decref(root);
 	return rc;
 }
 
-int vpdoc_read(const char *path, struct vpdoc *d)
+int vitprof_read(const char *path, struct vpdoc *d)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -654,114 +665,20 @@ int vpdoc_read(const char *path, struct vpdoc *d)
 		tool_error(path, "empty file: not a vitprof profile");
 		return -1;
 	}
-	rc = vpdoc_read_mem(buf, size, path, d);
+	rc = vitprof_read_mem(buf, size, path, d);
 	free(buf);
 	return rc;
 }
 
-void vpdoc_free(struct vpdoc *d)
+int vitprof_read_is_document(const char *path)
 {
-	size_t i, k;
+	FILE *f = fopen(path, "rb");
+	int c;
 
-	for (i = 0; i < d->n_modules; i++) {
-		free(d->modules[i].path);
-		free(d->modules[i].build_id);
-	}
-	for (i = 0; i < d->n_functions; i++) {
-		free(d->functions[i].name);
-		free(d->functions[i].linkage_name);
-		free(d->functions[i].file);
-	}
-	for (i = 0; i < d->n_edges; i++) {
-		free(d->edges[i].file);
-		for (k = 0; k < d->edges[i].n_frames; k++) {
-			free(d->edges[i].frames[k].function);
-			free(d->edges[i].frames[k].file);
-		}
-		free(d->edges[i].frames);
-	}
-	for (i = 0; i < d->n_gcov_objects; i++) {
-		free(d->gcov_objects[i].gcda);
-		free(d->gcov_objects[i].gcno);
-	}
-	for (i = 0; i < d->n_gcov_functions; i++) {
-		free(d->gcov_functions[i].name);
-		free(d->gcov_functions[i].file);
-	}
-	for (i = 0; i < d->n_lines; i++)
-		free(d->lines[i].file);
-	for (i = 0; i < d->n_branches; i++) {
-		free(d->branches[i].file);
-		free(d->branches[i].outcomes);
-	}
-	for (i = 0; i < d->n_loops; i++) {
-		free(d->loops[i].function);
-		free(d->loops[i].file);
-	}
-	free(d->modules);
-	free(d->functions);
-	free(d->edges);
-	free(d->hot);
-	free(d->gcov_objects);
-	value_sites_free(d->value_sites, d->n_value_sites);
-	free(d->gcov_functions);
-	free(d->lines);
-	free(d->branches);
-	free(d->loops);
-	free(d->program.path);
-	free(d->program.host);
-	free(d->name);
-	memset(d, 0, sizeof *d);
-}
-
-/* Raw profile -> document, through the export writer into memory. */
-static int load_raw(const char *path, const char *gcno_dir, struct vpdoc *d)
-{
-	struct raw_profile raw;
-	struct profile prof;
-	struct coverage cov;
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *mem;
-	int rc = -1;
-
-	memset(&cov, 0, sizeof cov);
-	memset(d, 0, sizeof *d);
-	if (tool_load_profile(path, &raw, &prof) == 0 &&
-	    coverage_build(&cov, &raw, gcno_dir) == 0) {
-		mem = open_memstream(&buf, &size);
-		if (!mem)
-			tool_oom();
-		rc = export_vitprof_json(mem, &prof, &cov);
-		if (fclose(mem) != 0)
-			rc = -1;
-		if (rc != 0) {
-			tool_error(path, "cannot build its document");
-		} else {
-			/* Its counts may not fit a document's 2^63-1: say so about
-			 * the raw profile, not about the document's lines. */
-			char reason[1024];
-			tool_error_mute(1);
-			rc = vpdoc_read_mem(buf, size, path, d);
-			tool_error_mute(0);
-			if (rc != 0) {
-				snprintf(reason, sizeof reason, "%s", tool_last_error());
-				tool_error(path, "its .vitprof document cannot be read back: %s",
-				           strncmp(reason, path, strlen(path)) == 0 &&
-				           reason[strlen(path)] == ':' ? reason + strlen(path) + 2 : reason);
-			}
-		}
-	}
-	free(buf);
-	coverage_free(&cov);
-	profile_free(&prof);
-	raw_profile_free(&raw);
-	return rc;
-}
-
-int vpdoc_load_any(const char *path, const char *gcno_dir, struct vpdoc *d)
-{
-	if (tool_is_raw_profile(path))
-		return load_raw(path, gcno_dir, d);
-	return vpdoc_read(path, d);
+	if (!f)
+		return 0;
+	while ((c = getc(f)) != EOF && isspace(c))
+		;
+	fclose(f);
+	return c == '{';
 }
