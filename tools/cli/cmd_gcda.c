@@ -38,7 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gcov_llvm.h"
+#include "read/gcov_llvm.h"
 #include "tool_internal.h"
 
 static const char usage[] =

@@ -19,7 +19,7 @@
  */
 #include <stdint.h>
 
-#include "gcov_llvm.h"
+#include "read/gcov_llvm.h"
 
 #define GCDA_MAGIC 0x67636461u
 #define TAG_FUNCTION 0x01000000u

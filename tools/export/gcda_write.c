@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
+#include "read/gcov_llvm.h"
 #include "tool_internal.h"
 
 #define GCDA_MAGIC 0x67636461u

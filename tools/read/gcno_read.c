@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
+#include "read/gcov_llvm.h"
 #include "tool_internal.h"
 
 #define uthash_fatal(msg) tool_oom()

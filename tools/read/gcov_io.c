@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
+#include "read/gcov_llvm.h"
 #include "tool_internal.h"
 
 /* GCC's version word: 'A' + major / 10, '0' + major % 10, '0' + minor, '*'. */
