@@ -13,6 +13,10 @@
 #include <string.h>
 
 #include "test_tool_rawgen.h"
+#include "base/tool.h"
+#include "export/raw_write.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 #include "vp_test.h"
 

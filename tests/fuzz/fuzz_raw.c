@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "export/raw_write.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 
 /* rp twice through a raw merge, the result written and read back. */
 static void merge_and_rewrite(const struct raw_profile *rp)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/tool.h"
 #include "tool_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

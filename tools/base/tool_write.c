@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
 
 int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg)
 {

@@ -26,6 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define FRAME_H 16

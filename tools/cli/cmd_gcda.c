@@ -38,7 +38,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "export/gcda_write.h"
+#include "model/profile.h"
+#include "read/gcov_files.h"
 #include "read/gcov_llvm.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 static const char usage[] =
@@ -65,15 +72,6 @@ struct target {
 	size_t *recs;               /* indices in rp->gcov */
 	size_t n_recs;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		tool_oom();
-	return d;
-}
 
 /* ---- which ARCS section holds each gcov record ----------------------------- */
 
@@ -405,8 +403,7 @@ static int write_target(const char *file, const struct raw_profile *rp,
 		}
 		if (check_counters(file, o) != 0)
 			goto out;
-		if (gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]) != 0)
-			goto out;
+		gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]);
 		(used ? &one : &run)->runs = (uint32_t)runs;
 		if (used && gcda_merge(&run, &one, why, sizeof why) != 0) {
 			gcda_free(&one);

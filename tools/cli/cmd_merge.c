@@ -16,6 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "export/raw_write.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 static const char usage[] =

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
 #include "tool_internal.h"
 
 #undef uthash_fatal

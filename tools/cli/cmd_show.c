@@ -16,6 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "coverage/coverage.h"
+#include "model/profile.h"
+#include "model/value_sites.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define DEFAULT_ROWS 30

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "cli/commands.h"
+#include "coverage/coverage.h"
 
 static int cmp_u64_desc(uint64_t a, uint64_t b)
 {

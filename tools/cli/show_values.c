@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "cli/commands.h"
+#include "model/value_sites.h"
+#include "read/gcov_values.h"
 
 static int by_total(const void *a, const void *b)
 {

@@ -22,7 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 /* path with its last ".gcda" replaced by ".gcno" (a new string). */
 static char *gcno_name(const char *gcda)

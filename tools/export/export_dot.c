@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 #define DOT_NODE_THRESHOLD 0.005    /* 0.5 % */
 #define DOT_EDGE_THRESHOLD 0.001    /* 0.1 % */

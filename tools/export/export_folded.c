@@ -25,7 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 
 /* ---- function of a runtime address ------------------------------------- */
 

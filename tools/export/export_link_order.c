@@ -32,7 +32,10 @@
 
 #include <uthash.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 #define C3_MAX_CLUSTER_SIZE (1u << 20)
 #define C3_MAX_DENSITY_DEGRADATION 8

@@ -20,7 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "export/raw_write.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 #define PAGE 4096u
 
@@ -472,18 +475,4 @@ uint64_t raw_profile_runs(const char *path)
 		runs = h.merged_runs;
 	close(fd);
 	return runs;
-}
-
-int tool_is_raw_profile(const char *path)
-{
-	char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int raw;
-
-	if (fd < 0)
-		return 0;
-	raw = pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
-	      memcmp(magic, VPR_MAGIC, sizeof magic) == 0;
-	close(fd);
-	return raw;
 }

@@ -37,7 +37,10 @@
 #include <string.h>
 #include <uthash.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "merge/raw_merge.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 #undef uthash_fatal
 #define uthash_fatal(msg) tool_oom()
@@ -141,15 +144,6 @@ struct raw_merge *raw_merge_new(void)
 		tool_oom();
 	m->all_timed = 1;
 	return m;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		tool_oom();
-	return d;
 }
 
 static void build_id_hex(const struct raw_module *rm, char *hex)
@@ -406,8 +400,8 @@ static void add_gcov_values(struct raw_merge *m, const struct raw_profile *rp,
 	}
 	for (j = 0; j < o->n_functions; j++) {
 		struct gcov_counters run = {0};
-		if (gcov_values_copy(&run, &o->functions[j]) != 0)
-			tool_oom();
+
+		gcov_values_copy(&run, &o->functions[j]);
 		for (unsigned t = 1; t < GCOV_KINDS; t++) {
 			struct gcov_values *acc = &g->o.functions[j].kinds[t];
 			if (!(o->counter_mask & (1u << t)))

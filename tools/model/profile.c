@@ -39,6 +39,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define uthash_fatal(msg) tool_oom()
@@ -747,6 +750,22 @@ void profile_free(struct profile *p)
 	free(p->hot);
 	profile_doc_free(p->doc);
 	memset(p, 0, sizeof *p);
+}
+
+void tool_check_exe_path(const struct raw_profile *raw)
+{
+	const struct raw_module *main_module = NULL;
+	size_t i;
+
+	for (i = 0; i < raw->n_modules; i++)
+		if (raw->modules[i].id == 0)
+			main_module = &raw->modules[i];
+	if (!main_module || !main_module->path || strcmp(main_module->path, raw->exe_path) == 0)
+		return;
+	/* tool_warn escapes both strings */
+	tool_warn(raw->file, "the header names the program '%s' but its main module record"
+	          " names '%s'; symbols and build-id come from the module record",
+	          raw->exe_path, main_module->path);
 }
 
 int profile_check_program(const struct raw_profile *raw)

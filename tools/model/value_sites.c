@@ -28,28 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
-
-static char *xstrdup(const char *s)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		tool_oom();
-	return d;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
+#include "base/json_write.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "model/value_sites.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
+#include "symbolizer.h"
 
 /* Counters per site of the fixed-size kinds (GCC 10 to 13): interval is
  * only used with 2 steps (unsigned modulo: quotient 0, 1, larger,
