@@ -80,9 +80,7 @@ char *tool_text_dup(const char *s)
 	if (!s)
 		s = "";
 	cap = 4 * strlen(s) + 1;
-	d = malloc(cap);
-	if (!d)
-		tool_oom();
+	d = xmalloc(cap);
 	tool_escape(d, cap, s);
 	return d;
 }
@@ -113,9 +111,7 @@ const char *tool_text_keep(const char *s, const char *keep)
 	need = 4 * strlen(s) + 1;
 	k = next++ % TEXT_RING;
 	if (ring_cap[k] < need) {
-		char *b = realloc(ring[k], need);
-		if (!b)
-			tool_oom();
+		char *b = xrealloc(ring[k], need);
 		ring[k] = b;
 		ring_cap[k] = need;
 	}

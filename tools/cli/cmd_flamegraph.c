@@ -124,11 +124,9 @@ static int draw(const struct svg *s, uint32_t i, double x)
 	fit = (size_t)(w / (FONT_SIZE * FONT_W));
 	if (fit >= 3) {
 		size_t len = strlen(n->name);
-		char *label = strdup(n->name);
+		char *label = xstrdup(n->name);
 		int rc;
 
-		if (!label)
-			tool_oom();
 		if (len > fit)
 			strcpy(label + fit - 2, "..");
 		rc = fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 3, y + FRAME_H - 5) < 0 ||

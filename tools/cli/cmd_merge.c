@@ -88,9 +88,8 @@ static int raw_then_doc(struct raw_merge *rm, struct doc_merge *dm, const char *
 	int rc;
 
 	rp = raw_merge_result(rm, &runs);
-	if (asprintf(&tmp, "%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
-	             (long)getpid()) < 0)
-		tool_oom();
+	tmp = tool_asprintf("%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
+	                    (long)getpid());
 	rc = raw_profile_write(tmp, rp, runs);
 	if (rc == 0) {
 		rc = vpdoc_load_any(tmp, gcno_dir, &d);
@@ -118,9 +117,7 @@ int cmd_merge(int argc, char **argv)
 	size_t n = 0, i;
 	int c, all_raw = 1, to_doc, rc = 0;
 
-	in = calloc((size_t)argc + 1, sizeof *in);
-	if (!in)
-		tool_oom();
+	in = xcalloc((size_t)argc + 1, sizeof *in);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "w:o:f:h", opts, NULL)) != -1) {

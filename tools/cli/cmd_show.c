@@ -377,9 +377,7 @@ int cmd_show(int argc, char **argv)
 	if (ctx.key == SORT_DEFAULT)
 		ctx.key = prof.timed ? SORT_SELF : SORT_CALLS;
 	ctx.p = &prof;
-	rows = malloc((prof.n_functions ? prof.n_functions : 1) * sizeof *rows);
-	if (!rows)
-		tool_oom();
+	rows = xcalloc(prof.n_functions, sizeof *rows);
 	for (i = 0; i < prof.n_functions; i++)
 		if (prof.functions[i].instrumented)
 			rows[n++] = (uint32_t)i;

@@ -107,9 +107,7 @@ static struct sample_fn *fn_get(struct sample_fn **table, const char *name)
 	HASH_FIND_STR(*table, name, f);
 	if (f)
 		return f;
-	f = calloc(1, sizeof *f);
-	if (!f)
-		tool_oom();
+	f = xcalloc(1, sizeof *f);
 	f->name = name;
 	HASH_ADD_KEYPTR(hh, *table, f->name, strlen(f->name), f);
 	return f;

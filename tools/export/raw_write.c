@@ -41,9 +41,7 @@ static void *image_grow(struct image *im, size_t bytes)
 		size_t cap = im->cap ? im->cap : 1u << 16;
 		while (cap < need)
 			cap *= 2;
-		p = realloc(im->data, cap);
-		if (!p)
-			tool_oom();
+		p = xrealloc(im->data, cap);
 		im->data = p;
 		im->cap = cap;
 	}
@@ -239,11 +237,9 @@ static void put_gcov(struct image *im, const struct raw_profile *rp)
 {
 	size_t i, j, rec_bytes = sizeof(struct vpr_modules), pos, off, voff = 0;
 	uint64_t n_entries = topn_entries(rp), next_entry = 0;
-	uint64_t **kind_offsets = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *kind_offsets);
+	uint64_t **kind_offsets = xcalloc(rp->n_gcov, sizeof *kind_offsets);
 	struct vpr_modules *gs;
 
-	if (!kind_offsets)
-		tool_oom();
 	if (n_entries) {
 		struct vpr_values *v;
 		voff = section_begin(im, VPR_SEC_VALUES, 128 + n_entries * sizeof(struct vpr_value_entry));
@@ -274,9 +270,7 @@ static void put_gcov(struct image *im, const struct raw_profile *rp)
 		a->n_copies = o->counts_known ? 1 : 0;
 		a->object = o->object;
 		data = (int64_t *)(im->data + off + PAGE);
-		kind_offsets[i] = calloc(o->n_functions * (n_other + 1) + 1, sizeof **kind_offsets);
-		if (!kind_offsets[i])
-			tool_oom();
+		kind_offsets[i] = xcalloc(o->n_functions * (n_other + 1) + 1, sizeof **kind_offsets);
 		words = 0;
 		for (j = 0; j < o->n_functions; j++) {
 			const struct gcov_counters *f = &o->functions[j];

@@ -138,10 +138,8 @@ static void madd(struct raw_merge *m, uint64_t *acc, uint64_t v, uint64_t w, uin
 
 struct raw_merge *raw_merge_new(void)
 {
-	struct raw_merge *m = calloc(1, sizeof *m);
+	struct raw_merge *m = xcalloc(1, sizeof *m);
 
-	if (!m)
-		tool_oom();
 	m->all_timed = 1;
 	return m;
 }
@@ -169,9 +167,7 @@ static struct mmod *find_mod(struct raw_merge *m, const struct raw_module *rm)
 
 	build_id_hex(rm, hex);
 	klen = plen + 1 + strlen(hex);
-	key = malloc(klen + 1);
-	if (!key)
-		tool_oom();
+	key = xmalloc(klen + 1);
 	memcpy(key, rm->path, plen + 1);
 	memcpy(key + plen + 1, hex, strlen(hex) + 1);
 	HASH_FIND(hh, m->mods, key, klen, mm);
@@ -233,15 +229,11 @@ static void add_modules(struct raw_merge *m, const struct raw_profile *rp)
 			mm->pie |= rm->load_bias != 0;
 			continue;
 		}
-		mm = calloc(1, sizeof *mm);
-		if (!mm)
-			tool_oom();
+		mm = xcalloc(1, sizeof *mm);
 		build_id_hex(rm, hex);
 		plen = strlen(rm->path);
 		mm->keylen = plen + 1 + strlen(hex);
-		mm->key = malloc(mm->keylen + 1);
-		if (!mm->key)
-			tool_oom();
+		mm->key = xmalloc(mm->keylen + 1);
 		memcpy(mm->key, rm->path, plen + 1);
 		memcpy(mm->key + plen + 1, hex, strlen(hex) + 1);
 		mm->path = mm->key;
@@ -303,9 +295,7 @@ static struct ledge *ledge_get(struct ledge **tab, const struct lkey *k)
 
 	HASH_FIND(hh, *tab, k, sizeof *k, e);
 	if (!e) {
-		e = calloc(1, sizeof *e);
-		if (!e)
-			tool_oom();
+		e = xcalloc(1, sizeof *e);
 		e->key = *k;
 		HASH_ADD(hh, *tab, key, sizeof e->key, e);
 	}
@@ -439,26 +429,20 @@ static void add_gcov(struct raw_merge *m, const struct raw_profile *rp, uint64_t
 		struct mgcov *g;
 		HASH_FIND_STR(m->gcov, o->gcda_path, g);
 		if (!g) {
-			g = calloc(1, sizeof *g);
-			if (!g)
-				tool_oom();
+			g = xcalloc(1, sizeof *g);
 			g->o = *o;
 			g->o.gcda_path = xstrdup(o->gcda_path);
 			g->o.counts_known = 0;
 			g->o.arcs_mode = VPR_ARCS_COPY;
 			g->first_file = xstrdup(rp->file ? rp->file : "<input>");
-			g->o.functions = calloc(o->n_functions ? o->n_functions : 1,
+			g->o.functions = xcalloc(o->n_functions,
 			                        sizeof *g->o.functions);
-			if (!g->o.functions)
-				tool_oom();
 			for (j = 0; j < o->n_functions; j++) {
 				g->o.functions[j] = o->functions[j];
 				g->o.functions[j].arcs = NULL;
 				memset(g->o.functions[j].kinds, 0, sizeof g->o.functions[j].kinds);
 				if (o->functions[j].n_arcs) {
-					g->o.functions[j].arcs = calloc(o->functions[j].n_arcs, 8);
-					if (!g->o.functions[j].arcs)
-						tool_oom();
+					g->o.functions[j].arcs = xcalloc(o->functions[j].n_arcs, 8);
 				}
 			}
 			HASH_ADD_KEYPTR(hh, m->gcov, g->o.gcda_path, strlen(g->o.gcda_path), g);
@@ -584,12 +568,10 @@ static void add_context(struct raw_merge *m, const struct raw_profile *rp, struc
                         int ov, uint64_t w, int timed)
 {
 	size_t n = rp->n_ctx_nodes, i;
-	struct cref *v = calloc(n ? n : 1, sizeof *v);
-	struct cnode **to = calloc(n ? n : 1, sizeof *to);
+	struct cref *v = xcalloc(n, sizeof *v);
+	struct cnode **to = xcalloc(n, sizeof *to);
 	long cs = -1, cf = -1;
 
-	if (!v || !to)
-		tool_oom();
 	for (i = 0; i < n; i++) {
 		v[i].shard = rp->ctx_nodes[i].shard_id;
 		v[i].id = rp->ctx_nodes[i].id;
@@ -617,9 +599,7 @@ static void add_context(struct raw_merge *m, const struct raw_profile *rp, struc
 		k.fn = f.vaddr;
 		HASH_FIND(hh, m->cnodes, &k, sizeof k, cn);
 		if (!cn) {
-			cn = calloc(1, sizeof *cn);
-			if (!cn)
-				tool_oom();
+			cn = xcalloc(1, sizeof *cn);
 			cn->key = k;
 			cn->depth = parent ? parent->depth + 1 : 0;
 			cn->site_mod = (uintptr_t)s.mod;
@@ -663,9 +643,7 @@ int raw_merge_add(struct raw_merge *m, const struct raw_profile *rp, uint64_t w,
 	if (check_mode(m, rp) != 0 || check_modules(m, rp) != 0 || check_gcov(m, rp) != 0)
 		return -1;
 	add_modules(m, rp);
-	map = calloc(rp->n_modules, sizeof *map);
-	if (!map)
-		tool_oom();
+	map = xcalloc(rp->n_modules, sizeof *map);
 	for (i = 0; i < rp->n_modules; i++) {
 		map[i] = find_mod(m, &rp->modules[i]);
 		for (j = 0; j < i; j++)
@@ -796,10 +774,8 @@ static void context_result(struct raw_merge *m, struct raw_profile *o)
 
 	if (!m->context)
 		return;
-	v = calloc(n ? n : 1, sizeof *v);
-	o->ctx_nodes = calloc(n ? n : 1, sizeof *o->ctx_nodes);
-	if (!v || !o->ctx_nodes)
-		tool_oom();
+	v = xcalloc(n, sizeof *v);
+	o->ctx_nodes = xcalloc(n, sizeof *o->ctx_nodes);
 	HASH_ITER(hh, m->cnodes, cn, tmp)
 		v[i++] = cn;
 	qsort(v, n, sizeof *v, cnode_depth_order);
@@ -850,10 +826,8 @@ const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 
 	/* Modules in canonical order and layout. */
 	n = HASH_COUNT(m->mods);
-	mods = calloc(n ? n : 1, sizeof *mods);
-	o->modules = calloc(n ? n : 1, sizeof *o->modules);
-	if (!mods || !o->modules)
-		tool_oom();
+	mods = xcalloc(n, sizeof *mods);
+	o->modules = xcalloc(n, sizeof *o->modules);
 	i = 0;
 	HASH_ITER(hh, m->mods, mm, tmp)
 		mods[i++] = mm;
@@ -879,10 +853,8 @@ const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 
 	/* Edges and function records at canonical addresses, sorted. */
 	n = HASH_COUNT(m->ledges);
-	o->edges = calloc(n ? n : 1, sizeof *o->edges);
-	o->functions = calloc(n ? n : 1, sizeof *o->functions);
-	if (!o->edges || !o->functions)
-		tool_oom();
+	o->edges = xcalloc(n, sizeof *o->edges);
+	o->functions = xcalloc(n, sizeof *o->functions);
 	HASH_ITER(hh, m->ledges, le, lt) {
 		int timed = o->mode == VPR_MODE_TIME;
 		/* Nothing left in it (times dropped): a reader would leave it
@@ -917,9 +889,7 @@ const struct raw_profile *raw_merge_result(struct raw_merge *m, uint64_t *runs)
 
 	/* gcov objects by .gcda path; the merge owns them from here. */
 	n = HASH_COUNT(m->gcov);
-	o->gcov = calloc(n ? n : 1, sizeof *o->gcov);
-	if (!o->gcov)
-		tool_oom();
+	o->gcov = xcalloc(n, sizeof *o->gcov);
 	i = 0;
 	HASH_ITER(hh, m->gcov, g, gt) {
 		o->gcov[i++] = g->o;

@@ -145,9 +145,7 @@ static struct vpdoc_value_site *new_site(struct site_list *l, const struct gcno_
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = realloc(l->v, l->cap * sizeof *l->v);
-		if (!l->v)
-			tool_oom();
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
 	s = &l->v[l->n++];
 	memset(s, 0, sizeof *s);
@@ -498,9 +496,7 @@ static int first_group(const struct gcno_file *g, const struct raw_gcov_object *
 			continue;
 		if (fc->n == fc->cap) {
 			fc->cap = fc->cap ? 2 * fc->cap : 64;
-			fc->v = realloc(fc->v, fc->cap * sizeof *fc->v);
-			if (!fc->v)
-				tool_oom();
+			fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
 		}
 		fc->v[fc->n++] = (struct first_call){fn->name, fn->source, fn->start_line,
 		                                     v->v[0] < 0 ? 0 : (uint64_t)v->v[0]};
