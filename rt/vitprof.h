@@ -28,8 +28,8 @@
  *                    are those of each path's first call site);
  *                    "context,time" (or "time,context"): also inclusive
  *                    and self time per path. Anything else counts calls,
- *                    with one stderr line. Online merging (%m) refuses
- *                    the context modes.
+ *                    with one stderr line. Online merging (%m) merges
+ *                    context pools by path, as `vitprof merge` does.
  *   VITPROF_VERBOSE  "1": one stderr line per event worth knowing (file
  *                    created, module recorded, table grown). Losses are
  *                    reported once even without it.

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
 #include "vp_test.h"
 
 #define V12 0x4232322au        /* "B22*": GCC 12.2 */

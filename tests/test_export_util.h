@@ -14,7 +14,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "tool_internal.h"
+#include "coverage/coverage.h"
+#include "model/profile.h"
 
 typedef int (*export_fn)(FILE *, const struct profile *, struct coverage *);
 

@@ -18,7 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "export/gcda_write.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 #include "vp_test.h"
 
 #define V12 0x4232322au        /* "B22*": GCC 12.2 */
@@ -422,7 +426,7 @@ VP_TEST(gcda, from_object)
 
 	/* signed compare, as libgcov: the "negative" counter is not the max */
 	CU_ASSERT_EQUAL(gcda_object_max(&o), 9);
-	CU_ASSERT_EQUAL_FATAL(gcda_from_object(&d, &o, 0x100000005ull), 0);
+	gcda_from_object(&d, &o, 0x100000005ull);
 	CU_ASSERT_EQUAL(d.runs, 1);
 	CU_ASSERT_EQUAL(d.sum_max, 5);       /* 32 bits, as libgcov writes it */
 	CU_ASSERT(gcda_slot_empty(&d.functions[1]));

@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "test_tool_rawgen.h"
+#include "base/tool.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 #include "vp_test.h"
 
@@ -354,7 +357,12 @@ static char *merged_text(const char *const *docs, const uint64_t *w, size_t n)
 		CU_ASSERT_EQUAL(doc_merge_add(m, &d, w ? w[i] : 1), 0);
 		document_free(&d);
 	}
-	CU_ASSERT_EQUAL(doc_merge_write(m, f), 0);
+	{
+		struct vpdoc out;
+		doc_merge_result(m, &out);
+		CU_ASSERT_EQUAL(vitprof_write(f, &out), 0);
+		document_free(&out);
+	}
 	fclose(f);
 	doc_merge_free(m);
 	return buf;

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "test_tool_rawgen.h"
+#include "base/tool.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 #include "vp_test.h"
 

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "test_tool_rawgen.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/raw_profile.h"
 #include "vp_test.h"
 
 /* Reads g's image; returns the reader's result. */

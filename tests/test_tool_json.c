@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/json_write.h"
 #include "vp_test.h"
 
 /* s escaped as a JSON string literal, in a malloc'd buffer. */

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "test_export_util.h"
-#include "tool_internal.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "vp_test.h"
 
 static struct raw_profile raw;

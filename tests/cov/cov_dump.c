@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/json_write.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
 
 static void dump(const struct cov_report *r)
 {

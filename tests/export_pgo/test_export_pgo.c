@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "test_export_util.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 #include "vp_test.h"
 
 static struct prof_edge edge(uint32_t caller, uint32_t callee, uint64_t site,

@@ -108,7 +108,7 @@ seeds)
 	cp values/run.vitprof "$dir/seeds/vitprof/values.vitprof"
 	cp values/merged.vitprof "$dir/seeds/vitprof/values-merged.vitprof"
 	cp values/run.vitraw "$dir/seeds/raw/values.vitraw"
-	# clang --coverage's own layout (version 408*, tools/gcov_llvm.h): a
+	# clang --coverage's own layout (version 408*, tools/read/gcov_llvm.h): a
 	# .gcno and the .gcda vitprof gcda writes for it, from a run on the
 	# runtime's compiler-rt entry points (rt/rt_llvm_gcov.c).
 	clang=${CLANG:-clang}

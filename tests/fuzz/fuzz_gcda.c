@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "export/gcda_write.h"
+#include "read/gcov_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

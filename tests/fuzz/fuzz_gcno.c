@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

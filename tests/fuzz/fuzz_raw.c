@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 
 /* The input twice through the raw merge (weights 1 and 3), as `vitprof
  * merge` does (tools/merge/raw_merge.c, rt/vpr_merge.c); the image it

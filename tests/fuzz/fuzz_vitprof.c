@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/tool.h"
 #include "tool_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,7 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FILE *out = fopen("/dev/null", "w");
 
 			if (out) {
-				(void)doc_merge_write(m, out);
+				struct vpdoc sum;
+				doc_merge_result(m, &sum);
+				(void)vitprof_write(out, &sum);
+				document_free(&sum);
 				fclose(out);
 			}
 		}

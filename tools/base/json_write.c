@@ -21,7 +21,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/json_write.h"
 
 void json_init(struct json_writer *w, FILE *out, int pretty_depth)
 {

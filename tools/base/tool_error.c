@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
 
 static char last[2048];
 static int muted;
@@ -69,26 +69,6 @@ const char *tool_last_error(void)
 void tool_error_mute(int mute)
 {
 	muted = mute;
-}
-
-void tool_oom(void)
-{
-	tool_error(NULL, "out of memory");
-	exit(TOOL_EXIT_ERROR);
-}
-
-char *tool_asprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		tool_oom();
-	return s;
 }
 
 void count_add_vnoted(char *note, size_t cap, uint64_t *acc, uint64_t v, uint64_t w,

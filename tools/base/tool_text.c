@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
 
 static int plain_byte(unsigned char c)
 {
@@ -80,9 +80,7 @@ char *tool_text_dup(const char *s)
 	if (!s)
 		s = "";
 	cap = 4 * strlen(s) + 1;
-	d = malloc(cap);
-	if (!d)
-		tool_oom();
+	d = xmalloc(cap);
 	tool_escape(d, cap, s);
 	return d;
 }
@@ -113,9 +111,7 @@ const char *tool_text_keep(const char *s, const char *keep)
 	need = 4 * strlen(s) + 1;
 	k = next++ % TEXT_RING;
 	if (ring_cap[k] < need) {
-		char *b = realloc(ring[k], need);
-		if (!b)
-			tool_oom();
+		char *b = xrealloc(ring[k], need);
 		ring[k] = b;
 		ring_cap[k] = need;
 	}
@@ -164,22 +160,4 @@ int tool_color_enabled(int mode)
 	if (no_color && *no_color)
 		return 0;
 	return isatty(STDOUT_FILENO);
-}
-
-/* ---- the program's path ------------------------------------------------------ */
-
-void tool_check_exe_path(const struct raw_profile *raw)
-{
-	const struct raw_module *main_module = NULL;
-	size_t i;
-
-	for (i = 0; i < raw->n_modules; i++)
-		if (raw->modules[i].id == 0)
-			main_module = &raw->modules[i];
-	if (!main_module || !main_module->path || strcmp(main_module->path, raw->exe_path) == 0)
-		return;
-	/* tool_warn escapes both strings */
-	tool_warn(raw->file, "the header names the program '%s' but its main module record"
-	          " names '%s'; symbols and build-id come from the module record",
-	          raw->exe_path, main_module->path);
 }

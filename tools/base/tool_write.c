@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
 
 int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *arg)
 {
@@ -32,9 +32,8 @@ int tool_write_file(const char *path, int (*write)(FILE *out, void *arg), void *
 	}
 	/* Something that is not a regular file (/dev/null, /dev/stdout, a
 	 * FIFO) is written in place: a rename would replace it. */
-	if (!(stat(path, &st) == 0 && !S_ISREG(st.st_mode)) &&
-	    asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		tool_oom();
+	if (!(stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+		tmp = tool_asprintf("%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp ? tmp : path, "w");
 	if (!f) {
 		tool_error(path, "cannot create: %s", strerror(errno));

@@ -61,7 +61,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "cli/commands.h"
 
 #ifndef VITPROF_INSTALL_BINDIR
 #define VITPROF_INSTALL_BINDIR "bin"

@@ -26,6 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define FRAME_H 16
@@ -119,11 +124,9 @@ static int draw(const struct svg *s, uint32_t i, double x)
 	fit = (size_t)(w / (FONT_SIZE * FONT_W));
 	if (fit >= 3) {
 		size_t len = strlen(n->name);
-		char *label = strdup(n->name);
+		char *label = xstrdup(n->name);
 		int rc;
 
-		if (!label)
-			tool_oom();
 		if (len > fit)
 			strcpy(label + fit - 2, "..");
 		rc = fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 3, y + FRAME_H - 5) < 0 ||
@@ -255,7 +258,7 @@ int cmd_flamegraph(int argc, char **argv)
 	if (optind != argc - 1)
 		return tool_usage_error("flamegraph", usage, "expected one raw profile");
 	memset(&t, 0, sizeof t);
-	if (tool_load_profile_needs(argv[optind], TOOL_NEEDS_CONTEXTS, &raw, &prof) == 0 &&
+	if (load_profile(argv[optind], LOAD_NEEDS_CONTEXTS, &raw, &prof) == 0 &&
 	    (tool_check_exe_path(&raw), ctx_tree_build(&t, &prof) == 0)) {
 		struct svg_job j = {&t, title, width};
 

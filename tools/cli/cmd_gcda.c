@@ -38,7 +38,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gcov_llvm.h"
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "export/gcda_write.h"
+#include "model/profile.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 static const char usage[] =
@@ -65,15 +72,6 @@ struct target {
 	size_t *recs;               /* indices in rp->gcov */
 	size_t n_recs;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		tool_oom();
-	return d;
-}
 
 /* ---- which ARCS section holds each gcov record ----------------------------- */
 
@@ -155,14 +153,12 @@ static uint64_t raw_runs(const char *path)
  */
 static void run_maxima(const char *file, const struct raw_profile *rp, uint64_t *run_max)
 {
-	uint64_t *ids = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *ids);
-	uint64_t *max = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *max);
-	uint32_t *arcs = calloc(rp->n_gcov ? rp->n_gcov : 1, sizeof *arcs);
+	uint64_t *ids = xcalloc(rp->n_gcov, sizeof *ids);
+	uint64_t *max = xcalloc(rp->n_gcov, sizeof *max);
+	uint32_t *arcs = xcalloc(rp->n_gcov, sizeof *arcs);
 	size_t i, k;
 	int by_object = 1;
 
-	if (!ids || !max || !arcs)
-		tool_oom();
 	/* The loaded object of each gcov object: recorded with its counters
 	 * (vitprof >= 0.3, every mode, merged profiles too); else, in place,
 	 * the ARCS section it shares with the object's other units, and in
@@ -203,10 +199,8 @@ static void run_maxima(const char *file, const struct raw_profile *rp, uint64_t 
 static char *expand_variables(const char *s, int64_t pid)
 {
 	size_t cap = strlen(s) + 64, n = 0;
-	char *out = malloc(cap);
+	char *out = xmalloc(cap);
 
-	if (!out)
-		tool_oom();
 	for (; *s; s++) {
 		char num[32];
 		const char *rep = NULL;
@@ -227,8 +221,8 @@ static char *expand_variables(const char *s, int64_t pid)
 		} else if (s[0] == '%' && s[1]) {
 			size_t rest = strlen(s);      /* libgcov stops expanding here */
 
-			if (n + rest + 1 > cap && !(out = realloc(out, cap = n + rest + 1)))
-				tool_oom();
+			if (n + rest + 1 > cap)
+				out = xrealloc(out, cap = n + rest + 1);
 			memcpy(out + n, s, rest + 1);
 			return out;
 		}
@@ -239,9 +233,7 @@ static char *expand_variables(const char *s, int64_t pid)
 		}
 		if (n + strlen(rep) + 1 > cap) {
 			cap = (n + strlen(rep) + 1) * 2;
-			out = realloc(out, cap);
-			if (!out)
-				tool_oom();
+			out = xrealloc(out, cap);
 		}
 		memcpy(out + n, rep, strlen(rep));
 		n += strlen(rep);
@@ -281,9 +273,8 @@ static char *libgcov_path(const char *recorded, const char *prefix, int strip, i
 				level--;
 			}
 	}
-	if (asprintf(&joined, "%.*s%s%s", (int)plen, plen ? prefix : "",
-	             plen && *fname != '/' ? "/" : "", fname) < 0)
-		tool_oom();
+	joined = tool_asprintf("%.*s%s%s", (int)plen, plen ? prefix : "",
+	                       plen && *fname != '/' ? "/" : "", fname);
 	out = expand_variables(joined, pid);
 	free(joined);
 	return out;
@@ -405,8 +396,7 @@ static int write_target(const char *file, const struct raw_profile *rp,
 		}
 		if (check_counters(file, o) != 0)
 			goto out;
-		if (gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]) != 0)
-			goto out;
+		gcda_from_object(used ? &one : &run, o, run_max[t->recs[i]]);
 		(used ? &one : &run)->runs = (uint32_t)runs;
 		if (used && gcda_merge(&run, &one, why, sizeof why) != 0) {
 			gcda_free(&one);
@@ -491,15 +481,12 @@ static char *profile_dir_path(const char *dir, const char *rec)
 	const char *p, *q;
 
 	if (base[0] == '#') {
-		if (asprintf(&path, "%s/%s", dir, base) < 0)
-			tool_oom();
+		path = tool_asprintf("%s/%s", dir, base);
 		return path;
 	}
 	if (n > 5 && strcmp(rec + n - 5, ".gcda") == 0)
 		n -= 5;
-	mangled = malloc(n + 1);
-	if (!mangled)
-		tool_oom();
+	mangled = xmalloc(n + 1);
 	for (p = rec; p < rec + n; p = q) {
 		for (q = p; q < rec + n && *q != '/'; q++)
 			;
@@ -515,8 +502,7 @@ static char *profile_dir_path(const char *dir, const char *rec)
 		}
 	}
 	mangled[o] = '\0';
-	if (asprintf(&path, "%s/%s.gcda", dir, mangled) < 0)
-		tool_oom();
+	path = tool_asprintf("%s/%s.gcda", dir, mangled);
 	free(mangled);
 	return path;
 }
@@ -545,9 +531,7 @@ static void summary_add(struct gcda_summary *s, const char *path)
 	for (i = 0; i < s->n_paths; i++)
 		if (strcmp(s->paths[i], path) == 0)
 			return;
-	s->paths = realloc(s->paths, (s->n_paths + 1) * sizeof *s->paths);
-	if (!s->paths)
-		tool_oom();
+	s->paths = xrealloc(s->paths, (s->n_paths + 1) * sizeof *s->paths);
 	s->paths[s->n_paths++] = xstrdup(path);
 }
 
@@ -587,7 +571,7 @@ static int gcda_one(const char *file, const struct gcda_options *opt,
 	uint64_t *run_max, runs = raw_runs(file);
 	int status = TOOL_EXIT_OK, any = 0;
 
-	if (tool_is_document(file)) {
+	if (vitprof_read_is_document(file)) {
 		tool_error(file, "a .vitprof document keeps no arc counters: vitprof gcda needs the"
 		           " raw profiles");
 		return TOOL_EXIT_ERROR;
@@ -615,10 +599,8 @@ static int gcda_one(const char *file, const struct gcda_options *opt,
 		        " GCC's flow graphs: use these .gcda only in a -fprofile-use build with the"
 		        " same flags, or train with `vitprof flags --arcs-only`\n", file);
 
-	run_max = calloc(rp.n_gcov, sizeof *run_max);
-	targets = calloc(rp.n_gcov, sizeof *targets);
-	if (!run_max || !targets)
-		tool_oom();
+	run_max = xcalloc(rp.n_gcov, sizeof *run_max);
+	targets = xcalloc(rp.n_gcov, sizeof *targets);
 	run_maxima(file, &rp, run_max);
 
 	/* Group the records by the file they go to, in record order. */
@@ -628,8 +610,7 @@ static int gcda_one(const char *file, const struct gcda_options *opt,
 
 		if (opt->outdir) {
 			const char *base = strrchr(rec, '/') ? strrchr(rec, '/') + 1 : rec;
-			if (asprintf(&path, "%s/%s", opt->outdir, base) < 0)
-				tool_oom();
+			path = tool_asprintf("%s/%s", opt->outdir, base);
 		} else if (opt->profile_dir) {
 			path = profile_dir_path(opt->profile_dir, rec);
 		} else {
@@ -639,9 +620,7 @@ static int gcda_one(const char *file, const struct gcda_options *opt,
 			;
 		if (k == n_targets) {
 			targets[k].path = path;
-			targets[k].recs = calloc(rp.n_gcov, sizeof *targets[k].recs);
-			if (!targets[k].recs)
-				tool_oom();
+			targets[k].recs = xcalloc(rp.n_gcov, sizeof *targets[k].recs);
 			n_targets++;
 		} else {
 			free(path);

@@ -17,6 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 static const char usage[] =
@@ -70,7 +74,13 @@ static int write_image(FILE *out, void *arg)
 
 static int write_doc(FILE *out, void *arg)
 {
-	return doc_merge_write(arg, out);
+	struct vpdoc d;
+	int rc;
+
+	doc_merge_result(arg, &d);
+	rc = vitprof_write(out, &d);
+	document_free(&d);
+	return rc;
 }
 
 /* All-raw inputs into a .vitprof: merged as raw, then exported once. */
@@ -81,15 +91,14 @@ static int raw_then_doc(const struct image *im, struct doc_merge *dm, const char
 	char *tmp;
 	int rc;
 
-	if (asprintf(&tmp, "%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
-	             (long)getpid()) < 0)
-		tool_oom();
+	tmp = tool_asprintf("%s.raw.%ld", strcmp(out, "-") ? out : "vitprof-merge",
+	                    (long)getpid());
 	rc = tool_write_file(tmp, write_image, (void *)im);
 	if (rc == 0) {
-		rc = vpdoc_load_any(tmp, gcno_dir, &d);
+		rc = load_document(tmp, gcno_dir, &d);
 		if (rc == 0)
 			rc = doc_merge_add(dm, &d, 1);
-		vpdoc_free(&d);
+		document_free(&d);
 	}
 	unlink(tmp);
 	free(tmp);
@@ -111,9 +120,7 @@ int cmd_merge(int argc, char **argv)
 	size_t n = 0, i;
 	int c, all_raw = 1, to_doc, rc = 0;
 
-	in = calloc((size_t)argc + 1, sizeof *in);
-	if (!in)
-		tool_oom();
+	in = xcalloc((size_t)argc + 1, sizeof *in);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "w:o:f:h", opts, NULL)) != -1) {
@@ -204,10 +211,10 @@ int cmd_merge(int argc, char **argv)
 		struct doc_merge *dm = doc_merge_new();
 		for (i = 0; i < n && rc == 0; i++) {
 			struct vpdoc d;
-			rc = vpdoc_load_any(in[i].path, gcno_dir, &d);
+			rc = load_document(in[i].path, gcno_dir, &d);
 			if (rc == 0)
 				rc = doc_merge_add(dm, &d, in[i].weight);
-			vpdoc_free(&d);
+			document_free(&d);
 		}
 		if (rc == 0)
 			rc = tool_write_file(output, write_doc, dm);

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
 #include "tool_internal.h"
 
 #undef uthash_fatal
@@ -63,13 +65,10 @@ static int add(struct overlap *o, const struct vpdoc *d, int cat, int side, char
 
 	HASH_FIND_STR(o->items, key, it);
 	if (!it) {
-		it = calloc(1, sizeof *it);
-		if (!it)
-			tool_oom();
+		it = xcalloc(1, sizeof *it);
 		it->key = key;
 		it->cat = cat;
-		if (label && !(it->label = strdup(label)))
-			tool_oom();
+		it->label = xstrdup(label);
 		HASH_ADD_KEYPTR(hh, o->items, it->key, strlen(it->key), it);
 	} else {
 		free(key);
@@ -182,14 +181,12 @@ static int gfn_name_order(const void *a, const void *b)
 
 static void idx_build(struct idx *x, const struct vpdoc *d)
 {
-	size_t i, *order = calloc(d->n_functions + 1, sizeof *order);
+	size_t i, *order = xcalloc(d->n_functions + 1, sizeof *order);
 	struct gfn **by_name;
 	uint64_t rank = 0;
 
 	x->d = d;
-	x->fn = calloc(d->n_functions + 1, sizeof *x->fn);
-	if (!order || !x->fn)
-		tool_oom();
+	x->fn = xcalloc(d->n_functions + 1, sizeof *x->fn);
 	for (i = 0; i < d->n_functions; i++)
 		order[i] = i;
 	sort_doc = d;
@@ -203,10 +200,8 @@ static void idx_build(struct idx *x, const struct vpdoc *d)
 	free(order);
 
 	x->n_g = d->n_gcov_functions;
-	x->g = calloc(x->n_g + 1, sizeof *x->g);
-	by_name = calloc(x->n_g + 1, sizeof *by_name);
-	if (!x->g || !by_name)
-		tool_oom();
+	x->g = xcalloc(x->n_g + 1, sizeof *x->g);
+	by_name = xcalloc(x->n_g + 1, sizeof *by_name);
 	for (i = 0; i < x->n_g; i++) {
 		const struct vpdoc_gcov_function *g = &d->gcov_functions[i];
 		x->g[i].name = g->name;
@@ -312,9 +307,7 @@ static int add_doc(struct overlap *o, const struct vpdoc *d, int side)
 			goto out;
 	}
 	o->present[CAT_FUNCTIONS][side] = 1;
-	sites = calloc(d->n_edges + 1, sizeof *sites);
-	if (!sites)
-		tool_oom();
+	sites = xcalloc(d->n_edges + 1, sizeof *sites);
 	for (i = 0; i < d->n_edges; i++) {
 		char *s = site_key(d, &d->edges[i]);
 		sites[i].key = tool_asprintf("%s\x1d%s\x1d%s", x.fn[d->edges[i].caller],
@@ -416,9 +409,7 @@ static void report(struct overlap *o, const struct vpdoc *d, const char *a, cons
 	struct diff *diffs;
 	int c;
 
-	diffs = calloc(HASH_COUNT(o->items) + 1, sizeof *diffs);
-	if (!diffs)
-		tool_oom();
+	diffs = xcalloc(HASH_COUNT(o->items) + 1, sizeof *diffs);
 	HASH_ITER(hh, o->items, it, tmp) {
 		long double sa = share(o, it, 0), sb = share(o, it, 1);
 		ov[it->cat] += sa < sb ? sa : sb;
@@ -501,7 +492,7 @@ int cmd_overlap(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	memset(d, 0, sizeof d);
 	for (side = 0; side < 2 && rc == TOOL_EXIT_OK; side++)
-		if (vpdoc_load_any(argv[optind + side], gcno_dir, &d[side]) != 0)
+		if (load_document(argv[optind + side], gcno_dir, &d[side]) != 0)
 			rc = TOOL_EXIT_ERROR;
 	if (rc == TOOL_EXIT_OK && (add_doc(&o, &d[0], 0) != 0 || add_doc(&o, &d[1], 1) != 0))
 		rc = TOOL_EXIT_ERROR;
@@ -518,7 +509,7 @@ int cmd_overlap(int argc, char **argv)
 		free(it->label);
 		free(it);
 	}
-	vpdoc_free(&d[0]);
-	vpdoc_free(&d[1]);
+	document_free(&d[0]);
+	document_free(&d[1]);
 	return rc;
 }

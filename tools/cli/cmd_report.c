@@ -24,6 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define DEFAULT_ROWS 30
@@ -132,15 +136,6 @@ static void edge_groups(const struct profile *p, int by_callee, uint32_t *ids, s
 	}
 	while (f <= p->n_functions)
 		start[f++] = p->n_edges;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *v = calloc(n ? n : 1, size);
-
-	if (!v)
-		tool_oom();
-	return v;
 }
 
 static void heading_on(const struct report *r)
@@ -505,7 +500,7 @@ int cmd_report(int argc, char **argv)
 		                                      : "which raw profile?");
 	}
 	r.color = tool_color_enabled(color);
-	if (tool_load_profile(argv[optind], &raw, &prof) != 0) {
+	if (load_profile(argv[optind], 0, &raw, &prof) != 0) {
 		rc = TOOL_EXIT_ERROR;
 		goto out;
 	}

@@ -16,6 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/tool.h"
+#include "cli/commands.h"
+#include "coverage/coverage.h"
+#include "model/profile.h"
+#include "model/value_sites.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define DEFAULT_ROWS 30
@@ -348,7 +354,7 @@ int cmd_show(int argc, char **argv)
 		                        argc - optind ? "one raw profile at a time"
 		                                      : "which raw profile?");
 	}
-	if (tool_load_profile_needs(argv[optind], branches || loops || values ? TOOL_NEEDS_ARCS : 0,
+	if (load_profile(argv[optind], branches || loops || values ? LOAD_NEEDS_ARCS : 0,
 	                            &raw, &prof) != 0) {
 		profile_free(&prof);
 		raw_profile_free(&raw);
@@ -371,9 +377,7 @@ int cmd_show(int argc, char **argv)
 	if (ctx.key == SORT_DEFAULT)
 		ctx.key = prof.timed ? SORT_SELF : SORT_CALLS;
 	ctx.p = &prof;
-	rows = malloc((prof.n_functions ? prof.n_functions : 1) * sizeof *rows);
-	if (!rows)
-		tool_oom();
+	rows = xcalloc(prof.n_functions, sizeof *rows);
 	for (i = 0; i < prof.n_functions; i++)
 		if (prof.functions[i].instrumented)
 			rows[n++] = (uint32_t)i;

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "cli/commands.h"
+#include "coverage/coverage.h"
 
 static int cmp_u64_desc(uint64_t a, uint64_t b)
 {
@@ -66,9 +67,7 @@ void show_branches(const struct cov_report *r, size_t top)
 			if (k == 0 || b->group != l->branches[k - 1].group) {
 				if (n == cap) {
 					cap = cap ? 2 * cap : 256;
-					rows = realloc(rows, cap * sizeof *rows);
-					if (!rows)
-						tool_oom();
+					rows = xrealloc(rows, cap * sizeof *rows);
 				}
 				rows[n++] = (struct branch_row){l, k, 0, 0, 0};
 			}
@@ -118,11 +117,9 @@ static int loop_order(const void *a, const void *b)
 
 void show_loops(const struct cov_report *r, size_t top)
 {
-	const struct cov_loop **rows = malloc((r->n_loops ? r->n_loops : 1) * sizeof *rows);
+	const struct cov_loop **rows = xcalloc(r->n_loops, sizeof *rows);
 	size_t i;
 
-	if (!rows)
-		tool_oom();
 	for (i = 0; i < r->n_loops; i++)
 		rows[i] = &r->loops[i];
 	qsort(rows, r->n_loops, sizeof *rows, loop_order);

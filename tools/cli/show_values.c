@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "cli/commands.h"
+#include "model/value_sites.h"
+#include "read/gcov_values.h"
 
 static int by_total(const void *a, const void *b)
 {
@@ -58,11 +60,9 @@ static void print_site(const struct vpdoc_value_site *s, int width)
 static const struct vpdoc_value_site **pick(const struct vpdoc_value_site *v, size_t n,
                                             unsigned t, size_t *n_out)
 {
-	const struct vpdoc_value_site **rows = malloc((n ? n : 1) * sizeof *rows);
+	const struct vpdoc_value_site **rows = xcalloc(n, sizeof *rows);
 	size_t m = 0;
 
-	if (!rows)
-		tool_oom();
 	for (size_t i = 0; i < n; i++) {
 		const struct vpdoc_value_site *s = &v[i];
 		if (s->kind != t || !s->total)

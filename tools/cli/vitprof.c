@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "cli/commands.h"
 
 struct command {
 	const char *name;

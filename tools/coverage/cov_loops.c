@@ -20,18 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
 
 #define NONE UINT32_MAX
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
 
 /* Compressed adjacency: for block b, arcs idx[start[b] .. start[b+1]). */
 struct adjacency {
@@ -186,16 +179,17 @@ struct loop_tmp {
 	uint64_t entries, iterations;
 };
 
-void cov_loops_add(struct cov_report *r, const struct gcno_function *fn,
-                   const uint64_t *arc_counts)
+size_t cov_loops_find(const struct gcno_function *fn, const uint64_t *arc_counts,
+                      struct cov_loop **out)
 {
 	uint32_t n = fn->n_blocks, n_rpo, n_loops = 0;
 	struct adjacency succ, pred;
 	uint32_t *rpo, *rpo_index, *idom, *stack;
 	struct loop_tmp *loops;
 
+	*out = NULL;
 	if (n < 2)
-		return;
+		return 0;
 	adjacency_build(&succ, fn, 1);
 	adjacency_build(&pred, fn, 0);
 	rpo = xcalloc(n, sizeof *rpo);
@@ -258,9 +252,11 @@ void cov_loops_add(struct cov_report *r, const struct gcno_function *fn,
 		}
 	}
 
+	if (n_loops)
+		*out = xcalloc(n_loops, sizeof **out);
 	for (uint32_t i = 0; i < n_loops; i++) {
 		struct loop_tmp *l = &loops[i];
-		struct cov_loop *out = cov_report_new_loop(r);
+		struct cov_loop *o = &(*out)[i];
 		const char *file = NULL;
 		uint32_t line = attached_line(&fn->blocks[l->header], &file);
 
@@ -271,14 +267,14 @@ void cov_loops_add(struct cov_report *r, const struct gcno_function *fn,
 			file = fn->source;
 			line = fn->start_line;
 		}
-		out->function = cov_report_intern(r, fn->name);
-		out->file = cov_report_intern(r, file ? file : "<unknown>");
-		out->line = line;
-		out->entries = l->entries;
-		out->iterations = l->iterations;
+		o->function = fn->name;
+		o->file = file ? file : "<unknown>";
+		o->line = line;
+		o->entries = l->entries;
+		o->iterations = l->iterations;
 		for (uint32_t j = 0; j < n_loops; j++)
 			if (loops[j].body[l->header])
-				out->depth++;
+				o->depth++;
 	}
 
 	for (uint32_t i = 0; i < n_loops; i++)
@@ -290,4 +286,5 @@ void cov_loops_add(struct cov_report *r, const struct gcno_function *fn,
 	free(rpo);
 	adjacency_free(&succ);
 	adjacency_free(&pred);
+	return n_loops;
 }

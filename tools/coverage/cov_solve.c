@@ -33,8 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
+#include "read/gcov_values.h"
 
 #define uthash_fatal(msg) tool_oom()
 #include <uthash.h>
@@ -43,31 +46,12 @@
 #define ENTRY_BLOCK 0u
 #define EXIT_BLOCK 1u
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		tool_oom();
-	p = realloc(p, n && size ? n * size : 1);
-	if (!p)
-		tool_oom();
-	return p;
-}
-
 /* Makes room for element n of *arr. */
 #define GROW(arr, cap, n)                                                      \
 	do {                                                                   \
 		if ((n) >= (cap)) {                                            \
 			(cap) = (cap) ? 2 * (cap) : 8;                         \
-			(arr) = xrealloc((arr), (cap), sizeof *(arr));         \
+			(arr) = xreallocarray((arr), (cap), sizeof *(arr));    \
 		}                                                              \
 	} while (0)
 
@@ -102,7 +86,7 @@ void cov_report_init(struct cov_report *r)
 	r->priv = xcalloc(1, sizeof(struct cov_priv));
 }
 
-struct cov_loop *cov_report_new_loop(struct cov_report *r)
+static struct cov_loop *report_new_loop(struct cov_report *r)
 {
 	struct cov_priv *p = r->priv;
 	struct cov_loop *l;
@@ -113,7 +97,7 @@ struct cov_loop *cov_report_new_loop(struct cov_report *r)
 	return l;
 }
 
-const char *cov_report_intern(struct cov_report *r, const char *s)
+static const char *report_intern(struct cov_report *r, const char *s)
 {
 	struct cov_priv *p = r->priv;
 	struct interned *e;
@@ -129,6 +113,24 @@ const char *cov_report_intern(struct cov_report *r, const char *s)
 	memcpy(e->s, s, len + 1);
 	HASH_ADD_KEYPTR(hh, p->strings, e->s, len, e);
 	return e->s;
+}
+
+/* The natural loops of fn (cov_loops.c), their strings interned, appended
+ * to r->loops. */
+static void add_loops(struct cov_report *r, const struct gcno_function *fn,
+                      const uint64_t *arc_counts)
+{
+	struct cov_loop *found;
+	size_t n = cov_loops_find(fn, arc_counts, &found);
+
+	for (size_t i = 0; i < n; i++) {
+		struct cov_loop *l = report_new_loop(r);
+
+		*l = found[i];
+		l->function = report_intern(r, found[i].function);
+		l->file = report_intern(r, found[i].file);
+	}
+	free(found);
 }
 
 /* ---- one function's flow graph, solved ------------------------------------ */
@@ -553,7 +555,7 @@ static void add_line_counts(struct object *o, uint32_t fi)
 {
 	struct solved *s = &o->fns[fi];
 	const struct gcno_function *g = s->g;
-	const char *fn_src = cov_report_intern(o->r, g->source ? g->source : "<unknown>");
+	const char *fn_src = report_intern(o->r, g->source ? g->source : "<unknown>");
 
 	for (uint32_t bi = 0; bi < g->n_blocks; bi++) {
 		struct block *b = &s->blocks[bi];
@@ -567,7 +569,7 @@ static void add_line_counts(struct object *o, uint32_t fi)
 		 * (compared as strings: callers may rewrite the names). */
 		while (i < gb->n_locs) {
 			const char *gfile = gb->locs[i].file;
-			const char *file = cov_report_intern(o->r, gfile);
+			const char *file = report_intern(o->r, gfile);
 			uint32_t j = i, n;
 
 			while (j < gb->n_locs && (gb->locs[j].file == gfile ||
@@ -996,8 +998,8 @@ static void add_functions(struct object *o)
 		GROW(r->functions, p->cap_functions, r->n_functions);
 		f = &r->functions[r->n_functions++];
 		memset(f, 0, sizeof *f);
-		f->name = cov_report_intern(r, s->g->name);
-		f->file = cov_report_intern(r, s->g->source ? s->g->source : "<unknown>");
+		f->name = report_intern(r, s->g->name);
+		f->file = report_intern(r, s->g->source ? s->g->source : "<unknown>");
 		f->start_line = s->g->start_line;
 		f->end_line = s->g->end_line;
 		f->entry_count = (uint64_t)s->blocks[ENTRY_BLOCK].count;
@@ -1156,7 +1158,7 @@ int cov_report_add(struct cov_report *r, const struct gcno_file *g,
 		counts = xcalloc(s->g->n_arcs, sizeof *counts);
 		for (size_t a = 0; a < s->g->n_arcs; a++)   /* see solve() */
 			counts[a] = s->arcs[a].count > 0 ? (uint64_t)s->arcs[a].count : 0;
-		cov_loops_add(r, s->g, counts);
+		add_loops(r, s->g, counts);
 		free(counts);
 	}
 	rc = 0;

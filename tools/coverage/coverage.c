@@ -22,7 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 /* path with its last ".gcda" replaced by ".gcno" (a new string). */
 static char *gcno_name(const char *gcda)
@@ -84,9 +88,7 @@ static char *join_normalized(const char *dir, const char *rel)
 	char *joined = tool_asprintf("%s/%s", dir, rel), *out, *seg, *save = NULL;
 	size_t n = 0;
 
-	out = malloc(strlen(joined) + 2);
-	if (!out)
-		tool_oom();
+	out = xmalloc(strlen(joined) + 2);
 	for (seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
 		if (strcmp(seg, ".") == 0)
 			continue;
@@ -120,14 +122,10 @@ static const char *absolute(struct coverage *c, const char *cwd, const char *rel
 			return c->paths[k].abs;
 	if (c->n_paths == c->cap_paths) {
 		c->cap_paths = c->cap_paths ? 2 * c->cap_paths : 16;
-		c->paths = realloc(c->paths, c->cap_paths * sizeof *c->paths);
-		if (!c->paths)
-			tool_oom();
+		c->paths = xrealloc(c->paths, c->cap_paths * sizeof *c->paths);
 	}
-	c->paths[k].rel = strdup(rel);
-	c->paths[k].cwd = strdup(cwd);
-	if (!c->paths[k].rel || !c->paths[k].cwd)
-		tool_oom();
+	c->paths[k].rel = xstrdup(rel);
+	c->paths[k].cwd = xstrdup(cwd);
 	c->paths[k].abs = join_normalized(cwd, rel);
 	c->n_paths++;
 	return c->paths[k].abs;
@@ -186,11 +184,9 @@ static struct gcov_counters *sum_counters(const struct raw_gcov_object *const *g
                                           size_t n, const struct gcno_file *g)
 {
 	const struct raw_gcov_object *o = group[0];
-	struct gcov_counters *sum = calloc(o->n_functions ? o->n_functions : 1, sizeof *sum);
+	struct gcov_counters *sum = xcalloc(o->n_functions, sizeof *sum);
 	size_t k, m, a;
 
-	if (!sum)
-		tool_oom();
 	for (k = 0; k < o->n_functions; k++) {
 		struct gcov_counters *s = &sum[k];
 		*s = o->functions[k];
@@ -200,9 +196,7 @@ static struct gcov_counters *sum_counters(const struct raw_gcov_object *const *g
 			s->cfg_checksum = g->functions[k].cfg_checksum;
 			s->n_arcs = g->functions[k].n_counters;
 		}
-		s->arcs = calloc(s->n_arcs ? s->n_arcs : 1, sizeof *s->arcs);
-		if (!s->arcs)
-			tool_oom();
+		s->arcs = xcalloc(s->n_arcs, sizeof *s->arcs);
 		for (m = 0; m < n; m++) {
 			const struct gcov_counters *x = &group[m]->functions[k];
 			if (!x->arcs)
@@ -224,7 +218,7 @@ static struct gcov_counters *sum_counters(const struct raw_gcov_object *const *g
 static int add_group(struct coverage *c, const struct raw_profile *raw, const size_t *idx,
                      size_t n, const char *gcno_dir)
 {
-	const struct raw_gcov_object **group = calloc(n, sizeof *group);
+	const struct raw_gcov_object **group = xcalloc(n, sizeof *group);
 	const struct raw_gcov_object *o = &raw->gcov[idx[0]];
 	struct cov_object *first = &c->objects[idx[0]];
 	struct gcov_counters *sum;
@@ -233,8 +227,6 @@ static int add_group(struct coverage *c, const struct raw_profile *raw, const si
 	char want[5], got[5];
 	int rc = -1;
 
-	if (!group)
-		tool_oom();
 	for (k = 0; k < n; k++) {
 		struct cov_object *co = &c->objects[idx[k]];
 		const struct raw_gcov_object *ok = &raw->gcov[idx[k]];
@@ -258,9 +250,7 @@ static int add_group(struct coverage *c, const struct raw_profile *raw, const si
 		rc = 0;
 		goto out;
 	}
-	g = calloc(1, sizeof *g);
-	if (!g)
-		tool_oom();
+	g = xcalloc(1, sizeof *g);
 	first->gcno = g;
 	if (access(first->gcno_path, R_OK) != 0) {
 		tool_error(first->gcno_path, "cannot read the notes file of %s (%m); it is"
@@ -309,11 +299,9 @@ int coverage_build(struct coverage *c, const struct raw_profile *raw, const char
 	c->initialized = 1;
 	if (!raw->n_gcov)
 		return 0;
-	c->objects = calloc(raw->n_gcov, sizeof *c->objects);
-	idx = calloc(raw->n_gcov, sizeof *idx);
-	done = calloc(raw->n_gcov, 1);
-	if (!c->objects || !idx || !done)
-		tool_oom();
+	c->objects = xcalloc(raw->n_gcov, sizeof *c->objects);
+	idx = xcalloc(raw->n_gcov, sizeof *idx);
+	done = xcalloc(raw->n_gcov, 1);
 	c->n_objects = raw->n_gcov;
 	for (i = 0; i < raw->n_gcov; i++) {
 		if (done[i])
@@ -386,9 +374,7 @@ long coverage_find_function(struct coverage *c, const char *linkage_name,
 	if (!linkage_name || !c->report.n_functions)
 		return -1;
 	if (!c->by_name) {
-		c->by_name = malloc(c->report.n_functions * sizeof *c->by_name);
-		if (!c->by_name)
-			tool_oom();
+		c->by_name = xcalloc(c->report.n_functions, sizeof *c->by_name);
 		for (i = 0; i < c->report.n_functions; i++)
 			c->by_name[i] = (uint32_t)i;
 		qsort_r(c->by_name, c->report.n_functions, sizeof *c->by_name, by_name_order,

@@ -32,7 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 
 struct cg_state {
 	FILE *out;
@@ -70,12 +74,10 @@ static int cmp_by_name_file(const void *a, const void *b)
 /* names[i]: the function's name, made unique within its file. */
 static char **unique_names(const struct profile *p)
 {
-	char **names = calloc(p->n_functions ? p->n_functions : 1, sizeof *names);
-	uint32_t *order = malloc((p->n_functions ? p->n_functions : 1) * sizeof *order);
+	char **names = xcalloc(p->n_functions, sizeof *names);
+	uint32_t *order = xcalloc(p->n_functions, sizeof *order);
 	size_t i;
 
-	if (!names || !order)
-		tool_oom();
 	for (i = 0; i < p->n_functions; i++)
 		order[i] = (uint32_t)i;
 	sort_profile = p;
@@ -85,13 +87,8 @@ static char **unique_names(const struct profile *p)
 		int dup = (i > 0 && cmp_by_name_file(&order[i - 1], &order[i]) == 0) ||
 		          (i + 1 < p->n_functions &&
 		           cmp_by_name_file(&order[i], &order[i + 1]) == 0);
-		if (dup) {
-			if (asprintf(&names[order[i]], "%s [0x%" PRIx64 "]", f->name,
-			             f->address) < 0)
-				tool_oom();
-		} else if (!(names[order[i]] = strdup(f->name))) {
-			tool_oom();
-		}
+		names[order[i]] = dup ? tool_asprintf("%s [0x%" PRIx64 "]", f->name, f->address)
+		                      : xstrdup(f->name);
 	}
 	free(order);
 	return names;
@@ -185,12 +182,10 @@ int export_callgrind(FILE *out, const struct profile *p, struct coverage *cov)
 	memset(&s, 0, sizeof s);
 	s.out = out;
 	s.p = p;
-	s.file_done = calloc(n, 1);
-	s.name_done = calloc(n, 1);
-	s.file_id = calloc(n, sizeof *s.file_id);
-	s.ob_done = calloc(p->n_modules + 1, 1);
-	if (!s.file_done || !s.name_done || !s.file_id || !s.ob_done)
-		tool_oom();
+	s.file_done = xcalloc(n, 1);
+	s.name_done = xcalloc(n, 1);
+	s.file_id = xcalloc(n, sizeof *s.file_id);
+	s.ob_done = xcalloc(p->n_modules + 1, 1);
 	s.names = unique_names(p);
 	number_files(&s);
 	for (i = 0; i < p->n_functions; i++) {

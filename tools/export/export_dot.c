@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 #define DOT_NODE_THRESHOLD 0.005    /* 0.5 % */
 #define DOT_EDGE_THRESHOLD 0.001    /* 0.1 % */
@@ -89,17 +92,15 @@ static double pen_width(double w)
 int export_dot(FILE *out, const struct profile *p, struct coverage *cov)
 {
 	size_t n = p->n_functions, i, n_arcs = 0, kept_nodes = 0, kept_arcs = 0;
-	struct dot_arc *arcs = calloc(p->n_edges ? p->n_edges : 1, sizeof *arcs);
-	double *weight = calloc(n ? n : 1, sizeof *weight);
-	long *best_in = malloc((n ? n : 1) * sizeof *best_in);
-	char *kept = calloc(n ? n : 1, 1);
-	char *walked = calloc(n ? n : 1, 1);
+	struct dot_arc *arcs = xcalloc(p->n_edges, sizeof *arcs);
+	double *weight = xcalloc(n, sizeof *weight);
+	long *best_in = xcalloc(n, sizeof *best_in);
+	char *kept = xcalloc(n, 1);
+	char *walked = xcalloc(n, 1);
 	uint64_t total = 0;
 	int by_time;
 
 	(void)cov;
-	if (!arcs || !weight || !best_in || !kept || !walked)
-		tool_oom();
 	for (i = 0; i < n; i++)
 		total += p->timed ? p->functions[i].self_ns : p->functions[i].calls;
 	by_time = p->timed && total > 0;

@@ -25,7 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 
 /* ---- function of a runtime address ------------------------------------- */
 
@@ -89,9 +93,7 @@ static char *folded_name(const char *s)
 
 static void own(struct ctx_tree *t, char *s)
 {
-	char **o = realloc(t->owned, (t->n_owned + 1) * sizeof *o);
-	if (!o)
-		tool_oom();
+	char **o = xrealloc(t->owned, (t->n_owned + 1) * sizeof *o);
 	t->owned = o;
 	t->owned[t->n_owned++] = s;
 }
@@ -100,11 +102,9 @@ static void own(struct ctx_tree *t, char *s)
 static struct fn_name *names_build(struct ctx_tree *t, const struct profile *p, size_t *n_out)
 {
 	const struct raw_profile *raw = p->raw;
-	struct fn_name *v = calloc(raw->n_ctx_nodes ? raw->n_ctx_nodes : 1, sizeof *v);
+	struct fn_name *v = xcalloc(raw->n_ctx_nodes, sizeof *v);
 	size_t i, n = 0;
 
-	if (!v)
-		tool_oom();
 	for (i = 0; i < raw->n_ctx_nodes; i++)
 		v[i].fn = raw->ctx_nodes[i].fn;
 	qsort(v, raw->n_ctx_nodes, sizeof *v, fn_name_order);
@@ -168,9 +168,7 @@ static uint32_t child_get(struct ctx_tree *t, struct child_map *m, uint32_t pare
 
 	if ((t->n + 1) * 2 > m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 1024, j;
-		uint32_t *ns = calloc(ncap, sizeof *ns);
-		if (!ns)
-			tool_oom();
+		uint32_t *ns = xcalloc(ncap, sizeof *ns);
 		for (j = 1; j < t->n; j++) {
 			size_t h = child_hash(t->nodes[j].parent, t->nodes[j].key) & (ncap - 1);
 			while (ns[h])
@@ -192,9 +190,7 @@ static uint32_t child_get(struct ctx_tree *t, struct child_map *m, uint32_t pare
 		tool_oom();
 	if (t->n == t->cap) {
 		t->cap *= 2;
-		c = realloc(t->nodes, t->cap * sizeof *c);
-		if (!c)
-			tool_oom();
+		c = xrealloc(t->nodes, t->cap * sizeof *c);
 		t->nodes = c;
 	}
 	c = &t->nodes[t->n];
@@ -236,9 +232,7 @@ static void tree_finish(struct ctx_tree *t)
 		t->nodes[t->nodes[i].parent].total += t->nodes[i].total;
 	if (t->n < 2)
 		return;
-	order = malloc((t->n - 1) * sizeof *order);
-	if (!order)
-		tool_oom();
+	order = xcalloc(t->n - 1, sizeof *order);
 	for (i = 1; i < t->n; i++)
 		order[i - 1] = (uint32_t)i;
 	qsort_r(order, t->n - 1, sizeof *order, sibling_order, t->nodes);
@@ -268,16 +262,12 @@ int ctx_tree_build(struct ctx_tree *t, const struct profile *p)
 	}
 	t->timed = raw->mode == VPR_MODE_CONTEXT_TIME && raw->time_available;
 	t->cap = 64;
-	t->nodes = calloc(t->cap, sizeof *t->nodes);
-	if (!t->nodes)
-		tool_oom();
+	t->nodes = xcalloc(t->cap, sizeof *t->nodes);
 	t->nodes[0].name = "all";
 	t->n = 1;
 	names = names_build(t, p, &n_names);
-	v = malloc((raw->n_ctx_nodes ? raw->n_ctx_nodes : 1) * sizeof *v);
-	merged = malloc((raw->n_ctx_nodes ? raw->n_ctx_nodes : 1) * sizeof *merged);
-	if (!v || !merged)
-		tool_oom();
+	v = xcalloc(raw->n_ctx_nodes, sizeof *v);
+	merged = xcalloc(raw->n_ctx_nodes, sizeof *merged);
 	for (i = 0; i < raw->n_ctx_nodes; i++)
 		v[i] = &raw->ctx_nodes[i];
 	qsort(v, raw->n_ctx_nodes, sizeof *v, node_order);
@@ -347,10 +337,8 @@ static uint32_t limit_append(struct ctx_tree_node **nodes, size_t *n, size_t *ca
 
 	if (*n == *cap) {
 		size_t ncap = *cap * 2;
-		struct ctx_tree_node *nn = realloc(*nodes, ncap * sizeof *nn);
-		uint32_t *nl = realloc(*last, ncap * sizeof *nl);
-		if (!nn || !nl)
-			tool_oom();
+		struct ctx_tree_node *nn = xrealloc(*nodes, ncap * sizeof *nn);
+		uint32_t *nl = xrealloc(*last, ncap * sizeof *nl);
 		*nodes = nn;
 		*last = nl;
 		*cap = ncap;
@@ -391,13 +379,11 @@ void ctx_tree_limit(struct ctx_tree *t, const struct ctx_limits *l, struct ctx_p
 	threshold = l->min_share * (double)st->total;
 	/* lines[i]: folded lines of i's subtree (nodes with a value); a
 	 * parent's index is below its children's. */
-	map = malloc(t->n * sizeof *map);
-	lines = calloc(t->n, sizeof *lines);
-	deeper = calloc(t->n, sizeof *deeper);
-	nodes = malloc(cap * sizeof *nodes);
-	last = malloc(cap * sizeof *last);
-	if (!map || !lines || !deeper || !nodes || !last)
-		tool_oom();
+	map = xcalloc(t->n, sizeof *map);
+	lines = xcalloc(t->n, sizeof *lines);
+	deeper = xcalloc(t->n, sizeof *deeper);
+	nodes = xcalloc(cap, sizeof *nodes);
+	last = xcalloc(cap, sizeof *last);
 	for (k = t->n; k-- > 0;) {
 		lines[k] += t->nodes[k].value != 0;
 		if (k)
@@ -542,9 +528,7 @@ int export_folded(FILE *out, const struct profile *p, struct coverage *cov)
 	}
 	ctx_tree_limit(&t, &export_folded_limits, &st);
 	ctx_pruned_note(p->raw->file, "folded", &t, &st);
-	stack = malloc(((size_t)t.max_depth + 1) * sizeof *stack);
-	if (!stack)
-		tool_oom();
+	stack = xcalloc((size_t)t.max_depth + 1, sizeof *stack);
 	/* Depth-first, children in name order. */
 	i = t.nodes[0].first_child;
 	while (i && rc == 0) {

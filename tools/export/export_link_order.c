@@ -32,7 +32,10 @@
 
 #include <uthash.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 #define C3_MAX_CLUSTER_SIZE (1u << 20)
 #define C3_MAX_DENSITY_DEGRADATION 8
@@ -122,11 +125,9 @@ static long find_leader(struct c3_node *nodes, long i)
 /* The C3 clusters of nodes[0..n): fills order[] with node indices. */
 static void c3_order(struct c3_node *nodes, long n, long *order)
 {
-	long *by_density = malloc((size_t)(n ? n : 1) * sizeof *by_density);
+	long *by_density = xcalloc((size_t)n, sizeof *by_density);
 	long i, k, m = 0;
 
-	if (!by_density)
-		tool_oom();
 	for (i = 0; i < n; i++) {
 		nodes[i].leader = i;
 		nodes[i].next = -1;
@@ -223,8 +224,7 @@ static int print_once(FILE *out, struct name_seen **seen, const char *name,
 	HASH_FIND_STR(*seen, name, s);
 	if (s)
 		return 0;               /* a clone, or a static of the same name */
-	if (!(s = calloc(1, sizeof *s)))
-		tool_oom();
+	s = xcalloc(1, sizeof *s);
 	s->name = name;
 	HASH_ADD_KEYPTR(hh, *seen, s->name, strlen(s->name), s);
 	return print_function(out, name, style);
@@ -236,12 +236,10 @@ static int print_once(FILE *out, struct name_seen **seen, const char *name,
 static int print_unhooked(FILE *out, struct name_seen **seen, const struct cov_report *r,
                           enum order_style style)
 {
-	size_t *idx = malloc((r->n_functions ? r->n_functions : 1) * sizeof *idx);
+	size_t *idx = xcalloc(r->n_functions, sizeof *idx);
 	size_t i, n = 0;
 	int rc = 0;
 
-	if (!idx)
-		tool_oom();
 	for (i = 0; i < r->n_functions; i++)
 		if (r->functions[i].entry_count && symbol_name(r->functions[i].name))
 			idx[n++] = i;
@@ -258,16 +256,14 @@ static int print_unhooked(FILE *out, struct name_seen **seen, const struct cov_r
 static int write_order(FILE *out, const struct profile *p, struct coverage *cov,
                        enum order_style style)
 {
-	long *node_of = malloc((p->n_functions ? p->n_functions : 1) * sizeof *node_of);
-	uint32_t *mod0 = malloc((p->n_functions ? p->n_functions : 1) * sizeof *mod0);
+	long *node_of = xcalloc(p->n_functions, sizeof *node_of);
+	uint32_t *mod0 = xcalloc(p->n_functions, sizeof *mod0);
 	struct c3_node *nodes;
 	struct name_seen *seen = NULL, *s, *tmp;
 	long n = 0, i, *order;
 	size_t k, n_mod0 = 0, left_out = 0;
 	int rc = 0;
 
-	if (!node_of || !mod0)
-		tool_oom();
 	/* The executable's functions in address order (sizes by gap). */
 	for (k = 0; k < p->n_functions; k++) {
 		const struct prof_function *f = &p->functions[k];
@@ -278,9 +274,7 @@ static int write_order(FILE *out, const struct profile *p, struct coverage *cov,
 			left_out++;
 	}
 	qsort_r(mod0, n_mod0, sizeof *mod0, cmp_address, (void *)p);
-	nodes = calloc(n_mod0 ? n_mod0 : 1, sizeof *nodes);
-	if (!nodes)
-		tool_oom();
+	nodes = xcalloc(n_mod0, sizeof *nodes);
 	for (k = 0; k < n_mod0; k++) {
 		const struct prof_function *f = &p->functions[mod0[k]];
 		if (!f->instrumented || !f->calls || !symbol_name(f->linkage_name))
@@ -309,9 +303,7 @@ static int write_order(FILE *out, const struct profile *p, struct coverage *cov,
 			nodes[node_of[e->callee]].best_pred = node_of[e->caller];
 		}
 	}
-	order = malloc((size_t)(n ? n : 1) * sizeof *order);
-	if (!order)
-		tool_oom();
+	order = xcalloc((size_t)n, sizeof *order);
 	c3_order(nodes, n, order);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = print_once(out, &seen, p->functions[nodes[order[i]].fn].linkage_name, style);

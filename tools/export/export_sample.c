@@ -32,7 +32,10 @@
 
 #include <uthash.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 /* Offsets past this are dropped: clang masks them to 16 bits. */
 #define SAMPLE_MAX_OFFSET 0xffffu
@@ -83,15 +86,6 @@ struct sample_line {
 	size_t n_calls;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		tool_oom();
-	return q;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -113,9 +107,7 @@ static struct sample_fn *fn_get(struct sample_fn **table, const char *name)
 	HASH_FIND_STR(*table, name, f);
 	if (f)
 		return f;
-	f = calloc(1, sizeof *f);
-	if (!f)
-		tool_oom();
+	f = xcalloc(1, sizeof *f);
 	f->name = name;
 	HASH_ADD_KEYPTR(hh, *table, f->name, strlen(f->name), f);
 	return f;
@@ -160,7 +152,7 @@ static int range_add(struct sample_fn *f, const char *file, uint32_t start, uint
 	}
 	if (f->n_ranges == f->cap_ranges) {
 		f->cap_ranges = f->cap_ranges ? 2 * f->cap_ranges : 2;
-		f->ranges = xrealloc(f->ranges, f->cap_ranges * sizeof *f->ranges);
+		f->ranges = xreallocarray(f->ranges, f->cap_ranges, sizeof *f->ranges);
 	}
 	f->ranges[f->n_ranges].file = file;
 	f->ranges[f->n_ranges].start = start;
@@ -174,7 +166,7 @@ static void rec_add(struct sample_fn *f, uint32_t offset, const char *callee,
 {
 	if (f->n_recs == f->cap_recs) {
 		f->cap_recs = f->cap_recs ? 2 * f->cap_recs : 16;
-		f->recs = xrealloc(f->recs, f->cap_recs * sizeof *f->recs);
+		f->recs = xreallocarray(f->recs, f->cap_recs, sizeof *f->recs);
 	}
 	f->recs[f->n_recs].offset = offset;
 	f->recs[f->n_recs].callee = callee;
@@ -291,7 +283,7 @@ static void build_lines(struct sample_fn *f)
 	qsort(f->recs, f->n_recs, sizeof *f->recs, cmp_rec);
 	f->total = 0;
 	if (f->n_recs)
-		ls = xrealloc(NULL, f->n_recs * sizeof *ls);
+		ls = xcalloc(f->n_recs, sizeof *ls);
 	while (i < f->n_recs) {
 		struct sample_line *l = &ls[n++];
 		uint64_t cov = 0, site_max = 0;
@@ -453,7 +445,7 @@ int export_sample_profile(FILE *out, const struct profile *p, struct coverage *c
 		rec_add(f, line - rg->start, callee->linkage_name, e->site, e->count);
 	}
 
-	order = xrealloc(NULL, HASH_COUNT(table) * sizeof *order);
+	order = xcalloc(HASH_COUNT(table), sizeof *order);
 	n = 0;
 	HASH_ITER(hh, table, f, tmp) {
 		uint64_t head = f->hooked ? f->head_calls : f->head_entries;

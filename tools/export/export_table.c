@@ -28,7 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "export/export.h"
+#include "model/profile.h"
 
 /* ---- csv ------------------------------------------------------------------ */
 
@@ -149,12 +152,10 @@ static void prom_metric(FILE *out, const struct prom_series *s, size_t n,
 
 int export_prometheus(FILE *out, const struct profile *p, struct coverage *cov)
 {
-	struct prom_series *s = calloc(p->n_functions ? p->n_functions : 1, sizeof *s);
+	struct prom_series *s = xcalloc(p->n_functions, sizeof *s);
 	size_t i, n = 0;
 
 	(void)cov;
-	if (!s)
-		tool_oom();
 	for (i = 0; i < p->n_functions; i++) {
 		const struct prof_function *f = &p->functions[i];
 		s[i].function = f->name;

@@ -19,19 +19,15 @@
  */
 #include <stdint.h>
 
-#include "gcov_llvm.h"
+#include "export/gcda_write.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
+#include "read/gcov_values.h"
 
 #define GCDA_MAGIC 0x67636461u
 #define TAG_FUNCTION 0x01000000u
 #define TAG_ARCS_COUNTERS 0x01a10000u
 #define TAG_PROGRAM_SUMMARY 0xa3000000u
-
-int gcov_version_is_llvm(uint32_t version)
-{
-	unsigned minor = (version >> 8) & 0xffu;
-
-	return (version & 0xffff00ffu) == 0x3430002au && minor >= '7' && minor <= '9';
-}
 
 struct sink {
 	gcda_write_fn write;

@@ -31,8 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "export/gcda_write.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 #define GCDA_MAGIC 0x67636461u
 #define TAG_FUNCTION 0x01000000u
@@ -134,17 +138,13 @@ int gcda_buffer_write(void *ctx, const void *data, size_t len)
 
 	if (len > b->cap - b->size) {
 		size_t cap = b->cap ? b->cap : 256;
-		unsigned char *p;
 
 		while (cap - b->size < len) {
 			if (cap > SIZE_MAX / 2)
-				return -1;
+				tool_oom();
 			cap *= 2;
 		}
-		p = realloc(b->data, cap);
-		if (!p)
-			return -1;
-		b->data = p;
+		b->data = xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	memcpy(b->data + b->size, data, len);
@@ -173,21 +173,16 @@ static void free_functions(struct gcov_counters *f, size_t n)
 /* Deep copy of n counters (arcs NULL for empty slots). */
 static struct gcov_counters *copy_functions(const struct gcov_counters *src, size_t n)
 {
-	struct gcov_counters *dst = calloc(n ? n : 1, sizeof *dst);
+	struct gcov_counters *dst = xcalloc(n, sizeof *dst);
 
-	if (!dst)
-		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		dst[i] = src[i];
 		dst[i].arcs = NULL;
 		memset(dst[i].kinds, 0, sizeof dst[i].kinds);
 		if (gcda_slot_empty(&src[i]))
 			continue;
-		dst[i].arcs = calloc(src[i].n_arcs ? src[i].n_arcs : 1, sizeof *dst[i].arcs);
-		if (!dst[i].arcs || gcov_values_copy(&dst[i], &src[i]) != 0) {
-			free_functions(dst, i + 1);
-			return NULL;
-		}
+		dst[i].arcs = xcalloc(src[i].n_arcs, sizeof *dst[i].arcs);
+		gcov_values_copy(&dst[i], &src[i]);
 		if (src[i].n_arcs)
 			memcpy(dst[i].arcs, src[i].arcs, src[i].n_arcs * sizeof *dst[i].arcs);
 	}
@@ -207,16 +202,11 @@ uint64_t gcda_object_max(const struct raw_gcov_object *o)
 	return (uint64_t)max;
 }
 
-int gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o, uint64_t run_max)
+void gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o, uint64_t run_max)
 {
 	memset(out, 0, sizeof *out);
-	out->path = strdup(o->gcda_path ? o->gcda_path : "");
+	out->path = xstrdup(o->gcda_path ? o->gcda_path : "");
 	out->functions = copy_functions(o->functions, o->n_functions);
-	if (!out->path || !out->functions) {
-		gcda_free(out);
-		tool_error(NULL, "out of memory");
-		return -1;
-	}
 	out->n_functions = o->n_functions;
 	out->counter_mask = o->counter_mask;
 	out->version = o->version;
@@ -225,7 +215,6 @@ int gcda_from_object(struct gcda_file *out, const struct raw_gcov_object *o, uin
 	out->runs = 1;
 	out->sum_max = (uint32_t)run_max;   /* libgcov keeps 32 bits */
 	out->has_summary = 1;
-	return 0;
 }
 
 /*
@@ -242,16 +231,12 @@ static long function_slots(const void *data, size_t size, const struct gcda_file
 {
 	struct gcov_cursor c;
 	uint32_t version, stamp, checksum;
-	long n = 0, j = 0, *s = calloc(d->n_functions + 1, sizeof *s);
+	long n = 0, j = 0, *s = xcalloc(d->n_functions + 1, sizeof *s);
 	size_t cap = d->n_functions + 1;
 	uint32_t mask = d->counter_mask | 1u, fn_kinds = mask;
 	int in_fn = 0;
 
 	*slots = NULL;
-	if (!s) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
 	memset(&c, 0, sizeof c);
 	c.data = data;
 	c.size = size;
@@ -279,12 +264,7 @@ static long function_slots(const void *data, size_t size, const struct gcda_file
 				goto fail;
 			}
 			if ((size_t)n + 1 >= cap) {
-				long *p = realloc(s, 2 * cap * sizeof *s);
-				if (!p) {
-					snprintf(why, whylen, "out of memory");
-					goto fail;
-				}
-				s = p;
+				s = xreallocarray(s, 2 * cap, sizeof *s);
 				cap *= 2;
 			}
 			in_fn = length != 0;
@@ -340,13 +320,7 @@ int gcda_model_read_mem(struct gcda_file *out, const void *data, size_t size,
 		gcda_free(&d);
 		return -1;
 	}
-	fns = calloc(n ? (size_t)n : 1, sizeof *fns);
-	if (!fns) {
-		free(slots);
-		gcda_free(&d);
-		tool_error(name, "out of memory");
-		return -1;
-	}
+	fns = xcalloc((size_t)n, sizeof *fns);
 	for (long k = 0; k < n; k++) {
 		if (slots[k] < 0)
 			continue;
@@ -448,12 +422,10 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 				                a->ident, k, (int64_t)a->arcs[k], (int64_t)b->arcs[k]);
 		}
 	}
-	/* Checked: now nothing can fail but memory. A slot empty on one side
+	/* Checked: now nothing can fail. A slot empty on one side
 	 * (a COMDAT copy dropped in one link) takes the other side's record,
 	 * as libgcov keeps ("buffers") a record its run does not have. */
 	out = copy_functions(acc->functions, acc->n_functions);
-	if (!out)
-		return mismatch(why, whylen, "out of memory");
 	for (size_t i = 0; i < acc->n_functions; i++) {
 		const struct gcov_counters *b = &add->functions[i];
 
@@ -461,10 +433,7 @@ int gcda_merge(struct gcda_file *acc, const struct gcda_file *add, char *why, si
 			continue;
 		if (gcda_slot_empty(&out[i])) {
 			struct gcov_counters *one = copy_functions(b, 1);
-			if (!one) {
-				free_functions(out, acc->n_functions);
-				return mismatch(why, whylen, "out of memory");
-			}
+
 			out[i] = *one;
 			free(one);
 			continue;

@@ -126,27 +126,6 @@ struct doc_merge {
 	int failed;                 /* an add was refused for an overflow */
 };
 
-static char *xstrdup(const char *s)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		tool_oom();
-	return d;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
-
 static const char *ns(const char *s)
 {
 	return s ? s : NUL_MARK;
@@ -1072,17 +1051,6 @@ void doc_merge_result(struct doc_merge *m, struct vpdoc *d)
 	free(mods);
 	free(fns);
 	free(edges);
-}
-
-int doc_merge_write(struct doc_merge *m, FILE *out)
-{
-	struct vpdoc d;
-	int rc;
-
-	doc_merge_result(m, &d);
-	rc = vitprof_write(out, &d);
-	document_free(&d);
-	return rc;
 }
 
 #define FREE_HASH(head, type, body)                                             \

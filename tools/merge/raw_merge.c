@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "merge/raw_merge.h"
+#include "read/raw_profile.h"
 #include "vpr_merge.h"
 
 #define CHUNK_MIN ((size_t)1 << 20)
@@ -44,9 +46,7 @@ static void *chunk_alloc(void *ctx, size_t n)
 	n = (n + 15u) & ~(size_t)15u;
 	if (!c || c->size - c->used < n) {
 		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-		c = malloc(sizeof *c + size);
-		if (!c)
-			tool_oom();
+		c = xmalloc(sizeof *c + size);
 		c->size = size;
 		c->used = 0;
 		c->next = rm->chunks;
@@ -59,11 +59,9 @@ static void *chunk_alloc(void *ctx, size_t n)
 
 struct raw_merge *raw_merge_new(void)
 {
-	struct raw_merge *rm = calloc(1, sizeof *rm);
+	struct raw_merge *rm = xcalloc(1, sizeof *rm);
 	struct vpm_alloc a;
 
-	if (!rm)
-		tool_oom();
 	a.alloc = chunk_alloc;
 	a.ctx = rm;
 	rm->m = vpm_new(&a);
@@ -85,9 +83,7 @@ static int read_bytes(const char *path, unsigned char **data, size_t *size)
 		close(fd);
 		return -1;
 	}
-	p = malloc((size_t)st.st_size + 1);
-	if (!p)
-		tool_oom();
+	p = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size) {
 		ssize_t r = pread(fd, p + got, (size_t)st.st_size - got, (off_t)got);
 		if (r <= 0) {
@@ -167,9 +163,7 @@ int raw_merge_image(struct raw_merge *rm, unsigned char **data, size_t *size)
 		tool_error(NULL, "merge: %s", vpm_why(rm->m));
 		return -1;
 	}
-	img = calloc(1, n);
-	if (!img)
-		tool_oom();
+	img = xcalloc(1, n);
 	vpm_write(rm->m, img);
 	/* Self-check: what is written must read back. */
 	tool_error_mute(1);

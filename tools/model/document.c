@@ -22,15 +22,6 @@
 
 #include "tool_internal.h"
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
-
 /*
  * Length of the valid UTF-8 sequence at p (2 to 4), or 0 when the bytes at
  * p are not one (overlong forms, surrogates and values past U+10FFFF), as

@@ -187,9 +187,6 @@ int doc_merge_add(struct doc_merge *m, const struct vpdoc *d, uint64_t w);
 /* The merged document in canonical order into *d (owned by the caller:
  * document_free()). Call after the last add, not on a spent merge. */
 void doc_merge_result(struct doc_merge *m, struct vpdoc *d);
-/* The merged document written (doc_merge_result(), vitprof_write()).
- * Returns 0 or -1 (write error, not reported). */
-int doc_merge_write(struct doc_merge *m, FILE *out);
 void doc_merge_free(struct doc_merge *m);
 
 /*
@@ -221,17 +218,5 @@ const struct vpdoc *doc_profile_document(const struct profile *p);
 struct profile_keep {
 	void (*release)(struct profile_keep *keep);
 };
-
-/* The former names, until every caller uses the new ones. */
-#define vpdoc_free document_free
-#define vpdoc_read vitprof_read
-#define vpdoc_read_mem vitprof_read_mem
-#define vpdoc_load_any load_document
-#define tool_is_document vitprof_read_is_document
-#define tool_load_profile(path, raw, prof) load_profile(path, 0, raw, prof)
-#define tool_load_profile_needs load_profile
-#define TOOL_NEEDS_CONTEXTS LOAD_NEEDS_CONTEXTS
-#define TOOL_NEEDS_ARCS LOAD_NEEDS_ARCS
-#define profile_document doc_profile_document
 
 #endif /* VITPROF_TOOL_DOCUMENT_H */

@@ -39,6 +39,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/tool.h"
+#include "model/profile.h"
+#include "read/raw_profile.h"
 #include "tool_internal.h"
 
 #define uthash_fatal(msg) tool_oom()
@@ -117,8 +120,9 @@ static const char *prof_strf(struct profile *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc(sizeof *s + (size_t)n + 1)))
+	if (n < 0)
 		tool_oom();
+	s = xmalloc(sizeof *s + (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(s->s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -176,11 +180,9 @@ static void modules_init(struct builder *b)
 	size_t n = raw->n_modules, i, j, nb = 0;
 	uint64_t *bounds;
 
-	p->modules = calloc(n ? n : 1, sizeof *p->modules);
-	bounds = malloc((2 * n + 1) * sizeof *bounds);
-	b->iv = malloc((2 * n + 1) * sizeof *b->iv);
-	if (!p->modules || !bounds || !b->iv)
-		tool_oom();
+	p->modules = xcalloc(n, sizeof *p->modules);
+	bounds = xcalloc(2 * n + 1, sizeof *bounds);
+	b->iv = xcalloc(2 * n + 1, sizeof *b->iv);
 	p->n_modules = n;
 	for (i = 0; i < n; i++) {
 		struct prof_module *m = &p->modules[i];
@@ -321,14 +323,11 @@ static long function_get(struct builder *b, const struct fn_key *key,
 		return e->index;
 	if (p->n_functions == b->cap_functions) {
 		size_t ncap = b->cap_functions ? b->cap_functions * 2 : 256;
-		void *np = realloc(p->functions, ncap * sizeof *p->functions);
-		if (!np)
-			tool_oom();
+		void *np = xrealloc(p->functions, ncap * sizeof *p->functions);
 		p->functions = np;
 		b->cap_functions = ncap;
 	}
-	if (!(e = calloc(1, sizeof *e)))
-		tool_oom();
+	e = xcalloc(1, sizeof *e);
 	f = &p->functions[p->n_functions];
 	memset(f, 0, sizeof *f);
 	f->module = key->module;
@@ -400,8 +399,7 @@ static long callee_of(struct builder *b, uint64_t fn)
 	f = function_at(b, fn, &vaddr);
 	if (f < 0)
 		return -1;
-	if (!(e = calloc(1, sizeof *e)))
-		tool_oom();
+	e = xcalloc(1, sizeof *e);
 	e->addr = fn;
 	e->func = (uint32_t)f;
 	HASH_ADD(hh, b->entries, addr, sizeof e->addr, e);
@@ -425,8 +423,7 @@ static struct site_ent *site_of(struct builder *b, uint64_t site)
 	f = function_at(b, site - 1, &call_vaddr);
 	if (f < 0)
 		return NULL;
-	if (!(s = calloc(1, sizeof *s)))
-		tool_oom();
+	s = xcalloc(1, sizeof *s);
 	s->site = site;
 	s->caller = (uint32_t)f;
 	s->vaddr = call_vaddr + 1;
@@ -446,9 +443,7 @@ static struct site_ent *site_of(struct builder *b, uint64_t site)
 		s->column = frames[0].column;
 	}
 	if (n > 1) {
-		s->frames = calloc((size_t)n, sizeof *s->frames);
-		if (!s->frames)
-			tool_oom();
+		s->frames = xcalloc((size_t)n, sizeof *s->frames);
 		for (i = 0; i < n; i++)
 			s->frames[i] = (struct prof_frame){frames[i].function, frames[i].file,
 			                                   frames[i].line, frames[i].column};
@@ -482,9 +477,7 @@ static int edge_add(struct builder *b, const struct raw_edge *re)
 	callee->self_ticks += re->self_ticks;
 	if (p->n_edges == b->cap_edges) {
 		size_t ncap = b->cap_edges ? b->cap_edges * 2 : 256;
-		void *np = realloc(p->edges, ncap * sizeof *p->edges);
-		if (!np)
-			tool_oom();
+		void *np = xrealloc(p->edges, ncap * sizeof *p->edges);
 		p->edges = np;
 		b->cap_edges = ncap;
 	}
@@ -565,9 +558,7 @@ static void number_functions(struct builder *b)
 		p->functions[i].id = (uint32_t)i;
 	if (p->n_functions)
 		qsort(p->functions, p->n_functions, sizeof *p->functions, function_order);
-	new_id = malloc((p->n_functions ? p->n_functions : 1) * sizeof *new_id);
-	if (!new_id)
-		tool_oom();
+	new_id = xcalloc(p->n_functions, sizeof *new_id);
 	for (i = 0; i < p->n_functions; i++) {
 		new_id[p->functions[i].id] = (uint32_t)i;
 		p->functions[i].id = (uint32_t)i;
@@ -618,9 +609,7 @@ static void finish(struct builder *b)
 			e->total_ns = raw_ticks_to_ns(raw, e->total_ticks);
 		}
 	}
-	all = malloc((p->n_functions ? p->n_functions : 1) * sizeof *all);
-	if (!all)
-		tool_oom();
+	all = xcalloc(p->n_functions, sizeof *all);
 	for (i = 0; i < p->n_functions; i++) {
 		const struct prof_function *f = &p->functions[i];
 		if (p->timed ? f->self_ns > 0 : f->calls > 0)
@@ -656,12 +645,10 @@ static void builder_free(struct builder *b)
  * times are bounded by the raw reader.) Returns 0, or -1 after reporting. */
 static int check_inclusive_sums(const struct profile *p, const struct raw_profile *raw)
 {
-	uint64_t *into = calloc(p->n_functions ? p->n_functions : 1, sizeof *into);
+	uint64_t *into = xcalloc(p->n_functions, sizeof *into);
 	size_t i;
 	int rc = 0;
 
-	if (!into)
-		tool_oom();
 	for (i = 0; i < p->n_edges && rc == 0; i++) {
 		const struct prof_edge *e = &p->edges[i];
 		if (count_add(&into[e->callee], e->total_ticks, 1, COUNT_MAX) != 0 ||
@@ -748,6 +735,22 @@ void profile_free(struct profile *p)
 	if (p->doc)     /* built from a document (doc_profile.c): its release */
 		((struct profile_keep *)p->doc)->release(p->doc);
 	memset(p, 0, sizeof *p);
+}
+
+void tool_check_exe_path(const struct raw_profile *raw)
+{
+	const struct raw_module *main_module = NULL;
+	size_t i;
+
+	for (i = 0; i < raw->n_modules; i++)
+		if (raw->modules[i].id == 0)
+			main_module = &raw->modules[i];
+	if (!main_module || !main_module->path || strcmp(main_module->path, raw->exe_path) == 0)
+		return;
+	/* tool_warn escapes both strings */
+	tool_warn(raw->file, "the header names the program '%s' but its main module record"
+	          " names '%s'; symbols and build-id come from the module record",
+	          raw->exe_path, main_module->path);
 }
 
 int profile_check_program(const struct raw_profile *raw)

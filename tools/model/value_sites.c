@@ -28,28 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
-
-static char *xstrdup(const char *s)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		tool_oom();
-	return d;
-}
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		tool_oom();
-	return p;
-}
+#include "base/json_write.h"
+#include "base/tool.h"
+#include "coverage/coverage.h"
+#include "model/value_sites.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
+#include "symbolizer.h"
 
 /* Counters per site of the fixed-size kinds (GCC 10 to 13): interval is
  * only used with 2 steps (unsigned modulo: quotient 0, 1, larger,
@@ -64,14 +50,6 @@ static uint32_t site_width(unsigned t)
 	case GCOV_KIND_IOR: return 1;
 	default: return 0;
 	}
-}
-
-unsigned value_kind_by_name(const char *name)
-{
-	for (unsigned t = GCOV_KIND_INTERVAL; t <= GCOV_KIND_IOR; t++)
-		if (strcmp(name, gcov_kind_name(t)) == 0)
-			return t;
-	return 0;
 }
 
 /* Counters per site in the object's arrays (GCC 10 to 13): the topn
@@ -159,9 +137,7 @@ static struct vpdoc_value_site *new_site(struct site_list *l, const struct gcno_
 
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = realloc(l->v, l->cap * sizeof *l->v);
-		if (!l->v)
-			tool_oom();
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
 	s = &l->v[l->n++];
 	memset(s, 0, sizeof *s);
@@ -512,9 +488,7 @@ static int first_group(const struct gcno_file *g, const struct raw_gcov_object *
 			continue;
 		if (fc->n == fc->cap) {
 			fc->cap = fc->cap ? 2 * fc->cap : 64;
-			fc->v = realloc(fc->v, fc->cap * sizeof *fc->v);
-			if (!fc->v)
-				tool_oom();
+			fc->v = xrealloc(fc->v, fc->cap * sizeof *fc->v);
 		}
 		fc->v[fc->n++] = (struct first_call){fn->name, fn->source, fn->start_line,
 		                                     v->v[0] < 0 ? 0 : (uint64_t)v->v[0]};

@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_files.h"
+#include "read/gcov_values.h"
 
 #define GCDA_MAGIC 0x67636461u
 #define TAG_FUNCTION 0x01000000u
@@ -63,9 +65,7 @@ static int read_kind(struct gcov_cursor *c, struct gcov_counters *f, unsigned t,
 	} else {
 		n = (c->end - c->pos) / 8;
 	}
-	v = calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		return gcov_bad(c, rec, "out of memory");
+	v = xcalloc(n, sizeof *v);
 	if (t == GCOV_KIND_ARCS) {
 		f->n_arcs = (uint32_t)n;
 		f->arcs = (uint64_t *)v;
@@ -132,11 +132,8 @@ static int parse(struct gcov_cursor *c, struct gcda_file *out)
 				return gcov_bad(c, rec, "FUNCTION record of %zu bytes (12 expected)", bytes);
 			if (cap <= out->n_functions) {
 				size_t ncap = cap ? cap * 2 : 16;
-				void *p = realloc(out->functions, ncap * sizeof *out->functions);
-
-				if (!p)
-					return gcov_bad(c, rec, "out of memory");
-				out->functions = p;
+				out->functions = xreallocarray(out->functions, ncap,
+				                               sizeof *out->functions);
 				cap = ncap;
 			}
 			fn = &out->functions[out->n_functions++];
@@ -162,9 +159,7 @@ static int parse(struct gcov_cursor *c, struct gcda_file *out)
 	/* A function record without an arcs counter record has no arcs. */
 	for (size_t i = 0; i < out->n_functions; i++)
 		if (!out->functions[i].arcs) {
-			out->functions[i].arcs = calloc(1, sizeof(uint64_t));
-			if (!out->functions[i].arcs)
-				return gcov_bad(c, c->pos, "out of memory");
+			out->functions[i].arcs = xcalloc(1, sizeof(uint64_t));
 		}
 	return 0;
 }
@@ -177,11 +172,7 @@ int gcda_read_mem(const void *data, size_t size, const char *name, struct gcda_f
 	memset(&c, 0, sizeof c);
 	c.data = data;
 	c.size = size;
-	out->path = strdup(name ? name : "");
-	if (!out->path) {
-		tool_error(name, "out of memory");
-		return -1;
-	}
+	out->path = xstrdup(name ? name : "");
 	if (parse(&c, out) != 0) {
 		tool_error(name, "%s", c.err[0] ? c.err : "unreadable .gcda file");
 		gcda_free(out);

@@ -27,8 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
 
 #define uthash_fatal(msg) tool_oom()
 #include <uthash.h>
@@ -54,7 +55,7 @@ struct string_pool {
 	struct pooled_string *all;
 };
 
-/* The pool's copy of s[0..len) (len without the NUL), or NULL (no memory). */
+/* The pool's copy of s[0..len) (len without the NUL). */
 static const char *pool_intern(struct string_pool *p, const char *s, size_t len)
 {
 	struct pooled_string *e;
@@ -62,9 +63,7 @@ static const char *pool_intern(struct string_pool *p, const char *s, size_t len)
 	HASH_FIND(hh, p->all, s, len, e);
 	if (e)
 		return e->s;
-	e = malloc(sizeof *e + len + 1);
-	if (!e)
-		return NULL;
+	e = xmalloc(sizeof *e + len + 1);
 	memcpy(e->s, s, len);
 	e->s[len] = '\0';
 	HASH_ADD_KEYPTR(hh, p->all, e->s, len, e);
@@ -106,8 +105,6 @@ static int get_string(struct gcov_cursor *c, struct string_pool *pool, const cha
 	if (!memchr(p, '\0', bytes))
 		return gcov_bad(c, at, "string is not NUL-terminated");
 	*s = pool_intern(pool, p, strlen(p));
-	if (!*s)
-		return gcov_bad(c, at, "out of memory");
 	c->pos += bytes;
 	return 0;
 }
@@ -130,27 +127,21 @@ struct fn_builder {
 	size_t cap_arcs;
 };
 
-static int grow(void **arr, size_t *cap, size_t n, size_t elsize)
+/* Makes room for element n of *arr (capacity *cap). */
+static void grow(void **arr, size_t *cap, size_t n, size_t elsize)
 {
 	size_t ncap;
-	void *p;
 
 	if (n < *cap)
-		return 0;
+		return;
 	ncap = *cap ? *cap : 16;
 	while (ncap <= n) {
 		if (ncap > SIZE_MAX / 2)
-			return -1;
+			tool_oom();
 		ncap *= 2;
 	}
-	if (ncap > SIZE_MAX / elsize)
-		return -1;
-	p = realloc(*arr, ncap * elsize);
-	if (!p)
-		return -1;
-	*arr = p;
+	*arr = xreallocarray(*arr, ncap, elsize);
 	*cap = ncap;
-	return 0;
 }
 
 static int cmp_pending(const void *a, const void *b)
@@ -173,9 +164,7 @@ static int fn_finish(struct gcov_cursor *c, struct fn_builder *b)
 		return 0;
 	if (b->n_locs) {
 		qsort(b->locs, b->n_locs, sizeof *b->locs, cmp_pending);
-		fn->locs = malloc(b->n_locs * sizeof *fn->locs);
-		if (!fn->locs)
-			return gcov_bad(c, c->pos, "out of memory");
+		fn->locs = xcalloc(b->n_locs, sizeof *fn->locs);
 		for (i = 0; i < b->n_locs; i++)
 			fn->locs[i] = b->locs[i].loc;
 		fn->n_locs = b->n_locs;
@@ -206,10 +195,8 @@ static int read_blocks(struct gcov_cursor *c, struct fn_builder *b, size_t rec)
 	/* Every block but EXIT has an arc (8 bytes) in the file. */
 	if (n < 2 || n > c->size / 8 + 2)
 		return gcov_bad(c, rec, "function '%s' has %" PRIu32 " blocks", fn->name, n);
-	fn->blocks = calloc(n, sizeof *fn->blocks);
-	b->has_arcs = calloc(n, 1);
-	if (!fn->blocks || !b->has_arcs)
-		return gcov_bad(c, rec, "out of memory");
+	fn->blocks = xcalloc(n, sizeof *fn->blocks);
+	b->has_arcs = xcalloc(n, 1);
 	fn->n_blocks = n;
 	return 0;
 }
@@ -241,8 +228,7 @@ static int read_arcs(struct gcov_cursor *c, struct fn_builder *b, size_t rec)
 		if (a.dst >= fn->n_blocks)
 			return gcov_bad(c, c->pos - 8, "arc destination block %" PRIu32 " of %" PRIu32
 			           " in function '%s'", a.dst, fn->n_blocks, fn->name);
-		if (grow((void **)&fn->arcs, &b->cap_arcs, fn->n_arcs, sizeof *fn->arcs) != 0)
-			return gcov_bad(c, rec, "out of memory");
+		grow((void **)&fn->arcs, &b->cap_arcs, fn->n_arcs, sizeof *fn->arcs);
 		fn->arcs[fn->n_arcs++] = a;
 		if (!(a.flags & GCOV_ARC_ON_TREE)) {
 			if (fn->n_counters == UINT32_MAX)
@@ -284,8 +270,7 @@ static int read_lines(struct gcov_cursor *c, struct fn_builder *b, struct string
 		if (!file)
 			return gcov_bad(c, at, "line %" PRIu32 " before any file name in function '%s'",
 			           line, fn->name);
-		if (grow((void **)&b->locs, &b->cap_locs, b->n_locs, sizeof *b->locs) != 0)
-			return gcov_bad(c, at, "out of memory");
+		grow((void **)&b->locs, &b->cap_locs, b->n_locs, sizeof *b->locs);
 		p = &b->locs[b->n_locs];
 		p->block = block;
 		p->seq = (uint32_t)b->n_locs;
@@ -378,11 +363,8 @@ static int parse(struct gcov_cursor *c, struct gcno_file *out)
 
 			if (fn_finish(c, &b) != 0)
 				goto fail;
-			if (grow((void **)&out->functions, &cap_fns, out->n_functions,
-			         sizeof *out->functions) != 0) {
-				gcov_bad(c, rec, "out of memory");
-				goto fail;
-			}
+			grow((void **)&out->functions, &cap_fns, out->n_functions,
+			     sizeof *out->functions);
 			fn = &out->functions[out->n_functions++];
 			memset(fn, 0, sizeof *fn);
 			b.fn = fn;
@@ -426,13 +408,8 @@ int gcno_read_mem(const void *data, size_t size, const char *name, struct gcno_f
 	memset(&c, 0, sizeof c);
 	c.data = data;
 	c.size = size;
-	out->path = strdup(name ? name : "");
-	out->pool = calloc(1, sizeof(struct string_pool));
-	if (!out->path || !out->pool) {
-		gcno_free(out);
-		tool_error(name, "out of memory");
-		return -1;
-	}
+	out->path = xstrdup(name ? name : "");
+	out->pool = xcalloc(1, sizeof(struct string_pool));
 	if (parse(&c, out) != 0) {
 		tool_error(name, "%s", c.err[0] ? c.err : "unreadable .gcno file");
 		gcno_free(out);

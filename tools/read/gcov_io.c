@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gcov_llvm.h"
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_files.h"
+#include "read/gcov_llvm.h"
 
 /* GCC's version word: 'A' + major / 10, '0' + major % 10, '0' + minor, '*'. */
 unsigned gcov_version_major(uint32_t version)
@@ -26,6 +27,14 @@ unsigned gcov_version_major(uint32_t version)
 		return 0;
 	major = (a - 'A') * 10 + (b - '0');
 	return major >= 10 && major <= 14 ? major : 0;
+}
+
+/* "407*", "408*", "409*": the layout clang writes (read/gcov_llvm.h). */
+int gcov_version_is_llvm(uint32_t version)
+{
+	unsigned minor = (version >> 8) & 0xffu;
+
+	return (version & 0xffff00ffu) == 0x3430002au && minor >= '7' && minor <= '9';
 }
 
 int gcov_file_load(const char *path, unsigned char **data, size_t *size)
@@ -44,15 +53,10 @@ int gcov_file_load(const char *path, unsigned char **data, size_t *size)
 		size_t n;
 
 		if (len == cap) {
-			unsigned char *p = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap ? 2 * cap : 65536);
-			if (!p) {
-				fclose(f);
-				free(buf);
-				tool_error(path, "out of memory");
-				return -1;
-			}
-			buf = p;
+			if (cap > SIZE_MAX / 2)
+				tool_oom();
 			cap = cap ? 2 * cap : 65536;
+			buf = xrealloc(buf, cap);
 		}
 		n = fread(buf + len, 1, cap - len, f);
 		len += n;

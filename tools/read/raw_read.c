@@ -31,7 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_values.h"
+#include "read/raw_profile.h"
 
 #define NO_OFFSET UINT64_MAX
 #define MAX_ATTEMPTS 3             /* reads of a file that changes under us */
@@ -144,23 +146,13 @@ static int read_at(struct reader *r, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
-/* Makes room for one more element in *arr (capacity *cap). Returns 0 or -1. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elsize)
+/* Makes room for one more element in *arr (capacity *cap). */
+static void grow(void **arr, size_t *cap, size_t n, size_t elsize)
 {
-	size_t ncap;
-	void *p;
-
 	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	if (ncap > SIZE_MAX / elsize)
-		return -1;
-	p = realloc(*arr, ncap * elsize);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
+		return;
+	*cap = *cap ? *cap * 2 : 64;
+	*arr = xreallocarray(*arr, *cap, elsize);
 }
 
 static int is_pow2(uint64_t v)
@@ -264,9 +256,7 @@ static int read_modules(struct reader *r, struct raw_profile *rp, uint64_t off,
 		return bad(r, off + offsetof(struct vpr_modules, used), "modules section:"
 		           " %" PRIu64 " bytes of records do not fit in its %" PRIu64 " bytes",
 		           m.used, size - sizeof m);
-	buf = malloc(m.used ? (size_t)m.used : 1);
-	if (!buf)
-		return bad(r, rec_base, "out of memory for %" PRIu64 " bytes of module records", m.used);
+	buf = xmalloc((size_t)m.used);
 	if (read_at(r, rec_base, buf, (size_t)m.used) != 0)
 		goto out;
 	for (i = 0; i < m.n_records; i++) {
@@ -309,19 +299,12 @@ static int read_modules(struct reader *r, struct raw_profile *rp, uint64_t off,
 			    ") is empty", rec.lo, rec.hi);
 			goto out;
 		}
-		if (grow((void **)&rp->modules, &r->cap_modules, rp->n_modules, sizeof *rp->modules) ||
-		    grow((void **)&r->module_offsets, &r->cap_offsets, rp->n_modules,
-		         sizeof *r->module_offsets)) {
-			bad(r, at, "out of memory for module records");
-			goto out;
-		}
+		grow((void **)&rp->modules, &r->cap_modules, rp->n_modules, sizeof *rp->modules);
+		grow((void **)&r->module_offsets, &r->cap_offsets, rp->n_modules,
+		     sizeof *r->module_offsets);
 		mod = &rp->modules[rp->n_modules];
 		memset(mod, 0, sizeof *mod);
-		mod->path = strdup(path);
-		if (!mod->path) {
-			bad(r, at, "out of memory for module records");
-			goto out;
-		}
+		mod->path = xstrdup(path);
 		mod->id = rec.id;
 		mod->load_bias = rec.load_bias;
 		mod->lo = rec.lo;
@@ -375,8 +358,7 @@ static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
 	if (e.n_used > e.capacity)
 		return bad(r, off + EOFF(n_used), "edge table: %" PRIu64 " slots used of %" PRIu64,
 		           e.n_used, e.capacity);
-	if (grow((void **)&r->tables, &r->cap_tables, r->n_tables, sizeof *r->tables))
-		return bad(r, off, "out of memory for edge tables");
+	grow((void **)&r->tables, &r->cap_tables, r->n_tables, sizeof *r->tables);
 	t = &r->tables[r->n_tables++];
 	t->offset = off;
 	t->shard_id = e.shard_id;
@@ -420,8 +402,7 @@ static int read_arcs_header(struct reader *r, struct raw_profile *rp, uint64_t o
 		if (r->arcs[i].arcs_id == a.arcs_id)
 			return bad(r, off + AOFF(arcs_id), "two arcs sections with id %" PRIu32
 			           " (the other at 0x%" PRIx64 ")", a.arcs_id, r->arcs[i].offset);
-	if (grow((void **)&r->arcs, &r->cap_arcs, r->n_arcs, sizeof *r->arcs))
-		return bad(r, off, "out of memory for arcs sections");
+	grow((void **)&r->arcs, &r->cap_arcs, r->n_arcs, sizeof *r->arcs);
 	t = &r->arcs[r->n_arcs++];
 	t->offset = off;
 	t->arcs_id = a.arcs_id;
@@ -465,8 +446,7 @@ static int scan_gcov_records(struct reader *r, uint64_t off, uint64_t size)
 			return bad(r, rec_base + p, "gcov record size %" PRIu32 " is not a multiple"
 			           " of 8 between %zu and the %" PRIu64 " bytes left", rs,
 			           sizeof(struct vpr_gcov_object) + 8, m.used - p);
-		if (grow((void **)&r->gcov, &r->cap_gcov_refs, r->n_gcov_refs, sizeof *r->gcov))
-			return bad(r, rec_base + p, "out of memory for gcov records");
+		grow((void **)&r->gcov, &r->cap_gcov_refs, r->n_gcov_refs, sizeof *r->gcov);
 		r->gcov[r->n_gcov_refs].offset = rec_base + p;
 		r->gcov[r->n_gcov_refs].size = rs;
 		r->n_gcov_refs++;
@@ -514,12 +494,8 @@ static int read_topn(struct reader *r, const int64_t *mem, uint32_t num, const c
 		uint32_t len = 0, start = n;
 
 		if (cap - n < 2) {
-			int64_t *p;
 			cap = cap ? 2 * cap : 64;
-			p = realloc(v, cap * sizeof *v);
-			if (!p)
-				goto oom;
-			v = p;
+			v = xreallocarray(v, cap, sizeof *v);
 		}
 		v[n++] = mem[3 * site];
 		v[n++] = 0;
@@ -545,12 +521,8 @@ static int read_topn(struct reader *r, const int64_t *mem, uint32_t num, const c
 				return -1;
 			}
 			if (cap - n < 2) {
-				int64_t *p;
 				cap = 2 * cap;
-				p = realloc(v, cap * sizeof *v);
-				if (!p)
-					goto oom;
-				v = p;
+				v = xreallocarray(v, cap, sizeof *v);
 			}
 			v[n++] = e.value;
 			v[n++] = e.count;
@@ -562,9 +534,6 @@ static int read_topn(struct reader *r, const int64_t *mem, uint32_t num, const c
 	out->n_words = n;
 	out->sites = sites;
 	return 0;
-oom:
-	free(v);
-	return bad(r, NO_OFFSET, "out of memory for value profiles");
 }
 
 /*
@@ -584,11 +553,7 @@ static int64_t *read_counters(struct reader *r, const struct arcs_ref *a, uint64
 		    PRIu32, name, fn, num, gcov_kind_name(t), offset, a->data_size, a->arcs_id);
 		return NULL;
 	}
-	v = malloc(bytes ? (size_t)bytes : 1);
-	if (!v) {
-		bad(r, at, "out of memory for gcov counters");
-		return NULL;
-	}
+	v = xmalloc((size_t)bytes);
 	if (read_at(r, a->offset + a->data_offset + offset, v, (size_t)bytes) != 0) {
 		free(v);
 		return NULL;
@@ -614,9 +579,7 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 	int rc = -1;
 
 	memset(o, 0, sizeof *o);
-	buf = malloc(g->size);
-	if (!buf)
-		return bad(r, g->offset, "out of memory for a gcov record");
+	buf = xmalloc(g->size);
 	if (read_at(r, g->offset, buf, g->size) != 0)
 		goto out;
 	memcpy(&rec, buf, sizeof rec);
@@ -651,12 +614,8 @@ static int read_gcov_object(struct reader *r, const struct gcov_ref *g,
 		    " id %" PRIu32, name, rec.arcs_id);
 		goto out;
 	}
-	o->gcda_path = strdup(name);
-	o->functions = calloc(rec.n_functions ? rec.n_functions : 1, sizeof *o->functions);
-	if (!o->gcda_path || !o->functions) {
-		bad(r, g->offset, "out of memory for a gcov record");
-		goto out;
-	}
+	o->gcda_path = xstrdup(name);
+	o->functions = xcalloc(rec.n_functions, sizeof *o->functions);
 	o->version = rec.version;
 	o->stamp = rec.stamp;
 	o->checksum = rec.checksum;
@@ -729,8 +688,7 @@ static int read_gcov(struct reader *r, struct raw_profile *rp)
 	size_t i;
 
 	for (i = 0; i < r->n_gcov_refs; i++) {
-		if (grow((void **)&rp->gcov, &r->cap_gcov, rp->n_gcov, sizeof *rp->gcov))
-			return bad(r, r->gcov[i].offset, "out of memory for gcov records");
+		grow((void **)&rp->gcov, &r->cap_gcov, rp->n_gcov, sizeof *rp->gcov);
 		if (read_gcov_object(r, &r->gcov[i], &rp->gcov[rp->n_gcov]) != 0)
 			return -1;
 		rp->n_gcov++;
@@ -762,9 +720,8 @@ static int read_values_header(struct reader *r, uint64_t off, uint64_t size)
 		return bad(r, off + VOFF(chunk), "value chunk number %" PRIu32 " is past the"
 		           " 2^20 a file can have", v.chunk);
 	if (v.chunk >= r->n_value_chunks) {
-		uint64_t *p = realloc(r->value_chunks, (v.chunk + 1) * sizeof *p);
-		if (!p)
-			return bad(r, off, "out of memory for value chunks");
+		uint64_t *p = xreallocarray(r->value_chunks, v.chunk + 1, sizeof *p);
+
 		memset(p + r->n_value_chunks, 0, (v.chunk + 1 - r->n_value_chunks) * sizeof *p);
 		r->value_chunks = p;
 		r->n_value_chunks = v.chunk + 1;
@@ -864,11 +821,9 @@ static int check_ctx_nodes(struct reader *r, struct raw_profile *rp,
                            const struct table_ref *t, size_t first)
 {
 	size_t i;
-	unsigned char *seen = calloc((size_t)t->capacity + 1, 1);
+	unsigned char *seen = xcalloc((size_t)t->capacity + 1, 1);
 	int rc = -1;
 
-	if (!seen)
-		return bad(r, t->offset, "out of memory for context nodes");
 	for (i = first; i < rp->n_ctx_nodes; i++) {
 		const struct raw_ctx_node *c = &rp->ctx_nodes[i];
 		if (c->id == 0 || c->id > t->capacity) {
@@ -896,10 +851,7 @@ static int check_ctx_nodes(struct reader *r, struct raw_profile *rp,
 		const struct raw_ctx_node *c = &rp->ctx_nodes[i];
 		struct raw_edge *e;
 
-		if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
-			bad(r, t->offset, "out of memory for call edges");
-			goto out;
-		}
+		grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e);
 		e = &rp->edges[rp->n_edges++];
 		e->site = c->site;
 		e->fn = c->fn;
@@ -1007,14 +959,12 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
                             const struct table_ref *t)
 {
 	size_t es = t->entry_size;
-	unsigned char *buf = malloc((size_t)(t->capacity * es));
+	unsigned char *buf = xmalloc((size_t)(t->capacity * es));
 	uint64_t base = t->offset + t->entries_offset, i, bad_slot, other = 0;
 	size_t first_node = rp->n_ctx_nodes;
 	int ctx = t->entry_size == sizeof(struct vpr_ctx_node);
 	int rc = -1;
 
-	if (!buf)
-		return bad(r, base, "out of memory for an edge table");
 	if (read_table(r, t, buf, &bad_slot, &other) != 0)
 		goto out;
 	for (i = 0; i < t->capacity; i++) {
@@ -1028,11 +978,7 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 			goto out;
 		if (ctx) {
 			struct raw_ctx_node *c;
-			if (grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes,
-			         sizeof *c)) {
-				bad(r, base + i * es, "out of memory for context nodes");
-				goto out;
-			}
+			grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes, sizeof *c);
 			c = &rp->ctx_nodes[rp->n_ctx_nodes++];
 			c->shard_id = t->shard_id;
 			c->parent = v[0];
@@ -1044,11 +990,8 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 			c->site = v[6];
 		} else if (v[0] == VPR_SITE_FUNCTION && rp->mode == VPR_MODE_TIME) {
 			struct raw_function *f;
-			if (grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
-			         sizeof *f)) {
-				bad(r, base + i * es, "out of memory for function records");
-				goto out;
-			}
+			grow((void **)&rp->functions, &r->cap_functions, rp->n_functions,
+			     sizeof *f);
 			f = &rp->functions[rp->n_functions++];
 			f->fn = v[1];
 			f->total_ticks = v[3];
@@ -1058,10 +1001,7 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 			goto out;
 		} else {
 			struct raw_edge *e;
-			if (grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e)) {
-				bad(r, base + i * es, "out of memory for call edges");
-				goto out;
-			}
+			grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e);
 			e = &rp->edges[rp->n_edges++];
 			e->site = v[0];
 			e->fn = v[1];
@@ -1259,11 +1199,7 @@ static void reader_reset(struct reader *r)
 static int init_out(struct raw_profile *out, const char *name)
 {
 	memset(out, 0, sizeof *out);
-	out->file = strdup(name);
-	if (!out->file) {
-		tool_error(name, "out of memory");
-		return -1;
-	}
+	out->file = xstrdup(name);
 	return 0;
 }
 

@@ -544,7 +544,7 @@ static int read_value_sites(struct rd *r, json_t *root, struct vpdoc *d)
 		    (get_str(r, e, "site_file", 1, &s->site_file) ||
 		     (s->site_file && get_uint(r, e, "site_line", &s->site_line))))
 			return free(kind), -1;
-		s->kind = value_kind_by_name(kind);
+		s->kind = gcov_kind_by_name(kind);
 		if (!s->kind) {
 			fail(r, "unknown kind '%s'", kind);
 			free(kind);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gcov_llvm.h - clang's --coverage files: the GCC 4.7-4.9 layout clang
+ * read/gcov_llvm.h - clang's --coverage files: the GCC 4.7-4.9 layout clang
  * writes by default (version word "408*" from clang 14 to 16), read by
  * gcno_read.c and gcda_read.c through the shared cursor, and the .gcda
- * compiler-rt's GCDAProfiling.c writes, made offline by gcda_llvm.c.
+ * compiler-rt's GCDAProfiling.c writes, made offline by gcda_llvm.c
+ * (export/gcda_write.h).
  * GCC's own files never use these version words in practice: vitprof reads
  * GCC 10 to 14 only.
  */
@@ -12,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "tool_internal.h"
+#include "read/gcov_files.h"
 
 /* The cursor's major (struct gcov_cursor) for this layout: lengths and
  * strings in words, no header checksum, no cwd in the .gcno. */
@@ -22,15 +23,6 @@
  * versions 4.7 to 7.x (FUNCTION without the artificial flag, columns and
  * end line; BLOCKS one flags word per block; the .gcda's FUNCTION with
  * both checksums). 0 otherwise. */
-int gcov_version_is_llvm(uint32_t version);
-
-/*
- * Writes d as compiler-rt's llvm_gcda_* calls write a new file (the
- * functions in writeout order, each FUNCTION followed by its arcs
- * counters, then a PROGRAM_SUMMARY whose only field is runs, then two zero
- * words), in this machine's byte order. Returns 0, or -1 when write failed
- * or d->version is not an LLVM layout (not reported).
- */
-int gcda_serialize_llvm(const struct gcda_file *d, gcda_write_fn write, void *ctx);
+int gcov_version_is_llvm(uint32_t version);   /* gcov_io.c */
 
 #endif /* VITPROF_GCOV_LLVM_H */

@@ -8,10 +8,12 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tool_internal.h"
+#include "base/tool.h"
+#include "read/gcov_values.h"
 #include "vitprof_values.h"
 
 const char *gcov_kind_name(unsigned t)
@@ -24,6 +26,14 @@ const char *gcov_kind_name(unsigned t)
 	return t < GCOV_KINDS ? names[t] : "unknown";
 }
 
+unsigned gcov_kind_by_name(const char *name)
+{
+	for (unsigned t = GCOV_KIND_INTERVAL; t <= GCOV_KIND_IOR; t++)
+		if (strcmp(name, gcov_kind_name(t)) == 0)
+			return t;
+	return 0;
+}
+
 void gcov_values_free(struct gcov_counters *f)
 {
 	for (unsigned t = 1; t < GCOV_KINDS; t++) {
@@ -32,7 +42,7 @@ void gcov_values_free(struct gcov_counters *f)
 	}
 }
 
-int gcov_values_copy(struct gcov_counters *dst, const struct gcov_counters *src)
+void gcov_values_copy(struct gcov_counters *dst, const struct gcov_counters *src)
 {
 	for (unsigned t = 1; t < GCOV_KINDS; t++) {
 		const struct gcov_values *s = &src->kinds[t];
@@ -42,20 +52,9 @@ int gcov_values_copy(struct gcov_counters *dst, const struct gcov_counters *src)
 		d->v = NULL;
 		if (!s->n_words)
 			continue;
-		d->v = malloc(s->n_words * sizeof *d->v);
-		if (!d->v) {
-			for (unsigned k = 1; k <= t; k++) {
-				if (k < t)
-					free(dst->kinds[k].v);
-				memset(&dst->kinds[k], 0, sizeof dst->kinds[k]);
-			}
-			for (unsigned k = t + 1; k < GCOV_KINDS; k++)
-				memset(&dst->kinds[k], 0, sizeof dst->kinds[k]);
-			return -1;
-		}
+		d->v = xcalloc(s->n_words, sizeof *d->v);
 		memcpy(d->v, s->v, s->n_words * sizeof *d->v);
 	}
-	return 0;
 }
 
 int gcov_topn_sites(const int64_t *v, uint32_t n_words, uint32_t *sites)
@@ -122,11 +121,7 @@ static int merge_topn(struct gcov_values *file, const struct gcov_values *run, c
 	}
 	/* at most every value of both lists */
 	words = (uint64_t)file->n_words + run->n_words;
-	merged = malloc((words ? words : 1) * sizeof *merged);
-	if (!merged) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
+	merged = xcalloc((size_t)words, sizeof *merged);
 	o = merged;
 	for (uint32_t s = 0; s < file->sites; s++) {
 		int64_t w = vpr_topn_merge_site(file->v + fi, run->v + ri, o);
