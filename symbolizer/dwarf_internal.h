@@ -85,10 +85,20 @@ struct dw_ctx {
 	const char *unit;         /* DW_AT_name of the unit being walked */
 };
 
-/* dwarf_index.c: record the failure (what: the step that failed, plus
- * libdwarf's message when c->err is set) and return -1. */
+/* dwarf_error.c: record the failure (what: the step that failed, plus
+ * libdwarf's message when c->err is set; only the first reason is kept),
+ * free c->err and return -1. */
 int dw_fail(struct dw_ctx *c, const char *what);
 int dw_oom(struct dw_ctx *c);
+
+/* The file a DW_AT_decl_file/DW_AT_call_file number (or a line row's
+ * file number) names in cu's file table, or NULL. */
+static inline const char *dw_cu_file(const struct dw_cu *cu, Dwarf_Unsigned num)
+{
+	if (!cu || num < cu->file_base || num - cu->file_base >= cu->nfiles)
+		return NULL;
+	return cu->files[num - cu->file_base];
+}
 
 /* dwarf_attr.c: one attribute of die. *found says whether it is present
  * with a usable form; values are left untouched when it is not. */
@@ -110,8 +120,6 @@ int dw_cu_get(struct dw_ctx *c, Dwarf_Die cu_die, int want_lines,
 /* The unit record of the unit that contains die (hint: likely that one). */
 int dw_cu_of_die(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *hint,
                  struct dw_cu **out);
-/* The file a DW_AT_decl_file/DW_AT_call_file number names, or NULL. */
-const char *dw_cu_file(const struct dw_cu *cu, Dwarf_Unsigned num);
 void dw_cu_free_all(struct dw_ctx *c);
 
 /* dwarf_lines.c: appends the rows of a unit's line table to the module. */

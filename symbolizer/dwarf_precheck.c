@@ -30,16 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-uint64_t sym_get_uint(const unsigned char *p, unsigned n, int big)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[big ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
 /*
  * Walks the table headers of the range list section name (d, size bytes):
  * unit length within the section, version 5, the object's address size,
