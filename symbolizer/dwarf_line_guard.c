@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dwarf_line_guard.c - reads a DWARF 5 line table header the way libdwarf
- * will, before libdwarf does, to refuse the one it cannot survive: a file
- * entry whose directory index equals the directory count. libdwarf
- * 20210528 checks the index with the 1-based bound of DWARF 2-4
- * (index <= count) and then reads directories[count], past its array
- * (tests/fuzz/regressions/symbolizer/line-v5-dir-index-one-past-end).
- * Headers of DWARF 2-4 are left to libdwarf, whose check is right there.
+ * will, before libdwarf does, and refuses the one libdwarf cannot read
+ * safely: a file entry whose directory index equals the directory count.
+ * libdwarf bounds that index with the 1-based rule of DWARF 2-4
+ * (index <= count) and would then read directories[count], past its
+ * array. Headers of DWARF 2-4 are left to libdwarf, whose bound is right
+ * for them.
  */
 #include "symbolizer_internal.h"
 

@@ -57,6 +57,21 @@ static int within(uint64_t off, uint64_t size, uint64_t fsize)
 	return off <= fsize && size <= fsize - off;
 }
 
+/* 0 if the kind ("section" or "program") header table of n entries of
+ * entsz bytes at offset off lies within a file of fsize bytes, else -1
+ * with the reason in why. */
+static int table_in_file(const char *kind, size_t n, uint64_t entsz,
+                         uint64_t off, uint64_t fsize, char *why, size_t whylen)
+{
+	if (n == 0 || (n <= fsize / entsz && within(off, (uint64_t)n * entsz, fsize)))
+		return 0;
+	snprintf(why, whylen,
+	         "its %s header table (%zu x %" PRIu64 " bytes at offset 0x%" PRIx64
+	         ") ends past the end of the file (%" PRIu64 " bytes)",
+	         kind, n, entsz, off, fsize);
+	return -1;
+}
+
 /*
  * Checks that the object's tables lie in the file (fsize bytes): the
  * program and section header tables, and the bytes of every section.
@@ -90,22 +105,11 @@ static int check_layout(Elf *elf, const GElf_Ehdr *eh, uint64_t fsize,
 		         phsz);
 		return -1;
 	}
-	if (nsh && (nsh > fsize / shsz ||
-	            !within(eh->e_shoff, (uint64_t)nsh * shsz, fsize))) {
-		snprintf(why, whylen,
-		         "its section header table (%zu x %" PRIu64 " bytes at offset 0x%"
-		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
-		         nsh, shsz, (uint64_t)eh->e_shoff, fsize);
+	if (table_in_file("section", nsh, shsz, eh->e_shoff, fsize, why,
+	                  whylen) < 0 ||
+	    table_in_file("program", nph, phsz, eh->e_phoff, fsize, why,
+	                  whylen) < 0)
 		return -1;
-	}
-	if (nph && (nph > fsize / phsz ||
-	            !within(eh->e_phoff, (uint64_t)nph * phsz, fsize))) {
-		snprintf(why, whylen,
-		         "its program header table (%zu x %" PRIu64 " bytes at offset 0x%"
-		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
-		         nph, phsz, (uint64_t)eh->e_phoff, fsize);
-		return -1;
-	}
 	for (i = 1; i < nsh; i++) {
 		Elf_Scn *scn = elf_getscn(elf, i);
 		GElf_Shdr sh;

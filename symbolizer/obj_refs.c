@@ -7,10 +7,11 @@
  * table (.debug_line, with its relocations applied here) gives the
  * referencing instruction.
  *
- * Every byte is untrusted (tests/fuzz/fuzz_symbolizer.c feeds this reader
- * too): each offset and length is checked before it is followed. The line
- * table reader is separate from the symbolizer's libdwarf path because
- * that path refuses relocated debug sections (dwarf_precheck.c).
+ * Every byte is untrusted (the symbolizer's fuzz target reads objects
+ * through it too): each offset and length is checked before it is
+ * followed, the bytes read through a bounded cursor (byte_cursor.c). The
+ * line table reader is separate from the symbolizer's libdwarf path
+ * because that path refuses relocated debug sections (dwarf_precheck.c).
  *
  * Target of a reference: for R_X86_64_32, _32S and _64 the symbol's value
  * plus the addend; for R_X86_64_PC32 the addend is relative to the end of
@@ -167,6 +168,48 @@ static void read_entry(struct obj_ctx *c, struct sym_cursor *k, const struct fmt
 	}
 }
 
+/*
+ * A DWARF 5 directory or file table at k: its entry formats, then its
+ * entries' paths into *paths and, with dirs_of, their directory indexes
+ * into *dirs_of (arrays of *n, which the caller frees). Returns 0, with
+ * k->bad set when the table is corrupt, or -1 on OOM (reason in c->err).
+ */
+static int read_entry_table(struct obj_ctx *c, struct sym_cursor *k, unsigned osz,
+                            const Elf_Data *line_str, const Elf_Data *str,
+                            const char ***paths, uint64_t **dirs_of, size_t *n)
+{
+	struct fmt f[MAX_FORMATS];
+	unsigned nf, i;
+	uint64_t count;
+
+	nf = (unsigned)sym_cur_uint(k, 1);
+	if (nf > MAX_FORMATS) {
+		k->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < nf; i++) {
+		f[i].type = sym_cur_uleb(k);
+		f[i].form = sym_cur_uleb(k);
+	}
+	count = sym_cur_uleb(k);
+	if (k->bad || count > k->end - k->off) { /* each entry is at least one byte */
+		k->bad = 1;
+		return 0;
+	}
+	*paths = calloc(count ? count : 1, sizeof **paths);
+	if (dirs_of)
+		*dirs_of = calloc(count ? count : 1, sizeof **dirs_of);
+	if (!*paths || (dirs_of && !*dirs_of))
+		return obj_fail(c, "out of memory");
+	for (*n = 0; *n < count && !k->bad; (*n)++) {
+		uint64_t dir;
+		read_entry(c, k, f, nf, osz, line_str, str, &(*paths)[*n], &dir);
+		if (dirs_of)
+			(*dirs_of)[*n] = dir;
+	}
+	return 0;
+}
+
 static int add_row(struct obj_ctx *c, uint32_t shndx, uint64_t addr, const char *file,
                    uint64_t line, int end)
 {
@@ -247,44 +290,10 @@ static int read_unit(struct obj_ctx *c, struct sym_cursor *k, const Elf_Data *li
 	u.off += opcode_base - 1;
 
 	if (ver == 5) {
-		struct fmt df[MAX_FORMATS], ff[MAX_FORMATS];
-		unsigned ndf, nff;
-		uint64_t n;
-
-		ndf = (unsigned)sym_cur_uint(&u, 1);
-		if (ndf > MAX_FORMATS)
-			goto corrupt;
-		for (i = 0; i < ndf; i++) {
-			df[i].type = sym_cur_uleb(&u);
-			df[i].form = sym_cur_uleb(&u);
-		}
-		n = sym_cur_uleb(&u);
-		if (u.bad || n > u.end - u.off)   /* each entry is at least one byte */
-			goto corrupt;
-		dirs = calloc(n ? n : 1, sizeof *dirs);
-		if (!dirs)
+		if (read_entry_table(c, &u, osz, line_str, str, &dirs, NULL, &ndirs) < 0 ||
+		    (!u.bad && read_entry_table(c, &u, osz, line_str, str, &names, &ndir,
+		                                &nnames) < 0))
 			goto oom;
-		for (ndirs = 0; ndirs < n && !u.bad; ndirs++) {
-			uint64_t unused;
-			read_entry(c, &u, df, ndf, osz, line_str, str, &dirs[ndirs], &unused);
-		}
-		nff = (unsigned)sym_cur_uint(&u, 1);
-		if (nff > MAX_FORMATS)
-			goto corrupt;
-		for (i = 0; i < nff; i++) {
-			ff[i].type = sym_cur_uleb(&u);
-			ff[i].form = sym_cur_uleb(&u);
-		}
-		n = sym_cur_uleb(&u);
-		if (u.bad || n > u.end - u.off)
-			goto corrupt;
-		names = calloc(n ? n : 1, sizeof *names);
-		ndir = calloc(n ? n : 1, sizeof *ndir);
-		if (!names || !ndir)
-			goto oom;
-		for (nnames = 0; nnames < n && !u.bad; nnames++)
-			read_entry(c, &u, ff, nff, osz, line_str, str, &names[nnames],
-			           &ndir[nnames]);
 	} else {
 		size_t cap = 0, capn = 0;
 		const char *s;

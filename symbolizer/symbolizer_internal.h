@@ -9,6 +9,15 @@
  * interface type); "scopes" are the DWARF functions and the inlined
  * subroutines nested in them; "spans" are disjoint address intervals, each
  * naming the innermost scope (or symbol) that covers it.
+ *
+ * The files, bottom up (each calls only its own layer and those below;
+ * tests/layers/symbolizer.spec checks it): strings and bytes (strpool.c,
+ * byte_cursor.c); display names and spans (demangle.c, spans.c); the ELF
+ * side and the checks made before libdwarf reads anything (build_id.c,
+ * elf_text.c, elf_symtab.c, dwarf_precheck.c, dwarf_line_guard.c); the
+ * DWARF indexer (dwarf_*.c, its own header dwarf_internal.h, entered
+ * through dwarf_index.c); and on top the module (elf_module.c), the
+ * queries (lookup.c) and the object-file reader (obj_refs.c).
  */
 #ifndef VITPROF_SYMBOLIZER_INTERNAL_H
 #define VITPROF_SYMBOLIZER_INTERNAL_H
