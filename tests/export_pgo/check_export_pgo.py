@@ -44,8 +44,8 @@ COLD = ["cold_report", "cold_usage", "cold_checksum"]
 GOLD_AWK = ('{ print ".text." $0; print ".text.hot." $0; print ".text.startup." $0 }'
             ' END { print ".text.*" }')
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks  # noqa: E402
 
 CHECKS = Checks("export_pgo")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish

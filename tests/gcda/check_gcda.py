@@ -21,8 +21,8 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks  # noqa: E402
 
 CHECKS = Checks("gcda")
 log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect

@@ -45,8 +45,8 @@ import time
 N = 100                       # om_prog's argument: calls of branchy()
 MERGED_RUNS_OFFSET = 0x4d8    # struct vpr_file_header.merged_runs
 STATE_OFFSET = 0x2c
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks  # noqa: E402
 
 CHECKS = Checks("online_merge")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish

@@ -1,7 +1,17 @@
 # SPDX-License-Identifier: MIT
-"""Failure collection shared by the Python checkers: every failed
-expectation is printed as it happens and counted, so one run shows every
-difference; finish() exits 1 when any failed, else 0."""
+"""vptest.py - helpers shared by the Python test scripts (tests/**/*.py).
+
+A script imports it with
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "lib"))
+    from vptest import Checks  # noqa: E402
+
+(ctest runs the scripts as `python3 -B SCRIPT ARGS`, from the build tree).
+
+Checks: failure collection: every failed expectation is printed as it
+happens and counted, so one run shows every difference; finish() exits 1
+when any failed, else 0."""
 import sys
 
 
