@@ -18,48 +18,28 @@ import hashlib
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vptest import Checks  # noqa: E402
+from vptest import Checks, Scratch, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcda")
 log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect
 
 
-class Ctx:
+class Ctx(Scratch):
     def __init__(self, a):
+        super().__init__(a.scratch)
         self.a = a
         self.vitprof = a.vitprof
         self.src = os.path.abspath(a.src)
-        self.scratch = os.path.abspath(a.scratch)
-        self.san = ["-fsanitize=address,undefined"] if a.sanitized else []
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
-        self.n = 0
-
-    def newdir(self, tag):
-        self.n += 1
-        d = os.path.join(self.scratch, "%02d-%s" % (self.n, tag))
-        os.makedirs(d)
-        return d
+        self.san = san_flags(a.sanitized)
 
     def env(self, extra=None):
-        env = dict(os.environ)
-        for k in ("VITPROF_FILE", "VITPROF_MODE", "GCOV_PREFIX", "GCOV_PREFIX_STRIP"):
-            env.pop(k, None)
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
-        env.update(extra or {})
-        return env
+        return clean_env(extra)
 
     def sh(self, cmd, env=None, cwd=None, rc=0):
-        p = subprocess.run(cmd, env=env or self.env(), cwd=cwd, capture_output=True,
-                           text=True, timeout=300)
-        if rc is not None and p.returncode != rc:
-            fail("%s: exit %d (expected %d)\n%s%s" % (" ".join(cmd), p.returncode, rc,
-                                                      p.stdout, p.stderr))
-        return p
+        return CHECKS.sh(cmd, rc=rc, env=env or self.env(), cwd=cwd, timeout=300)
 
     def flags(self, *what):
         return shlex.split(self.sh([self.vitprof, "flags"] + list(what)).stdout)

@@ -25,40 +25,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpgcov  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vptest import Checks  # noqa: E402
+from vptest import Checks, Scratch, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcov_rt")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
-class Ctx:
+class Ctx(Scratch):
     def __init__(self, args):
+        super().__init__(args.scratch)
         self.bin = os.path.abspath(args.bin)
-        self.scratch = os.path.abspath(args.scratch)
         self.vitprof = args.vitprof
         self.cc = args.cc
         self.sanitized = args.sanitized
-        self.n = 0
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
 
     def prog(self, name):
         return os.path.join(self.bin, name)
 
-    def newdir(self, tag):
-        self.n += 1
-        d = os.path.join(self.scratch, "%02d-%s" % (self.n, tag))
-        os.makedirs(d)
-        return d
-
     def env(self, extra):
-        env = dict(os.environ)
-        for k in ("VITPROF_FILE", "VITPROF_MODE", "VITPROF_VERBOSE", "GCOV_PREFIX",
-                  "GCOV_PREFIX_STRIP", "GCOVRT_KILL"):
-            env.pop(k, None)
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
-        env.update(extra)
-        return env
+        return clean_env(extra, drop=("VITPROF_VERBOSE", "GCOVRT_KILL"))
 
     def run(self, prog, args, env, expect_rc=0):
         log("run %s %s" % (os.path.basename(prog), " ".join(args)))
@@ -487,7 +472,7 @@ def case_oneshot(c):
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "branchy.c")
     helpers = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers.c")
     exe = os.path.join(d, "oneshot")
-    extra = ["-fsanitize=address,undefined"] if c.sanitized else []
+    extra = san_flags(c.sanitized)
     cmd = [c.cc] + flags + extra + ["-O2", src, helpers, "-o", exe,
                                     "-Wl,-Map," + exe + ".map"]
     p = subprocess.run(cmd, cwd=d, capture_output=True, text=True)
