@@ -18,12 +18,11 @@ ap.add_argument("--vitprof", required=True)
 ap.add_argument("--scratch", required=True)
 ap.add_argument("--sanitized", action="store_true")
 args = ap.parse_args()
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg)
+CHECKS = vptest.Checks()
+fail = CHECKS.fail
 
 
 def env(**extra):
@@ -63,10 +62,7 @@ def work_calls(raw):
 
 
 def fresh(name):
-    d = os.path.join(args.scratch, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    return d
+    return vptest.fresh_dir(os.path.join(args.scratch, name))
 
 
 def profiles(d, pattern="*"):
@@ -255,5 +251,4 @@ for how in ("spawn", "spawnp", "execve", "execle", "execvpe", "fexecve", "spawn_
     cases["env_" + how] = (lambda h: lambda: case_env(h))(how)
 os.makedirs(args.scratch, exist_ok=True)
 cases[args.case]()
-if failures:
-    sys.exit(1)
+CHECKS.finish()
