@@ -18,11 +18,15 @@ A script imports it with
   clean_env     the environment of a program run, without inherited
                 VITPROF_* / GCOV_PREFIX* settings
   san_flags     the sanitizer flags of a VITPROF_SANITIZE build
+  export_doc    a raw profile's .vitprof document, parsed
 """
+import json
 import os
 import shutil
 import subprocess
 import sys
+
+SKIP = 77  # the SKIP_RETURN_CODE of the tests' ctest entries
 
 
 class Checks:
@@ -57,11 +61,19 @@ class Checks:
                                                            p.stdout, p.stderr))
         return p
 
-    def finish(self):
-        """Exits: 1 after "N failure(s)" when any expectation failed, else 0
-        after "PASS"."""
+    def skip(self, why):
+        """Ends the test as skipped (ctest's SKIP_RETURN_CODE)."""
+        self.log("SKIPPED: " + why)
+        sys.exit(SKIP)
+
+    def finish(self, recap=False):
+        """Exits 1 after "N failure(s)" (with recap, followed by the list of
+        them) when any expectation failed, else 0 after "PASS"."""
         if self.failures:
-            self.log("%d failure(s)" % len(self.failures))
+            self.log("%d failure(s)%s" % (len(self.failures), ":" if recap else ""))
+            if recap:
+                for f in self.failures:
+                    print("  - " + f.replace("\n", "\n    "), flush=True)
             sys.exit(1)
         self.log("PASS")
         sys.exit(0)
@@ -125,3 +137,11 @@ def must(cmd, env=None, cwd=None, ok=(0,), timeout=None):
         sys.exit("FAIL: %s: exit %d\n%s%s" % (" ".join(cmd), p.returncode, p.stdout,
                                              p.stderr))
     return p
+
+
+def export_doc(vitprof, raw, *options, env=None, timeout=120):
+    """`vitprof export --format vitprof OPTIONS -o - RAW`: (the document,
+    parsed, or None when the export failed; the CompletedProcess)."""
+    p = run([vitprof, "export", "--format", "vitprof"] + list(options) + ["-o", "-", raw],
+            env=env, timeout=timeout)
+    return (json.loads(p.stdout) if p.returncode == 0 else None), p
