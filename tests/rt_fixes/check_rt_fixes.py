@@ -21,7 +21,6 @@ CASE:
 The truth is by construction of each program (see its header comment).
 """
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -71,13 +70,11 @@ class Run:
         return r[0]
 
     def export(self, raw):
-        cp = subprocess.run([self.a.vitprof, "export", "--format", "vitprof", "-o", "-", raw],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True, timeout=120)
-        if cp.returncode != 0:
+        doc, cp = vptest.export_doc(self.a.vitprof, raw)
+        if doc is None:
             fail("vitprof export %s: %s" % (raw, cp.stderr))
             finish()
-        return json.loads(cp.stdout)
+        return doc
 
     def folded(self, raw):
         cp = subprocess.run([self.a.vitprof, "export", "--format", "folded", "--no-coverage", "--keep-all",
