@@ -5,7 +5,6 @@ context,time), checks `vitprof export --format folded` line by line against
 the tree ctxprog.c builds, that the folded total equals the root's total,
 and that `vitprof flamegraph` writes well-formed XML with one <title> per
 frame."""
-import argparse
 import os
 import struct
 import sys
@@ -140,12 +139,7 @@ def corrupt(vitprof, raw, scratch):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--prog", required=True)
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--sanitized", action="store_true")
-    a = ap.parse_args()
+    a = vptest.arguments(("--prog", "--vitprof", "--scratch"))
     vptest.fresh_dir(a.scratch)
 
     # context: exact counts per path

@@ -12,7 +12,6 @@ from either profile must be byte-identical too.
   check_gcda.py CASE --vitprof TOOL --src DIR --scratch DIR --rtbin DIR
                 [--cc CC] [--cxx CXX] [--sanitized]
 """
-import argparse
 import glob
 import hashlib
 import os
@@ -21,7 +20,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vptest import Checks, Scratch, clean_env, san_flags  # noqa: E402
+from vptest import Checks, Scratch, arguments, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcda")
 log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect
@@ -441,17 +440,10 @@ CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_") and n !
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--rtbin", required=True)
-    ap.add_argument("--cc", default="gcc")
-    ap.add_argument("--cxx", default="g++")
-    ap.add_argument("--sanitized", action="store_true")
-    ap.add_argument("--cmake-prog", help="the program built with vitprof_instrument(ARCS_ONLY)")
-    a = ap.parse_args()
+    a = arguments(("--vitprof", "--src", "--scratch", "--rtbin"), CASES,
+                  {"--cc": "gcc", "--cxx": "g++"},
+                  more=[("--cmake-prog",
+                         {"help": "the program built with vitprof_instrument(ARCS_ONLY)"})])
     CASES[a.case](Ctx(a))
     CHECKS.finish()
 

@@ -12,7 +12,6 @@ independent readers of vpgcov.py.
 
   check_gcov_rt.py CASE --bin DIR --scratch DIR [--vitprof TOOL] [--cc CC]
 """
-import argparse
 import glob
 import json
 import os
@@ -25,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpgcov  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vptest import Checks, Scratch, clean_env, san_flags  # noqa: E402
+from vptest import Checks, Scratch, arguments, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcov_rt")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
@@ -510,14 +509,7 @@ CASES = {"branchy": case_branchy, "dumpreset": case_dumpreset, "sigkill": case_s
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--bin", required=True)
-    p.add_argument("--scratch", required=True)
-    p.add_argument("--vitprof")
-    p.add_argument("--cc", default="cc")
-    p.add_argument("--sanitized", action="store_true")
-    args = p.parse_args()
+    args = arguments(("--bin", "--scratch"), CASES, {"--vitprof": None, "--cc": "cc"})
     c = Ctx(args)
     try:
         CASES[args.case](c)

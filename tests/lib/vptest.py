@@ -9,6 +9,7 @@ A script imports it with
 
 (ctest runs the scripts as `python3 -B SCRIPT ARGS`, from the build tree).
 
+  arguments     a test script's command line
   Checks        failure collection: every failed expectation is printed as
                 it happens and counted, so one run shows every difference;
                 finish() exits 1 when any failed, else 0
@@ -20,6 +21,7 @@ A script imports it with
   san_flags     the sanitizer flags of a VITPROF_SANITIZE build
   export_doc    a raw profile's .vitprof document, parsed
 """
+import argparse
 import json
 import os
 import shutil
@@ -27,6 +29,28 @@ import subprocess
 import sys
 
 SKIP = 77  # the SKIP_RETURN_CODE of the tests' ctest entries
+
+
+def arguments(required, cases=None, defaults=None, sanitized=True, more=()):
+    """The command line of a test script, parsed: a positional case (one of
+    cases; any word when cases is True; none when cases is None), the
+    options in required (each required), those of defaults with their
+    default value, --sanitized (programs built with the sanitizers) unless
+    sanitized is False, and more: (name, add_argument keywords) pairs."""
+    ap = argparse.ArgumentParser()
+    if cases is True:
+        ap.add_argument("case")
+    elif cases is not None:
+        ap.add_argument("case", choices=sorted(cases))
+    for opt in required:
+        ap.add_argument(opt, required=True)
+    for opt, value in (defaults or {}).items():
+        ap.add_argument(opt, default=value)
+    if sanitized:
+        ap.add_argument("--sanitized", action="store_true")
+    for opt, kw in more:
+        ap.add_argument(opt, **kw)
+    return ap.parse_args()
 
 
 class Checks:

@@ -9,7 +9,6 @@ same source built with -DVARIANT (another build). Counts are known by
 construction (see mergeprog.c): for runs with arguments N1..Nk, the merged
 profile must hold the sums, or the weighted sums.
 """
-import argparse
 import json
 import os
 import sys
@@ -353,14 +352,8 @@ CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--vitprof", required=True)
-    p.add_argument("--prog", required=True)
-    p.add_argument("--variant", required=True)
-    p.add_argument("--scratch", required=True)
-    p.add_argument("--schema", required=True)
-    a = p.parse_args()
+    a = vptest.arguments(("--vitprof", "--prog", "--variant", "--scratch", "--schema"), CASES,
+                         sanitized=False)
     CASES[a.case](Ctx(a))
     CHECKS.finish()
 

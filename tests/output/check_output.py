@@ -17,7 +17,6 @@
   (show also checks that a relative source name with "." and ".." is
   printed absolute and folded, as the coverage tables print theirs)
 """
-import argparse
 import os
 import re
 import shutil
@@ -337,14 +336,7 @@ CASES = {"escape": case_escape, "show": case_show, "columns": case_columns,
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--prog", required=True)
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--sanitized", action="store_true")
-    a = ap.parse_args()
+    a = vptest.arguments(("--prog", "--vitprof", "--src", "--scratch"), CASES)
     vptest.fresh_dir(a.scratch)
     CASES[a.case](a)
     CHECKS.finish()

@@ -9,17 +9,12 @@ children a program starts with an environment of its own.
 Counts are known by construction: rtf_prog calls work() N times before and
 N times after its child, which calls it M times (tests/rt_files/rtf_prog.c).
 """
-import argparse, glob, json, os, shutil, stat, subprocess, sys, time
+import glob, json, os, shutil, stat, subprocess, sys, time
 
-ap = argparse.ArgumentParser()
-ap.add_argument("case")
-ap.add_argument("--prog", required=True)
-ap.add_argument("--vitprof", required=True)
-ap.add_argument("--scratch", required=True)
-ap.add_argument("--sanitized", action="store_true")
-args = ap.parse_args()
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import vptest  # noqa: E402
+
+args = vptest.arguments(("--prog", "--vitprof", "--scratch"), cases=True)
 
 CHECKS = vptest.Checks()
 fail = CHECKS.fail
