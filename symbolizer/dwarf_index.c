@@ -15,27 +15,6 @@
 
 #define MAX_DEPTH 512 /* DIE nesting; deeper (corrupt) trees are cut */
 
-int dw_fail(struct dw_ctx *c, const char *what)
-{
-	if (c->why[0] == '\0') {
-		if (c->err)
-			snprintf(c->why, c->whylen, "%s: %s", what,
-			         dwarf_errmsg(c->err));
-		else
-			snprintf(c->why, c->whylen, "%s", what);
-	}
-	if (c->err) {
-		dwarf_dealloc_error(c->dbg, c->err);
-		c->err = NULL;
-	}
-	return -1;
-}
-
-int dw_oom(struct dw_ctx *c)
-{
-	return dw_fail(c, "out of memory");
-}
-
 /* Adds c->pieces as ranges of scope at depth. Returns 0 / -1. */
 static int add_ranges(struct dw_ctx *c, uint32_t scope, uint32_t depth)
 {

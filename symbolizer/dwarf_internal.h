@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dwarf_internal.h - state shared by the DWARF indexer's files while one
- * module is indexed (dwarf_index.c drives, the others answer questions
- * about units, attributes, ranges and declarations). Nothing here outlives
- * sym_dwarf_index(): the libdwarf handle is finished before it returns and
- * every string kept is copied into the module's pool first.
+ * module is indexed. Nothing here outlives sym_dwarf_index(): the libdwarf
+ * handle is finished before it returns and every string kept is copied
+ * into the module's pool first.
+ *
+ * The files, bottom up (each calls only those before it; the order is
+ * checked by tests/layers/symbolizer.spec): dwarf_error.c (the failure
+ * report), dwarf_attr.c (one attribute), dwarf_lines.c and dwarf_ranges.c
+ * (a unit's line rows, a DIE's code ranges), dwarf_units.c (per unit: file
+ * table, base address, line table once), dwarf_decl.c and dwarf_names.c
+ * (what a function is called and where), and dwarf_index.c, which walks
+ * .debug_info and drives them all.
  *
  * Error convention: functions return 0 or -1. On -1 the reason has been
  * written by dw_fail()/dw_oom() and indexing stops; libdwarf is always
@@ -85,8 +92,9 @@ struct dw_ctx {
 	const char *unit;         /* DW_AT_name of the unit being walked */
 };
 
-/* dwarf_index.c: record the failure (what: the step that failed, plus
- * libdwarf's message when c->err is set) and return -1. */
+/* dwarf_error.c: record the failure (what: the step that failed, plus
+ * libdwarf's message when c->err is set; only the first reason is kept),
+ * free c->err and return -1. */
 int dw_fail(struct dw_ctx *c, const char *what);
 int dw_oom(struct dw_ctx *c);
 
@@ -103,17 +111,6 @@ int dw_attr_addr(struct dw_ctx *c, Dwarf_Die die, Dwarf_Half at,
 int dw_attr_ref(struct dw_ctx *c, Dwarf_Die die, Dwarf_Half at,
                 Dwarf_Off *out, int *found);
 
-/* dwarf_units.c: the unit record of cu_die, created on first use with its
- * file table; with want_lines, its line rows are added to the module (once). */
-int dw_cu_get(struct dw_ctx *c, Dwarf_Die cu_die, int want_lines,
-              struct dw_cu **out);
-/* The unit record of the unit that contains die (hint: likely that one). */
-int dw_cu_of_die(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *hint,
-                 struct dw_cu **out);
-/* The file a DW_AT_decl_file/DW_AT_call_file number names, or NULL. */
-const char *dw_cu_file(const struct dw_cu *cu, Dwarf_Unsigned num);
-void dw_cu_free_all(struct dw_ctx *c);
-
 /* dwarf_lines.c: appends the rows of a unit's line table to the module. */
 int dw_lines_add(struct dw_ctx *c, Dwarf_Line_Context lc,
                  const struct dw_cu *cu);
@@ -123,6 +120,25 @@ int dw_lines_add(struct dw_ctx *c, Dwarf_Line_Context lc,
  * entry address (*entry = 0 when it has no code). */
 int dw_die_pieces(struct dw_ctx *c, Dwarf_Die die, const struct dw_cu *cu,
                   Dwarf_Addr *entry);
+
+/* dwarf_units.c: the unit record of cu_die, created on first use with its
+ * file table; with want_lines, its line rows are added to the module (once). */
+int dw_cu_get(struct dw_ctx *c, Dwarf_Die cu_die, int want_lines,
+              struct dw_cu **out);
+/* The unit record of the unit that contains die (hint: likely that one). */
+int dw_cu_of_die(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *hint,
+                 struct dw_cu **out);
+void dw_cu_free_all(struct dw_ctx *c);
+
+/* The file a DW_AT_decl_file/DW_AT_call_file number (or a line row's
+ * file number) names in cu's file table, or NULL. Inline: the line
+ * reader, below the units, resolves its rows' files with it. */
+static inline const char *dw_cu_file(const struct dw_cu *cu, Dwarf_Unsigned num)
+{
+	if (!cu || num < cu->file_base || num - cu->file_base >= cu->nfiles)
+		return NULL;
+	return cu->files[num - cu->file_base];
+}
 
 /* dwarf_decl.c: name, linkage name and declaration of die, following
  * DW_AT_abstract_origin / DW_AT_specification for what die lacks. */

@@ -1,26 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dwarf_precheck.c - checks, before libdwarf reads them, the DWARF bytes
- * that this libdwarf (20210528) cannot survive when corrupt. Every other
- * corruption found by fuzzing fails cleanly inside libdwarf.
+ * that libdwarf (the 20210528 release this is built against) does not
+ * survive when they are corrupt; libdwarf refuses every other corruption
+ * itself, with an error.
  *  - A range list table (.debug_rnglists, and .debug_rnglists.dwo of split
- *    DWARF: tests/fuzz/regressions/symbolizer/rnglists-dwo-double-free)
- *    whose header has a bad length, version or address size makes its
- *    loader free memory twice: every table header is walked here.
+ *    DWARF) whose header has a bad length, version or address size makes
+ *    libdwarf's loader free memory twice: every table header is walked
+ *    here.
  *  - A DWARF 5 line table whose file entry names directory N of N (one
- *    past the last) makes dwarf_srcfiles() read past its directory array
- *    (the bound check is the 1-based one of DWARF 2-4;
- *    regressions/symbolizer/line-v5-dir-index-one-past-end). The line
- *    table headers are read at the offsets the units give
- *    (DW_AT_stmt_list), while indexing: sym_line_header_check() on the
- *    .debug_line bytes kept in the guard.
+ *    past the last) makes dwarf_srcfiles() read past its directory array.
+ *    Line table headers are found through the units (DW_AT_stmt_list), so
+ *    they are checked while indexing: sym_line_header_check()
+ *    (dwarf_line_guard.c) on the .debug_line bytes kept in the guard.
  * Section names and contents are read from the file as libdwarf reads
- * them, whatever the section types say (regressions/symbolizer/
- * rnglists-shstrtab-*), inflated as libdwarf inflates them (SHF_COMPRESSED
- * and the legacy .zdebug_ form). Relocations of these sections (only
- * relocatable objects have them) are refused: libdwarf would apply them
- * after the check. An object that fails is treated as having unreadable
- * DWARF.
+ * them, whatever the section types say, inflated as libdwarf inflates them
+ * (SHF_COMPRESSED and the legacy .zdebug_ form). Relocations of these
+ * sections (only relocatable objects have them) are refused: libdwarf
+ * would apply them after the check. An object that fails is treated as
+ * having unreadable DWARF (symbol tables only). One input of each kind
+ * refused here is kept under tests/fuzz/regressions/symbolizer/.
  */
 #include "symbolizer_internal.h"
 
@@ -29,16 +28,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-uint64_t sym_get_uint(const unsigned char *p, unsigned n, int big)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[big ? n - 1 - i : i] << (8 * i);
-	return v;
-}
 
 /*
  * Walks the table headers of the range list section name (d, size bytes):

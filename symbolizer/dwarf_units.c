@@ -172,13 +172,6 @@ int dw_cu_of_die(struct dw_ctx *c, Dwarf_Die die, struct dw_cu *hint,
 	return rc;
 }
 
-const char *dw_cu_file(const struct dw_cu *cu, Dwarf_Unsigned num)
-{
-	if (!cu || num < cu->file_base || num - cu->file_base >= cu->nfiles)
-		return NULL;
-	return cu->files[num - cu->file_base];
-}
-
 void dw_cu_free_all(struct dw_ctx *c)
 {
 	struct dw_cu *cu, *tmp;

@@ -51,86 +51,25 @@ static void hex(char *buf, const uint8_t *id, size_t len)
 	buf[2 * len] = '\0';
 }
 
-static int cmp_text(const void *a, const void *b)
-{
-	const struct sym_text *x = a, *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
-}
-
-/*
- * Records where the object's code is: its allocated executable sections,
- * or its executable PT_LOAD segments when it has no section headers.
- * Returns 0, or -1 on OOM.
- */
-static int index_text(struct sym_module *m, Elf *elf)
-{
-	size_t cap = 0, nph, i, n;
-	Elf_Scn *scn = NULL;
-
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    (sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) !=
-		            (SHF_ALLOC | SHF_EXECINSTR) ||
-		    sh.sh_size == 0 || sh.sh_addr + sh.sh_size <= sh.sh_addr)
-			continue;
-		if (sym_grow((void **)&m->text, &cap, m->ntext + 1, sizeof *m->text) < 0)
-			return -1;
-		m->text[m->ntext++] = (struct sym_text){sh.sh_addr, sh.sh_addr + sh.sh_size};
-	}
-	if (m->ntext == 0 && elf_getphdrnum(elf, &nph) == 0) {
-		for (i = 0; i < nph; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
-			    !(ph.p_flags & PF_X) || ph.p_memsz == 0 ||
-			    ph.p_vaddr + ph.p_memsz <= ph.p_vaddr)
-				continue;
-			if (sym_grow((void **)&m->text, &cap, m->ntext + 1,
-			             sizeof *m->text) < 0)
-				return -1;
-			m->text[m->ntext++] =
-			        (struct sym_text){ph.p_vaddr, ph.p_vaddr + ph.p_memsz};
-		}
-	}
-	if (m->ntext == 0)
-		return 0;
-	qsort(m->text, m->ntext, sizeof *m->text, cmp_text);
-	/* Merge overlapping regions so that they are disjoint. */
-	for (i = 0, n = 0; i < m->ntext; i++) {
-		if (n && m->text[i].lo <= m->text[n - 1].hi) {
-			if (m->text[i].hi > m->text[n - 1].hi)
-				m->text[n - 1].hi = m->text[i].hi;
-		} else {
-			m->text[n++] = m->text[i];
-		}
-	}
-	m->ntext = n;
-	return 0;
-}
-
-int sym_text_contains(const struct sym_module *m, uint64_t addr)
-{
-	size_t lo = 0, hi = m->ntext;
-
-	if (m->ntext == 0)
-		return 1;
-	while (lo < hi) { /* first region with lo > addr */
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->text[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && addr < m->text[lo - 1].hi;
-}
-
 /* 1 if [off, off + size) lies within a file of fsize bytes. */
 static int within(uint64_t off, uint64_t size, uint64_t fsize)
 {
 	return off <= fsize && size <= fsize - off;
+}
+
+/* 0 if the kind ("section" or "program") header table of n entries of
+ * entsz bytes at offset off lies within a file of fsize bytes, else -1
+ * with the reason in why. */
+static int table_in_file(const char *kind, size_t n, uint64_t entsz,
+                         uint64_t off, uint64_t fsize, char *why, size_t whylen)
+{
+	if (n == 0 || (n <= fsize / entsz && within(off, (uint64_t)n * entsz, fsize)))
+		return 0;
+	snprintf(why, whylen,
+	         "its %s header table (%zu x %" PRIu64 " bytes at offset 0x%" PRIx64
+	         ") ends past the end of the file (%" PRIu64 " bytes)",
+	         kind, n, entsz, off, fsize);
+	return -1;
 }
 
 /*
@@ -166,22 +105,11 @@ static int check_layout(Elf *elf, const GElf_Ehdr *eh, uint64_t fsize,
 		         phsz);
 		return -1;
 	}
-	if (nsh && (nsh > fsize / shsz ||
-	            !within(eh->e_shoff, (uint64_t)nsh * shsz, fsize))) {
-		snprintf(why, whylen,
-		         "its section header table (%zu x %" PRIu64 " bytes at offset 0x%"
-		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
-		         nsh, shsz, (uint64_t)eh->e_shoff, fsize);
+	if (table_in_file("section", nsh, shsz, eh->e_shoff, fsize, why,
+	                  whylen) < 0 ||
+	    table_in_file("program", nph, phsz, eh->e_phoff, fsize, why,
+	                  whylen) < 0)
 		return -1;
-	}
-	if (nph && (nph > fsize / phsz ||
-	            !within(eh->e_phoff, (uint64_t)nph * phsz, fsize))) {
-		snprintf(why, whylen,
-		         "its program header table (%zu x %" PRIu64 " bytes at offset 0x%"
-		         PRIx64 ") ends past the end of the file (%" PRIu64 " bytes)",
-		         nph, phsz, (uint64_t)eh->e_phoff, fsize);
-		return -1;
-	}
 	for (i = 1; i < nsh; i++) {
 		Elf_Scn *scn = elf_getscn(elf, i);
 		GElf_Shdr sh;
@@ -294,7 +222,7 @@ struct sym_module *sym_module_open(const char *path, const uint8_t *build_id,
 		goto fail;
 
 	m = calloc(1, sizeof *m);
-	if (!m || !(m->path = strdup(path)) || index_text(m, elf) < 0 ||
+	if (!m || !(m->path = strdup(path)) || sym_text_index(m, elf) < 0 ||
 	    sym_symtab_index(m, elf) < 0) {
 		st = SYM_ERR_OPEN;
 		set_err(err, errlen, path, "out of memory while indexing");

@@ -7,10 +7,11 @@
  * table (.debug_line, with its relocations applied here) gives the
  * referencing instruction.
  *
- * Every byte is untrusted (tests/fuzz/fuzz_symbolizer.c feeds this reader
- * too): each offset and length is checked before it is followed. The line
- * table reader is separate from the symbolizer's libdwarf path because
- * that path refuses relocated debug sections (dwarf_precheck.c).
+ * Every byte is untrusted (the symbolizer's fuzz target reads objects
+ * through it too): each offset and length is checked before it is
+ * followed, the bytes read through a bounded cursor (byte_cursor.c). The
+ * line table reader is separate from the symbolizer's libdwarf path
+ * because that path refuses relocated debug sections (dwarf_precheck.c).
  *
  * Target of a reference: for R_X86_64_32, _32S and _64 the symbol's value
  * plus the addend; for R_X86_64_PC32 the addend is relative to the end of
@@ -22,6 +23,7 @@
 #define _GNU_SOURCE
 #include "symbolizer_internal.h"
 
+#include <dwarf.h>
 #include <fcntl.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -88,84 +90,6 @@ static const char *scn_name(Elf *elf, size_t shstr, const GElf_Shdr *sh)
 
 /* ---- the line table ----------------------------------------------------- */
 
-struct cur {
-	const unsigned char *p;
-	size_t off, end;     /* off: absolute offset in .debug_line */
-	int bad;
-};
-
-static uint64_t get_n(struct cur *k, unsigned n)
-{
-	uint64_t v;
-
-	if (k->bad || k->end - k->off < n) {
-		k->bad = 1;
-		return 0;
-	}
-	v = sym_get_uint(k->p + k->off, n, 0);
-	k->off += n;
-	return v;
-}
-
-static uint64_t get_uleb(struct cur *k)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-
-	while (!k->bad) {
-		unsigned char b;
-		if (k->off >= k->end) {
-			k->bad = 1;
-			break;
-		}
-		b = k->p[k->off++];
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-		if (!(b & 0x80))
-			break;
-	}
-	return v;
-}
-
-static int64_t get_sleb(struct cur *k)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	unsigned char b = 0;
-
-	while (!k->bad) {
-		if (k->off >= k->end) {
-			k->bad = 1;
-			return 0;
-		}
-		b = k->p[k->off++];
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-		if (!(b & 0x80))
-			break;
-	}
-	if (shift < 64 && (b & 0x40))
-		v |= ~(uint64_t)0 << shift;
-	return (int64_t)v;
-}
-
-static const char *get_cstr(struct cur *k)
-{
-	const char *s;
-	const void *nul;
-
-	if (k->bad || k->off >= k->end ||
-	    !(nul = memchr(k->p + k->off, 0, k->end - k->off))) {
-		k->bad = 1;
-		return NULL;
-	}
-	s = (const char *)k->p + k->off;
-	k->off = (size_t)((const unsigned char *)nul - k->p) + 1;
-	return s;
-}
-
 /* The relocation of .debug_line at off, or NULL. */
 static const struct obj_reloc *line_reloc(const struct obj_ctx *c, uint64_t off)
 {
@@ -208,7 +132,7 @@ struct fmt {
 #define MAX_FORMATS 16
 
 /* Reads one entry of a DWARF 5 directory or file table; *path, *dir. */
-static void read_entry(struct obj_ctx *c, struct cur *k, const struct fmt *f, unsigned nf,
+static void read_entry(struct obj_ctx *c, struct sym_cursor *k, const struct fmt *f, unsigned nf,
                        unsigned osz, const Elf_Data *line_str, const Elf_Data *str,
                        const char **path, uint64_t *dir)
 {
@@ -219,29 +143,71 @@ static void read_entry(struct obj_ctx *c, struct cur *k, const struct fmt *f, un
 		const char *s = NULL;
 
 		switch (f[i].form) {
-		case 0x08: s = get_cstr(k); break;                      /* string */
-		case 0x1f: v = get_n(k, osz); s = str_at(c, line_str, at, v); break;
-		case 0x0e: v = get_n(k, osz); s = str_at(c, str, at, v); break;
-		case 0x0f: v = get_uleb(k); break;                      /* udata */
-		case 0x0b: v = get_n(k, 1); break;
-		case 0x05: v = get_n(k, 2); break;
-		case 0x06: v = get_n(k, 4); break;
-		case 0x07: v = get_n(k, 8); break;
-		case 0x1e: get_n(k, 8); get_n(k, 8); break;             /* data16 */
-		case 0x09: v = get_uleb(k);                             /* block */
-			if (v > k->end - k->off)
-				k->bad = 1;
-			else
-				k->off += v;
-			v = 0;
+		case DW_FORM_string: s = sym_cur_cstr(k); break;
+		case DW_FORM_line_strp:
+			v = sym_cur_uint(k, osz);
+			s = str_at(c, line_str, at, v);
 			break;
+		case DW_FORM_strp:
+			v = sym_cur_uint(k, osz);
+			s = str_at(c, str, at, v);
+			break;
+		case DW_FORM_udata: v = sym_cur_uleb(k); break;
+		case DW_FORM_data1: v = sym_cur_uint(k, 1); break;
+		case DW_FORM_data2: v = sym_cur_uint(k, 2); break;
+		case DW_FORM_data4: v = sym_cur_uint(k, 4); break;
+		case DW_FORM_data8: v = sym_cur_uint(k, 8); break;
+		case DW_FORM_data16: sym_cur_skip(k, 16); break;
+		case DW_FORM_block: sym_cur_skip(k, sym_cur_uleb(k)); break;
 		default: k->bad = 1; break;
 		}
-		if (f[i].type == 1)          /* DW_LNCT_path */
+		if (f[i].type == DW_LNCT_path)
 			*path = s;
-		else if (f[i].type == 2)     /* DW_LNCT_directory_index */
+		else if (f[i].type == DW_LNCT_directory_index)
 			*dir = v;
 	}
+}
+
+/*
+ * A DWARF 5 directory or file table at k: its entry formats, then its
+ * entries' paths into *paths and, with dirs_of, their directory indexes
+ * into *dirs_of (arrays of *n, which the caller frees). Returns 0, with
+ * k->bad set when the table is corrupt, or -1 on OOM (reason in c->err).
+ */
+static int read_entry_table(struct obj_ctx *c, struct sym_cursor *k, unsigned osz,
+                            const Elf_Data *line_str, const Elf_Data *str,
+                            const char ***paths, uint64_t **dirs_of, size_t *n)
+{
+	struct fmt f[MAX_FORMATS];
+	unsigned nf, i;
+	uint64_t count;
+
+	nf = (unsigned)sym_cur_uint(k, 1);
+	if (nf > MAX_FORMATS) {
+		k->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < nf; i++) {
+		f[i].type = sym_cur_uleb(k);
+		f[i].form = sym_cur_uleb(k);
+	}
+	count = sym_cur_uleb(k);
+	if (k->bad || count > k->end - k->off) { /* each entry is at least one byte */
+		k->bad = 1;
+		return 0;
+	}
+	*paths = calloc(count ? count : 1, sizeof **paths);
+	if (dirs_of)
+		*dirs_of = calloc(count ? count : 1, sizeof **dirs_of);
+	if (!*paths || (dirs_of && !*dirs_of))
+		return obj_fail(c, "out of memory");
+	for (*n = 0; *n < count && !k->bad; (*n)++) {
+		uint64_t dir;
+		read_entry(c, k, f, nf, osz, line_str, str, &(*paths)[*n], &dir);
+		if (dirs_of)
+			(*dirs_of)[*n] = dir;
+	}
+	return 0;
 }
 
 static int add_row(struct obj_ctx *c, uint32_t shndx, uint64_t addr, const char *file,
@@ -279,7 +245,7 @@ static const char *file_name(struct obj_ctx *c, const char **names, const uint64
  * c->rows, code section by the relocation of DW_LNE_set_address. Returns
  * 0 with k past the unit, or -1 (reason in c->err).
  */
-static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
+static int read_unit(struct obj_ctx *c, struct sym_cursor *k, const Elf_Data *line_str,
                      const Elf_Data *str)
 {
 	uint64_t len, hdr_len, ver;
@@ -292,76 +258,42 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 	size_t ndirs = 0, nnames = 0;
 	int rc = -1;
 
-	len = get_n(k, 4);
+	len = sym_cur_uint(k, 4);
 	if (len == 0xffffffffu) {
 		osz = 8;
-		len = get_n(k, 8);
+		len = sym_cur_uint(k, 8);
 	}
 	if (k->bad || len > k->end - k->off)
 		return obj_fail(c, ".debug_line: a unit longer than the section");
 	unit_end = k->off + len;
-	struct cur u = {k->p, k->off, unit_end, 0};
+	struct sym_cursor u = {k->base, k->off, unit_end, 0, 0};
 	k->off = unit_end;
-	ver = get_n(&u, 2);
+	ver = sym_cur_uint(&u, 2);
 	if (ver < 2 || ver > 5)
 		return obj_fail(c, ".debug_line: a unit of an unknown version");
-	if (ver == 5 && (get_n(&u, 1) != 8 || get_n(&u, 1) != 0))
+	if (ver == 5 && (sym_cur_uint(&u, 1) != 8 || sym_cur_uint(&u, 1) != 0))
 		return obj_fail(c, ".debug_line: an address size other than 8");
-	hdr_len = get_n(&u, osz);
+	hdr_len = sym_cur_uint(&u, osz);
 	if (u.bad || hdr_len > u.end - u.off)
 		return obj_fail(c, ".debug_line: a header longer than its unit");
 	prog = u.off + hdr_len;
-	min_inst = (unsigned)get_n(&u, 1);
+	min_inst = (unsigned)sym_cur_uint(&u, 1);
 	if (ver >= 4)
-		get_n(&u, 1);                      /* maximum_operations_per_instruction */
-	get_n(&u, 1);                          /* default_is_stmt */
-	line_base = (int)(int8_t)get_n(&u, 1);
-	line_range = (unsigned)get_n(&u, 1);
-	opcode_base = (unsigned)get_n(&u, 1);
+		sym_cur_uint(&u, 1);                      /* maximum_operations_per_instruction */
+	sym_cur_uint(&u, 1);                          /* default_is_stmt */
+	line_base = (int)(int8_t)sym_cur_uint(&u, 1);
+	line_range = (unsigned)sym_cur_uint(&u, 1);
+	opcode_base = (unsigned)sym_cur_uint(&u, 1);
 	if (u.bad || line_range == 0 || opcode_base == 0 || opcode_base - 1 > u.end - u.off)
 		return obj_fail(c, ".debug_line: a corrupt unit header");
-	std_len = u.p + u.off;
+	std_len = u.base + u.off;
 	u.off += opcode_base - 1;
 
 	if (ver == 5) {
-		struct fmt df[MAX_FORMATS], ff[MAX_FORMATS];
-		unsigned ndf, nff;
-		uint64_t n;
-
-		ndf = (unsigned)get_n(&u, 1);
-		if (ndf > MAX_FORMATS)
-			goto corrupt;
-		for (i = 0; i < ndf; i++) {
-			df[i].type = get_uleb(&u);
-			df[i].form = get_uleb(&u);
-		}
-		n = get_uleb(&u);
-		if (u.bad || n > u.end - u.off)   /* each entry is at least one byte */
-			goto corrupt;
-		dirs = calloc(n ? n : 1, sizeof *dirs);
-		if (!dirs)
+		if (read_entry_table(c, &u, osz, line_str, str, &dirs, NULL, &ndirs) < 0 ||
+		    (!u.bad && read_entry_table(c, &u, osz, line_str, str, &names, &ndir,
+		                                &nnames) < 0))
 			goto oom;
-		for (ndirs = 0; ndirs < n && !u.bad; ndirs++) {
-			uint64_t unused;
-			read_entry(c, &u, df, ndf, osz, line_str, str, &dirs[ndirs], &unused);
-		}
-		nff = (unsigned)get_n(&u, 1);
-		if (nff > MAX_FORMATS)
-			goto corrupt;
-		for (i = 0; i < nff; i++) {
-			ff[i].type = get_uleb(&u);
-			ff[i].form = get_uleb(&u);
-		}
-		n = get_uleb(&u);
-		if (u.bad || n > u.end - u.off)
-			goto corrupt;
-		names = calloc(n ? n : 1, sizeof *names);
-		ndir = calloc(n ? n : 1, sizeof *ndir);
-		if (!names || !ndir)
-			goto oom;
-		for (nnames = 0; nnames < n && !u.bad; nnames++)
-			read_entry(c, &u, ff, nff, osz, line_str, str, &names[nnames],
-			           &ndir[nnames]);
 	} else {
 		size_t cap = 0, capn = 0;
 		const char *s;
@@ -370,7 +302,7 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 		if (sym_grow((void **)&dirs, &cap, 1, sizeof *dirs) < 0)
 			goto oom;
 		dirs[ndirs++] = NULL;
-		while ((s = get_cstr(&u)) != NULL && *s) {
+		while ((s = sym_cur_cstr(&u)) != NULL && *s) {
 			if (sym_grow((void **)&dirs, &cap, ndirs + 1, sizeof *dirs) < 0)
 				goto oom;
 			dirs[ndirs++] = s;
@@ -385,15 +317,15 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 		names[0] = NULL;
 		ndir[0] = 0;
 		nnames = 1;
-		while (!u.bad && (s = get_cstr(&u)) != NULL && *s) {
+		while (!u.bad && (s = sym_cur_cstr(&u)) != NULL && *s) {
 			size_t c2 = capn;
 			if (sym_grow((void **)&names, &capn, nnames + 1, sizeof *names) < 0 ||
 			    sym_grow((void **)&ndir, &c2, nnames + 1, sizeof *ndir) < 0)
 				goto oom;
 			names[nnames] = s;
-			ndir[nnames] = get_uleb(&u);
-			get_uleb(&u);
-			get_uleb(&u);
+			ndir[nnames] = sym_cur_uleb(&u);
+			sym_cur_uleb(&u);
+			sym_cur_uleb(&u);
 			nnames++;
 		}
 	}
@@ -402,12 +334,12 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 
 	/* the program */
 	{
-		struct cur p = {u.p, prog, unit_end, 0};
+		struct sym_cursor p = {u.base, prog, unit_end, 0, 0};
 		uint64_t addr = 0, file = 1, line = 1;
 		uint32_t shndx = SHN_UNDEF;
 
 		while (!p.bad && p.off < p.end) {
-			unsigned op = (unsigned)get_n(&p, 1);
+			unsigned op = (unsigned)sym_cur_uint(&p, 1);
 
 			if (op >= opcode_base) {
 				unsigned adj = op - opcode_base;
@@ -420,12 +352,12 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 			}
 			switch (op) {
 			case 0: {                                   /* extended */
-				uint64_t n = get_uleb(&p), at;
+				uint64_t n = sym_cur_uleb(&p), at;
 				unsigned sub;
 				if (p.bad || n == 0 || n > p.end - p.off)
 					goto corrupt;
 				at = p.off + n;
-				sub = (unsigned)get_n(&p, 1);
+				sub = (unsigned)sym_cur_uint(&p, 1);
 				if (sub == 1) {                         /* end_sequence */
 					if (add_row(c, shndx, addr, NULL, line, 1) < 0)
 						goto out;
@@ -435,7 +367,7 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 					shndx = SHN_UNDEF;
 				} else if (sub == 2 && n == 9) {        /* set_address */
 					const struct obj_reloc *r = line_reloc(c, p.off);
-					addr = get_n(&p, 8);
+					addr = sym_cur_uint(&p, 8);
 					shndx = SHN_UNDEF;
 					if (r && r->sym < c->nsyms) {
 						shndx = c->syms[r->sym].shndx;
@@ -450,14 +382,14 @@ static int read_unit(struct obj_ctx *c, struct cur *k, const Elf_Data *line_str,
 				            ndirs, file), line, 0) < 0)
 					goto out;
 				break;
-			case 2: addr += get_uleb(&p) * min_inst; break;
-			case 3: line += (uint64_t)get_sleb(&p); break;
-			case 4: file = get_uleb(&p); break;
+			case 2: addr += sym_cur_uleb(&p) * min_inst; break;
+			case 3: line += (uint64_t)sym_cur_sleb(&p); break;
+			case 4: file = sym_cur_uleb(&p); break;
 			case 8: addr += (uint64_t)((255 - opcode_base) / line_range) * min_inst; break;
-			case 9: addr += get_n(&p, 2); break;
+			case 9: addr += sym_cur_uint(&p, 2); break;
 			default:                                    /* skip its operands */
 				for (i = 0; i < std_len[op - 1] && !p.bad; i++)
-					get_uleb(&p);
+					sym_cur_uleb(&p);
 				break;
 			}
 		}
@@ -709,7 +641,7 @@ static int read_object(struct obj_ctx *c, const char *prefix)
 		break;
 	}
 	{
-		struct cur k = {line->d_buf, 0, line->d_size, 0};
+		struct sym_cursor k = {line->d_buf, 0, line->d_size, 0, 0};
 		while (k.off < k.end)
 			if (read_unit(c, &k, line_str, str) < 0)
 				return -1;

@@ -9,6 +9,15 @@
  * interface type); "scopes" are the DWARF functions and the inlined
  * subroutines nested in them; "spans" are disjoint address intervals, each
  * naming the innermost scope (or symbol) that covers it.
+ *
+ * The files, bottom up (each calls only its own layer and those below;
+ * tests/layers/symbolizer.spec checks it): strings and bytes (strpool.c,
+ * byte_cursor.c); display names and spans (demangle.c, spans.c); the ELF
+ * side and the checks made before libdwarf reads anything (build_id.c,
+ * elf_text.c, elf_symtab.c, dwarf_precheck.c, dwarf_line_guard.c); the
+ * DWARF indexer (dwarf_*.c, its own header dwarf_internal.h, entered
+ * through dwarf_index.c); and on top the module (elf_module.c), the
+ * queries (lookup.c) and the object-file reader (obj_refs.c).
  */
 #ifndef VITPROF_SYMBOLIZER_INTERNAL_H
 #define VITPROF_SYMBOLIZER_INTERNAL_H
@@ -47,6 +56,33 @@ void sym_strpool_free(struct sym_strpool *p);
 /* Makes room for need elements in *arr (capacity *cap, elements of size
  * elsize), doubling. Returns 0, or -1 on overflow/OOM (*arr unchanged). */
 int sym_grow(void **arr, size_t *cap, size_t need, size_t elsize);
+
+/* --- byte_cursor.c: untrusted bytes ------------------------------------- */
+
+/* An n-byte unsigned integer (n <= 8) at p in the given byte order (the
+ * caller has checked the n bytes are there). */
+uint64_t sym_get_uint(const unsigned char *p, unsigned n, int big);
+
+/* A bounded reader of base[off, end) (off <= end). A read that would pass
+ * end, or any read once bad is set, sets bad and returns 0 (NULL); the
+ * position is then meaningless. A caller may set bad itself (a value it
+ * cannot accept), so one test at the end of a structure suffices. */
+struct sym_cursor {
+	const unsigned char *base;
+	size_t off, end;     /* next byte, bound: offsets into base */
+	int big;             /* integers are big-endian */
+	int bad;
+};
+
+/* An n-byte unsigned integer (n <= 8) in k's byte order. */
+uint64_t sym_cur_uint(struct sym_cursor *k, unsigned n);
+/* An unsigned / signed LEB128 number (bits beyond 64 dropped). */
+uint64_t sym_cur_uleb(struct sym_cursor *k);
+int64_t sym_cur_sleb(struct sym_cursor *k);
+/* Moves past n bytes. */
+void sym_cur_skip(struct sym_cursor *k, uint64_t n);
+/* The NUL-terminated string at k (pointing into base), moving past its NUL. */
+const char *sym_cur_cstr(struct sym_cursor *k);
 
 /* --- obj_refs.c ---------------------------------------------------------- */
 
@@ -137,7 +173,11 @@ struct sym_module {
 	size_t ntext;
 };
 
-/* elf_module.c: 1 if addr lies in executable code (or nothing is known). */
+/* elf_text.c: m->text = the object's executable sections (else its
+ * executable PT_LOAD segments), sorted, overlaps merged. Returns 0, or -1
+ * on OOM. */
+int sym_text_index(struct sym_module *m, Elf *elf);
+/* 1 if addr lies in executable code (or nothing is known: no text). */
 int sym_text_contains(const struct sym_module *m, uint64_t addr);
 
 /* build_id.c: the NT_GNU_BUILD_ID of elf into out (cap bytes). Returns its
@@ -162,8 +202,6 @@ struct sym_dwarf_guard {
 int sym_dwarf_precheck(Elf *elf, int fd, struct sym_dwarf_guard *g, char *why,
                        size_t whylen);
 void sym_dwarf_guard_free(struct sym_dwarf_guard *g);
-/* An n-byte unsigned integer (n <= 8) in the given byte order. */
-uint64_t sym_get_uint(const unsigned char *p, unsigned n, int big);
 
 /* dwarf_line_guard.c: 0 if the line table header at offset off of g's
  * .debug_line is safe for libdwarf, else -1 with the reason in why. */

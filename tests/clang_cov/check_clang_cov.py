@@ -34,17 +34,15 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
+
 SOURCES = ["main.c", "util.c"]
 ARGS = ["a", "b"]           # argc 3: scan(argc) runs too
 
 
 def run(cmd, cwd, env=None, ok=(0,)):
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True, timeout=120)
-    if ok is not None and p.returncode not in ok:
-        sys.exit("FAIL: %s: exit %d\n%s%s" % (" ".join(cmd), p.returncode, p.stdout,
-                                             p.stderr))
-    return p
+    return vptest.must(cmd, cwd=cwd, env=env, ok=ok, timeout=120)
 
 
 def build(a, work):
@@ -230,10 +228,8 @@ def main():
     ap.add_argument("case", choices=["gcda", "kill", "killinplace"])
     ap.add_argument("opt", choices=["O0", "O2"])
     a = ap.parse_args()
-    work = os.path.abspath(a.work)
+    work = vptest.fresh_dir(a.work)
     a.src = os.path.abspath(a.src)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
     stems = build(a, work)
     cases = {"gcda": case_gcda, "kill": case_kill, "killinplace": case_killinplace}
     sys.exit(cases[a.case](a, work, stems))

@@ -5,11 +5,8 @@ context,time), checks `vitprof export --format folded` line by line against
 the tree ctxprog.c builds, that the folded total equals the root's total,
 and that `vitprof flamegraph` writes well-formed XML with one <title> per
 frame."""
-import argparse
 import os
-import shutil
 import struct
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -32,18 +29,15 @@ EXPECTED = {
     "worker;b": 2,
 }
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+CHECKS = vptest.Checks()
+check = CHECKS.expect
 
 
 def run(cmd, **kw):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, **kw)
+    r = vptest.run(cmd, **kw)
     if r.returncode != 0:
         print(" ".join(cmd), "->", r.returncode, r.stderr)
     return r
@@ -145,14 +139,8 @@ def corrupt(vitprof, raw, scratch):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--prog", required=True)
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--sanitized", action="store_true")
-    a = ap.parse_args()
-    shutil.rmtree(a.scratch, ignore_errors=True)
-    os.makedirs(a.scratch)
+    a = vptest.arguments(("--prog", "--vitprof", "--scratch"))
+    vptest.fresh_dir(a.scratch)
 
     # context: exact counts per path
     raw = record(a.prog, a.scratch, "context")
@@ -215,12 +203,8 @@ def main():
     check(r.returncode != 0 and "VITPROF_MODE=context" in r.stderr,
           "folded refuses a count-mode profile")
 
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("ok")
-    return 0
+    CHECKS.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

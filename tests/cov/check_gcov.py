@@ -22,8 +22,6 @@ import collections
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
 CASES = {
@@ -45,16 +43,14 @@ VARIANTS = {
     # the reference is then `llvm-cov gcov`, line counts only
     "clang-B11": ["-O0", "-Xclang", "-coverage-version=B11*"],
 }
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
+
 LOOP_RE = re.compile(r"LOOP\((\d+), (\d+)\)")
 
 
 def run(cmd, cwd, ok_codes=(0,)):
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, timeout=120)
-    if ok_codes is not None and p.returncode not in ok_codes:
-        sys.exit("FAIL: %s: exit %d\n%s%s" % (" ".join(cmd), p.returncode, p.stdout,
-                                             p.stderr))
-    return p.stdout
+    return vptest.must(cmd, cwd=cwd, ok=ok_codes, timeout=120).stdout
 
 
 def gcov_view(work, objects):
@@ -155,9 +151,7 @@ def main():
     sources, runs, exit_code = CASES[a.case]
     samples = src = os.path.abspath(a.src)
     name = a.case + ("%d" % a.seed if a.case == "random" else "")
-    work = os.path.abspath(os.path.join(a.work, "%s-%s" % (name, a.variant)))
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = vptest.fresh_dir(os.path.join(a.work, "%s-%s" % (name, a.variant)))
     if a.case == "random":
         sys.path.insert(0, src)
         import random_programs

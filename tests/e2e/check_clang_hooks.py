@@ -76,13 +76,8 @@ def main():
     if c.args.hooks == "after-inlining":
         c.expect(not p.funcs_named("h"), "h is inlined, it must have no hook: %s"
                  % p.funcs_named("h"))
-    for name in expected:
-        f = p.func(name)
-        if c.expect(f is not None, "no single function named %s" % name):
-            c.expect(f.get("file") and f["file"].endswith(SRC),
-                     "%s: file %r, expected .../%s" % (name, f.get("file"), SRC))
-    c.expect(p.program["state"] == "exited", "state %r" % p.program["state"])
-    c.expect(p.program["lost_calls"] == 0, "lost_calls %d" % p.program["lost_calls"])
+    c.expect_in_file(p, expected, SRC)
+    c.expect_program(p)
     c.finish()
 
 

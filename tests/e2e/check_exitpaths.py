@@ -25,10 +25,7 @@ def main():
                      "%s: unexpected output %r" % (tag, cp.stdout))
             p = c.export(c.one_raw(raws))
             c.compare("%s: function calls" % tag, expected(how), p.calls())
-            c.expect(p.program["state"] == "exited", "%s: state %r, expected exited"
-                     % (tag, p.program["state"]))
-            c.expect(p.program["lost_calls"] == 0, "%s: lost_calls %d"
-                     % (tag, p.program["lost_calls"]))
+            c.expect_program(p, tag)
             if mode != "time":
                 continue
             f = {n: p.func(n) for n in expected(how)}

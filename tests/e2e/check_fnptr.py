@@ -40,8 +40,7 @@ def main():
     # One dispatching call site: the three edges out of dispatch share it.
     sites = {e["site"] for e in p.edges if e["caller_name"] == "dispatch"}
     c.expect(len(sites) == 1, "dispatch's edges should share one call site, got %s" % sites)
-    c.expect(p.program["state"] == "exited", "state %r" % p.program["state"])
-    c.expect(p.program["lost_calls"] == 0, "lost_calls %d" % p.program["lost_calls"])
+    c.expect_program(p)
     c.finish()
 
 

@@ -39,17 +39,9 @@ def main():
         "tail_leaf": 1000,
     }
     c.compare("function calls", expected, p.calls())
-    c.expect(p.program["lost_calls"] == 0, "lost_calls %d" % p.program["lost_calls"])
-    c.expect(p.program["state"] == "exited", "state %r" % p.program["state"])
+    c.expect_program(p)
 
-    f = {n: p.func(n) for n in expected}
-    missing = [n for n, x in f.items() if x is None or "total_ns" not in x]
-    if missing:
-        c.fatal("functions without time: %s" % missing)
-    tot = {n: x["total_ns"] for n, x in f.items()}
-    slf = {n: x["self_ns"] for n, x in f.items()}
-    c.log("total_ns: %s" % tot)
-    c.log("self_ns:  %s" % slf)
+    tot, slf = c.times(p, expected)
     for n in expected:
         c.expect(tot["main"] >= tot[n], "main's total %d < %s's total %d" % (tot["main"], n, tot[n]))
     c.expect(tot["main"] <= wall_ns, "main's total %d ns > the run's wall time %d ns"

@@ -84,11 +84,7 @@ def main():
     fibfib = [e for e in p.edges if e["caller_name"] == "fib" and e["callee_name"] == "fib"]
     c.expect(len(fibfib) == 2 and fibfib[0]["site"] != fibfib[1]["site"],
              "fib -> fib should be two edges with distinct sites: %s" % fibfib)
-    for name in expected:
-        f = p.func(name)
-        if c.expect(f is not None, "no single function named %s" % name):
-            c.expect(f.get("file") and f["file"].endswith(SRC),
-                     "%s: file %r, expected .../%s" % (name, f.get("file"), SRC))
+    c.expect_in_file(p, expected, SRC)
     prog = p.program
     c.expect(prog["state"] == "exited", "state %r, expected exited" % prog["state"])
     c.expect(prog["mode"] == "count", "mode %r" % prog["mode"])

@@ -36,8 +36,7 @@ def main():
     prog = p.program
     c.expect(prog["threads"] == 1 + W + E + S + 1,
              "threads %d, expected %d" % (prog["threads"], 1 + W + E + S + 1))
-    c.expect(prog["lost_calls"] == 0, "lost_calls %d" % prog["lost_calls"])
-    c.expect(prog["state"] == "exited", "state %r" % prog["state"])
+    c.expect_program(p)
     c.finish()
 
 

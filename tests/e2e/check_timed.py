@@ -40,14 +40,7 @@ def main():
         c.expect("total_ns" not in f and "self_ns" not in f,
                  "count mode: %s has time fields" % f["name"])
 
-    f = {n: pt.func(n) for n in expected}
-    missing = [n for n, x in f.items() if x is None or "total_ns" not in x]
-    if missing:
-        c.fatal("time mode: functions without time: %s" % missing)
-    tot = {n: x["total_ns"] for n, x in f.items()}
-    slf = {n: x["self_ns"] for n, x in f.items()}
-    c.log("total_ns: %s" % tot)
-    c.log("self_ns:  %s" % slf)
+    tot, slf = c.times(pt, expected, "time mode")
     # 5 x 20 ms: 100 ms, or what sleeper() measured itself when nanosleep
     # overran on a loaded machine.
     ref = max(100 * MS, sleep_ns["time"])

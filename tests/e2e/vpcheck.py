@@ -18,16 +18,16 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks, fresh_dir  # noqa: E402
 
 
-class Checker:
+class Checker(Checks):
     def __init__(self, name, extra_args=None):
-        self.name = name
+        super().__init__(name)
         p = argparse.ArgumentParser(description="vitprof e2e check: " + name)
         p.add_argument("--prog", required=True, help="the instrumented program")
         p.add_argument("--vitprof", required=True, help="the vitprof tool")
@@ -40,44 +40,51 @@ class Checker:
             p.add_argument(*a[0], **a[1])
         self.args = p.parse_args()
         self.prog = os.path.abspath(self.args.prog)
-        self.scratch = os.path.abspath(self.args.scratch)
-        self.failures = []
+        self.scratch = fresh_dir(self.args.scratch)
         self._validator = None
         self._schema_note = None
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
         self.log("program: %s" % self.prog)
 
-    # ---- output -----------------------------------------------------------
-
-    def log(self, msg):
-        print("[%s] %s" % (self.name, msg), flush=True)
-
-    def fail(self, msg):
-        self.failures.append(msg)
-        print("[%s] FAIL: %s" % (self.name, msg), flush=True)
-
-    def expect(self, cond, msg):
-        if not cond:
-            self.fail(msg)
-        return bool(cond)
-
-    def skip(self, why):
-        print("[%s] SKIPPED: %s" % (self.name, why), flush=True)
-        sys.exit(SKIP)
+    # ---- output (log, fail, expect, skip: vptest.Checks) --------------------
 
     def fatal(self, msg):
         self.fail(msg)
         self.finish()
 
-    def finish(self):
-        if self.failures:
-            print("[%s] %d failure(s):" % (self.name, len(self.failures)))
-            for f in self.failures:
-                print("  - " + f.replace("\n", "\n    "))
-            sys.exit(1)
-        print("[%s] PASS" % self.name)
-        sys.exit(0)
+    def finish(self, recap=True):
+        super().finish(recap)
+
+    # ---- checks shared by the checkers --------------------------------------
+
+    def expect_program(self, p, tag="", state="exited"):
+        """The run of profile p ended in state (None: not checked) and lost
+        no call; tag prefixes the failure messages."""
+        pre = tag + ": " if tag else ""
+        if state is not None:
+            self.expect(p.program["state"] == state, "%sstate %r" % (pre, p.program["state"]))
+        self.expect(p.program["lost_calls"] == 0,
+                    "%slost_calls %d" % (pre, p.program["lost_calls"]))
+
+    def expect_in_file(self, p, names, src):
+        """Each of names is one function of p, defined in a file ending in src."""
+        for name in names:
+            f = p.func(name)
+            if self.expect(f is not None, "no single function named %s" % name):
+                self.expect(f.get("file") and f["file"].endswith(src),
+                            "%s: file %r, expected .../%s" % (name, f.get("file"), src))
+
+    def times(self, p, names, tag=""):
+        """({name: total_ns}, {name: self_ns}) of names in p, logged; a
+        function without time ends the test (tag prefixes the message)."""
+        f = {n: p.func(n) for n in names}
+        missing = [n for n, x in f.items() if x is None or "total_ns" not in x]
+        if missing:
+            self.fatal("%sfunctions without time: %s" % (tag + ": " if tag else "", missing))
+        tot = {n: x["total_ns"] for n, x in f.items()}
+        slf = {n: x["self_ns"] for n, x in f.items()}
+        self.log("total_ns: %s" % tot)
+        self.log("self_ns:  %s" % slf)
+        return tot, slf
 
     # ---- sources ------------------------------------------------------------
 

@@ -32,7 +32,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 SKIP = 77
@@ -44,8 +43,9 @@ COLD = ["cold_report", "cold_usage", "cold_checksum"]
 GOLD_AWK = ('{ print ".text." $0; print ".text.hot." $0; print ".text.startup." $0 }'
             ' END { print ".text.*" }')
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
+from vptest import Checks  # noqa: E402
 
 CHECKS = Checks("export_pgo")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
@@ -53,8 +53,7 @@ log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finis
 
 def run(cmd, env=None, check_stderr=True, what=None):
     log("$ " + " ".join(cmd))
-    cp = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                        universal_newlines=True, env=env, timeout=600)
+    cp = vptest.run(cmd, env=env, timeout=600)
     if cp.returncode != 0:
         fail("%s failed (exit %d):\n%s%s" % (what or cmd[0], cp.returncode,
                                              cp.stdout[-3000:], cp.stderr[-3000:]))
@@ -129,7 +128,7 @@ def train(args, work, hooks=True):
         work = os.path.join(work, "arcs")
         os.makedirs(work)
     lflags = run([vp, "flags", "--link"]).stdout.split()
-    san = ["-fsanitize=address,undefined"] if args.sanitized else []
+    san = vptest.san_flags(args.sanitized)
     src = os.path.join(args.src, "pgo_prog.c")
     obj = os.path.join(work, "train.o")
     exe = os.path.join(work, "pgo_train")

@@ -12,54 +12,33 @@ from either profile must be byte-identical too.
   check_gcda.py CASE --vitprof TOOL --src DIR --scratch DIR --rtbin DIR
                 [--cc CC] [--cxx CXX] [--sanitized]
 """
-import argparse
 import glob
 import hashlib
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks, Scratch, arguments, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcda")
 log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect
 
 
-class Ctx:
+class Ctx(Scratch):
     def __init__(self, a):
+        super().__init__(a.scratch)
         self.a = a
         self.vitprof = a.vitprof
         self.src = os.path.abspath(a.src)
-        self.scratch = os.path.abspath(a.scratch)
-        self.san = ["-fsanitize=address,undefined"] if a.sanitized else []
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
-        self.n = 0
-
-    def newdir(self, tag):
-        self.n += 1
-        d = os.path.join(self.scratch, "%02d-%s" % (self.n, tag))
-        os.makedirs(d)
-        return d
+        self.san = san_flags(a.sanitized)
 
     def env(self, extra=None):
-        env = dict(os.environ)
-        for k in ("VITPROF_FILE", "VITPROF_MODE", "GCOV_PREFIX", "GCOV_PREFIX_STRIP"):
-            env.pop(k, None)
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
-        env.update(extra or {})
-        return env
+        return clean_env(extra)
 
     def sh(self, cmd, env=None, cwd=None, rc=0):
-        p = subprocess.run(cmd, env=env or self.env(), cwd=cwd, capture_output=True,
-                           text=True, timeout=300)
-        if rc is not None and p.returncode != rc:
-            fail("%s: exit %d (expected %d)\n%s%s" % (" ".join(cmd), p.returncode, rc,
-                                                      p.stdout, p.stderr))
-        return p
+        return CHECKS.sh(cmd, rc=rc, env=env or self.env(), cwd=cwd, timeout=300)
 
     def flags(self, *what):
         return shlex.split(self.sh([self.vitprof, "flags"] + list(what)).stdout)
@@ -461,17 +440,10 @@ CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_") and n !
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--rtbin", required=True)
-    ap.add_argument("--cc", default="gcc")
-    ap.add_argument("--cxx", default="g++")
-    ap.add_argument("--sanitized", action="store_true")
-    ap.add_argument("--cmake-prog", help="the program built with vitprof_instrument(ARCS_ONLY)")
-    a = ap.parse_args()
+    a = arguments(("--vitprof", "--src", "--scratch", "--rtbin"), CASES,
+                  {"--cc": "gcc", "--cxx": "g++"},
+                  more=[("--cmake-prog",
+                         {"help": "the program built with vitprof_instrument(ARCS_ONLY)"})])
     CASES[a.case](Ctx(a))
     CHECKS.finish()
 

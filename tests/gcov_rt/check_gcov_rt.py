@@ -12,7 +12,6 @@ independent readers of vpgcov.py.
 
   check_gcov_rt.py CASE --bin DIR --scratch DIR [--vitprof TOOL] [--cc CC]
 """
-import argparse
 import glob
 import json
 import os
@@ -24,41 +23,26 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vpgcov  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks, Scratch, arguments, clean_env, san_flags  # noqa: E402
 
 CHECKS = Checks("gcov_rt")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
-class Ctx:
+class Ctx(Scratch):
     def __init__(self, args):
+        super().__init__(args.scratch)
         self.bin = os.path.abspath(args.bin)
-        self.scratch = os.path.abspath(args.scratch)
         self.vitprof = args.vitprof
         self.cc = args.cc
         self.sanitized = args.sanitized
-        self.n = 0
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
 
     def prog(self, name):
         return os.path.join(self.bin, name)
 
-    def newdir(self, tag):
-        self.n += 1
-        d = os.path.join(self.scratch, "%02d-%s" % (self.n, tag))
-        os.makedirs(d)
-        return d
-
     def env(self, extra):
-        env = dict(os.environ)
-        for k in ("VITPROF_FILE", "VITPROF_MODE", "VITPROF_VERBOSE", "GCOV_PREFIX",
-                  "GCOV_PREFIX_STRIP", "GCOVRT_KILL"):
-            env.pop(k, None)
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
-        env.update(extra)
-        return env
+        return clean_env(extra, drop=("VITPROF_VERBOSE", "GCOVRT_KILL"))
 
     def run(self, prog, args, env, expect_rc=0):
         log("run %s %s" % (os.path.basename(prog), " ".join(args)))
@@ -487,7 +471,7 @@ def case_oneshot(c):
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "branchy.c")
     helpers = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers.c")
     exe = os.path.join(d, "oneshot")
-    extra = ["-fsanitize=address,undefined"] if c.sanitized else []
+    extra = san_flags(c.sanitized)
     cmd = [c.cc] + flags + extra + ["-O2", src, helpers, "-o", exe,
                                     "-Wl,-Map," + exe + ".map"]
     p = subprocess.run(cmd, cwd=d, capture_output=True, text=True)
@@ -525,14 +509,7 @@ CASES = {"branchy": case_branchy, "dumpreset": case_dumpreset, "sigkill": case_s
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--bin", required=True)
-    p.add_argument("--scratch", required=True)
-    p.add_argument("--vitprof")
-    p.add_argument("--cc", default="cc")
-    p.add_argument("--sanitized", action="store_true")
-    args = p.parse_args()
+    args = arguments(("--bin", "--scratch"), CASES, {"--vitprof": None, "--cc": "cc"})
     c = Ctx(args)
     try:
         CASES[args.case](c)

@@ -9,42 +9,26 @@ same source built with -DVARIANT (another build). Counts are known by
 construction (see mergeprog.c): for runs with arguments N1..Nk, the merged
 profile must hold the sums, or the weighted sums.
 """
-import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
 
-FAILURES = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def fail(msg):
-    FAILURES.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return cond
+CHECKS = vptest.Checks()
+fail, expect = CHECKS.fail, CHECKS.expect
 
 
 def run(args, ok=True, **kw):
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    if ok and p.returncode != 0:
-        raise SystemExit("command failed (%d): %s\n%s%s" % (p.returncode, " ".join(args),
-                                                          p.stdout, p.stderr))
-    return p
+    return vptest.must(args, ok=(0,) if ok else None, **kw)
 
 
 class Ctx:
     def __init__(self, a):
         self.a = a
         self.tool = a.vitprof
-        self.scratch = os.path.abspath(a.scratch)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
+        self.scratch = vptest.fresh_dir(a.scratch)
         self.validator = None
         try:
             import jsonschema
@@ -398,21 +382,11 @@ CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--vitprof", required=True)
-    p.add_argument("--prog", required=True)
-    p.add_argument("--variant", required=True)
-    p.add_argument("--scratch", required=True)
-    p.add_argument("--schema", required=True)
-    a = p.parse_args()
+    a = vptest.arguments(("--vitprof", "--prog", "--variant", "--scratch", "--schema"), CASES,
+                         sanitized=False)
     CASES[a.case](Ctx(a))
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("ok")
-    return 0
+    CHECKS.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

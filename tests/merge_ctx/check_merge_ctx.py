@@ -23,23 +23,17 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
+CHECKS = vptest.Checks()
+check = CHECKS.expect
 
 
 def run(cmd, env=None, want=0):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       universal_newlines=True, env=env)
+    r = vptest.run(cmd, env=env)
     if want is not None and r.returncode != want:
         print(" ".join(cmd), "->", r.returncode, r.stderr)
     return r
@@ -74,8 +68,7 @@ class Ctx:
         self.a = a
         self.vp = a.vitprof
         self.scratch = a.scratch
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
+        vptest.fresh_dir(self.scratch)
         self.n = 0
 
     def path(self, name):
@@ -387,10 +380,7 @@ def main():
     ap.add_argument("--sanitized", action="store_true")
     a = ap.parse_args()
     CASES[a.case](Ctx(a))
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        sys.exit(1)
-    print("ok")
+    CHECKS.finish()
 
 
 if __name__ == "__main__":

@@ -44,7 +44,6 @@ Cases:
 """
 import argparse
 import glob
-import json
 import os
 import random
 import shutil
@@ -56,8 +55,9 @@ import time
 N = 100                       # om_prog's argument: calls of branchy()
 MERGED_RUNS_OFFSET = 0x4d8    # struct vpr_file_header.merged_runs
 STATE_OFFSET = 0x2c
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
+from vptest import Checks  # noqa: E402
 
 CHECKS = Checks("online_merge")
 log, fail, expect, finish = CHECKS.log, CHECKS.fail, CHECKS.expect, CHECKS.finish
@@ -76,8 +76,8 @@ def env_for(pattern, extra=None):
 
 
 def run(prog, args, pattern, extra=None, cwd=None):
-    p = subprocess.run([prog] + [str(a) for a in args], env=env_for(pattern, extra),
-                       cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    p = vptest.run([prog] + [str(a) for a in args], env=env_for(pattern, extra), cwd=cwd,
+                   timeout=120, binary=True)
     return p.returncode, p.stderr.decode(errors="replace")
 
 
@@ -114,15 +114,10 @@ class Profile:
 
     def __init__(self, vitprof, path):
         self.path = path
-        out = path + ".json"
-        p = subprocess.run([vitprof, "export", "--format", "vitprof", "-o", out, path],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        if p.returncode != 0:
+        d, p = vptest.export_doc(vitprof, path, timeout=None)
+        if d is None:
             raise RuntimeError("vitprof export %s: status %d: %s"
-                               % (path, p.returncode, p.stderr.decode().strip()))
-        with open(out) as f:
-            d = json.load(f)
-        os.unlink(out)
+                               % (path, p.returncode, p.stderr.strip()))
         self.program = d["program"]
         self.modules = d["modules"]
         self.edges = {}
@@ -632,9 +627,7 @@ def main():
     sys.path.insert(0, a.vpgcov)
     import vpgcov as _v
     vpgcov = _v
-    a.scratch = os.path.abspath(a.scratch)
-    shutil.rmtree(a.scratch, ignore_errors=True)
-    os.makedirs(a.scratch)
+    a.scratch = vptest.fresh_dir(a.scratch)
     cases = {"sequential": case_sequential, "concurrent": case_concurrent,
              "kill": case_kill, "time": case_time, "copy": case_copy,
              "fork": case_fork, "plugins": case_plugins, "refuse": case_refuse,

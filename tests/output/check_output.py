@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Text outputs of vitprof (issue 12, item 9 and the output friction):
+"""Text outputs of vitprof:
 
   escape      a header exe_path patched to hold terminal escape sequences,
               and a source file name that holds them (#line in out_prog.c):
@@ -17,30 +17,20 @@
   (show also checks that a relative source name with "." and ".." is
   printed absolute and folded, as the coverage tables print theirs)
 """
-import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 HOT_CALLS = 10000
 DEPTH = 300
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
-
-
-def run(cmd, env=None, binary=False):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=env, universal_newlines=not binary)
-    return r
+CHECKS = vptest.Checks()
+check = CHECKS.expect
+run = vptest.run
 
 
 def record(a, mode, name, depth=DEPTH):
@@ -346,23 +336,11 @@ CASES = {"escape": case_escape, "show": case_show, "columns": case_columns,
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=sorted(CASES))
-    ap.add_argument("--prog", required=True)
-    ap.add_argument("--vitprof", required=True)
-    ap.add_argument("--src", required=True)
-    ap.add_argument("--scratch", required=True)
-    ap.add_argument("--sanitized", action="store_true")
-    a = ap.parse_args()
-    shutil.rmtree(a.scratch, ignore_errors=True)
-    os.makedirs(a.scratch)
+    a = vptest.arguments(("--prog", "--vitprof", "--src", "--scratch"), CASES)
+    vptest.fresh_dir(a.scratch)
     CASES[a.case](a)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("ok")
-    return 0
+    CHECKS.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

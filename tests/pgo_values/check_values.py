@@ -47,15 +47,14 @@ import struct
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks, run, san_flags  # noqa: E402
 
 C = Checks("pgo_values")
 
 
 def sh(cmd, cwd=None, env=None, check=True):
-    r = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True)
+    r = run(cmd, cwd=cwd, env=env)
     if check and r.returncode != 0:
         C.fail("%s exited %d:\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
         C.finish()
@@ -72,7 +71,7 @@ class Build:
         self.vp = os.path.join(w, "vp")
         for d in (self.obj, self.lg, self.vp):
             os.makedirs(d)
-        self.san = ["-fsanitize=address,undefined"] if a.sanitized else []
+        self.san = san_flags(a.sanitized)
         flags = ["-O2", "-g", "-fprofile-generate", "-fdata-sections"] + self.san
         if atomic:
             flags += ["-fprofile-update=atomic", "-pthread"]
@@ -105,9 +104,7 @@ class Build:
     def run(self, where, mode, extra_env=None):
         env = self.env()
         env.update(extra_env or {})
-        r = subprocess.run(["setarch", "-R", "./prog", mode], cwd=where, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        return r
+        return run(["setarch", "-R", "./prog", mode], cwd=where, env=env)
 
     def raws(self):
         """vitprof's raw profiles, oldest first."""
@@ -457,7 +454,7 @@ def case_gcovjson(a):
     import json
     src = os.path.join(a.src, "..", "programs", "branchy.c")
     gcov = "gcov" + a.gcov_dump[len("gcov-dump"):]
-    san = ["-fsanitize=address,undefined"] if a.sanitized else []
+    san = san_flags(a.sanitized)
     for flavour in (["-fprofile-arcs"], ["-fprofile-generate"]):
         w = os.path.join(a.scratch, flavour[0].lstrip("-"))
         shutil.rmtree(w, ignore_errors=True)

@@ -30,8 +30,8 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from checklog import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vptest import Checks, clean_env, fresh_dir, san_flags  # noqa: E402
 
 CHECKS = Checks("readpath")
 log, fail, expect = CHECKS.log, CHECKS.fail, CHECKS.expect
@@ -41,26 +41,14 @@ class Ctx:
     def __init__(self, a):
         self.a = a
         self.src = os.path.abspath(a.src)
-        self.d = os.path.abspath(a.scratch)
-        self.san = ["-fsanitize=address,undefined"] if a.sanitized else []
-        shutil.rmtree(self.d, ignore_errors=True)
-        os.makedirs(self.d)
+        self.d = fresh_dir(a.scratch)
+        self.san = san_flags(a.sanitized)
 
     def env(self, extra=None):
-        env = dict(os.environ)
-        for k in ("VITPROF_FILE", "VITPROF_MODE", "GCOV_PREFIX", "GCOV_PREFIX_STRIP"):
-            env.pop(k, None)
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
-        env.update(extra or {})
-        return env
+        return clean_env(extra)
 
     def sh(self, cmd, rc=0, env=None):
-        p = subprocess.run(cmd, cwd=self.d, env=env or self.env(), capture_output=True,
-                           text=True, timeout=120)
-        if rc is not None and p.returncode != rc:
-            fail("%s: exit %d (expected %d)\n%s%s" % (" ".join(cmd), p.returncode, rc,
-                                                      p.stdout, p.stderr))
-        return p
+        return CHECKS.sh(cmd, rc=rc, env=env or self.env(), cwd=self.d)
 
     def vp(self, *args, rc=0):
         return self.sh([self.a.vitprof] + list(args), rc=rc)

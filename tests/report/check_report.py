@@ -6,7 +6,6 @@ truth computed here; checks -n, --sort, --flat-only and --color."""
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -18,17 +17,11 @@ FLAT_HEAD = re.compile(r"^ *% (calls|self) +calls +(self ms +total ms +self us/c
 EDGE = re.compile(r"^ {7} *(\d+)((?: +\d+\.\d+){2})?  {5}(\S+)( \[\d+\]| \(recursive\))? +(\S+)$")
 ENTRY = re.compile(r"^\[(\d+)\] +(\d+)((?: +\d+\.\d+){2})?  (\S+) \[(\d+)\] +(\S+)$")
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
+CHECKS = vptest.Checks()
+fail, expect = CHECKS.fail, CHECKS.expect
 
 
 def site_lines(src):
@@ -87,7 +80,7 @@ def parse(text):
 
 
 def run(args, cmd, check=0, env=None):
-    cp = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cp = vptest.run(cmd, env=env, binary=True)
     if check is not None and cp.returncode != check:
         fail("%s: exit %d, expected %d\n%s" % (" ".join(cmd), cp.returncode, check,
                                                cp.stderr.decode(errors="replace")))
@@ -106,8 +99,7 @@ def main():
     for a in ("--prog", "--vitprof", "--src", "--scratch"):
         ap.add_argument(a, required=True)
     args = ap.parse_args()
-    shutil.rmtree(args.scratch, ignore_errors=True)
-    os.makedirs(args.scratch)
+    vptest.fresh_dir(args.scratch)
     site = site_lines(args.src)
     vp = args.vitprof
 
@@ -238,10 +230,7 @@ def main():
         expect(cp.returncode == 0 and b"\x1b[1m" in data and b"leaf" in data,
                "--color=auto on a terminal: rc %d, %r" % (cp.returncode, data[:200]))
 
-    if failures:
-        print("%d failure(s)" % len(failures))
-        sys.exit(1)
-    print("PASS")
+    CHECKS.finish()
 
 
 main()

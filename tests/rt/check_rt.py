@@ -3,7 +3,11 @@
 
   check_rt.py CASE PROGRAM VITPROF_TOOL SCRATCH_DIR
 """
-import json, os, subprocess, sys
+import os, subprocess, sys
+
+sys.dont_write_bytecode = True  # run without -B: no __pycache__ in tests/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
 case, prog, tool, scratch = sys.argv[1:5]
 os.makedirs(scratch, exist_ok=True)
@@ -24,11 +28,10 @@ def run(mode, *args):
         fail(f"{prog} exited {out.returncode}: {out.stderr}")
     if out.stderr:
         fail(f"runtime printed to stderr: {out.stderr!r}")
-    js = subprocess.run([tool, "export", "--format", "vitprof", "-o", "-", raw],
-                        capture_output=True, text=True)
-    if js.returncode != 0:
+    doc, js = vptest.export_doc(tool, raw, timeout=None)
+    if doc is None:
         fail(f"vitprof export failed: {js.stderr}")
-    return out.stdout, json.loads(js.stdout)
+    return out.stdout, doc
 
 
 def fn(prof, name):
@@ -88,11 +91,9 @@ elif case == "exec_chain":
     if len(files) != 3:
         fail(f"expected 3 profiles (one per image), found {files}")
     for gen, f in enumerate(files):
-        js = subprocess.run([tool, "export", "--format", "vitprof", "-o", "-", f],
-                            capture_output=True, text=True)
-        if js.returncode != 0:
+        prof, js = vptest.export_doc(tool, f, timeout=None)
+        if prof is None:
             fail(f"{f}: {js.stderr}")
-        prof = json.loads(js.stdout)
         if fn(prof, "work")["calls"] != 10 + gen or fn(prof, "main")["calls"] != 1:
             fail(f"{f}: work {fn(prof, 'work')['calls']}, expected {10 + gen}")
         want = "exited" if gen == 2 else "running"

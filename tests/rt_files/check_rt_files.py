@@ -9,21 +9,15 @@ children a program starts with an environment of its own.
 Counts are known by construction: rtf_prog calls work() N times before and
 N times after its child, which calls it M times (tests/rt_files/rtf_prog.c).
 """
-import argparse, glob, json, os, shutil, stat, subprocess, sys, time
+import glob, json, os, shutil, stat, subprocess, sys, time
 
-ap = argparse.ArgumentParser()
-ap.add_argument("case")
-ap.add_argument("--prog", required=True)
-ap.add_argument("--vitprof", required=True)
-ap.add_argument("--scratch", required=True)
-ap.add_argument("--sanitized", action="store_true")
-args = ap.parse_args()
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
+args = vptest.arguments(("--prog", "--vitprof", "--scratch"), cases=True)
 
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg)
+CHECKS = vptest.Checks()
+fail = CHECKS.fail
 
 
 def env(**extra):
@@ -63,10 +57,7 @@ def work_calls(raw):
 
 
 def fresh(name):
-    d = os.path.join(args.scratch, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    return d
+    return vptest.fresh_dir(os.path.join(args.scratch, name))
 
 
 def profiles(d, pattern="*"):
@@ -255,5 +246,4 @@ for how in ("spawn", "spawnp", "execve", "execle", "execvpe", "fexecve", "spawn_
     cases["env_" + how] = (lambda h: lambda: case_env(h))(how)
 os.makedirs(args.scratch, exist_ok=True)
 cases[args.case]()
-if failures:
-    sys.exit(1)
+CHECKS.finish()

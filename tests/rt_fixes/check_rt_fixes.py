@@ -21,41 +21,23 @@ CASE:
 The truth is by construction of each program (see its header comment).
 """
 import argparse
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 MS = 1000 * 1000
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        fail(msg)
-    return bool(cond)
-
-
-def finish():
-    if failures:
-        print("%d failure(s)" % len(failures))
-        sys.exit(1)
-    print("PASS")
-    sys.exit(0)
+CHECKS = vptest.Checks()
+fail, expect, finish = CHECKS.fail, CHECKS.expect, CHECKS.finish
 
 
 class Run:
     def __init__(self, a):
         self.a = a
-        shutil.rmtree(a.scratch, ignore_errors=True)
-        os.makedirs(a.scratch)
+        vptest.fresh_dir(a.scratch)
         self.n = 0
 
     def run(self, args, env, cwd=None, stderr_empty=True):
@@ -88,13 +70,11 @@ class Run:
         return r[0]
 
     def export(self, raw):
-        cp = subprocess.run([self.a.vitprof, "export", "--format", "vitprof", "-o", "-", raw],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True, timeout=120)
-        if cp.returncode != 0:
+        doc, cp = vptest.export_doc(self.a.vitprof, raw)
+        if doc is None:
             fail("vitprof export %s: %s" % (raw, cp.stderr))
             finish()
-        return json.loads(cp.stdout)
+        return doc
 
     def folded(self, raw):
         cp = subprocess.run([self.a.vitprof, "export", "--format", "folded", "--no-coverage", "--keep-all",

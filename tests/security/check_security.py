@@ -33,7 +33,8 @@ import subprocess
 import sys
 import time
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 N = 6
 NOBODY = 65534
 OTHER = 4242            # "another user": neither root nor nobody
@@ -96,7 +97,7 @@ class Watch:
 
 # ---- the checker ------------------------------------------------------------
 
-class Check:
+class Check(vptest.Checks):
     def __init__(self):
         p = argparse.ArgumentParser(description="vitprof security checks")
         p.add_argument("case")
@@ -105,34 +106,16 @@ class Check:
         p.add_argument("--scratch", required=True)
         p.add_argument("--sanitized", action="store_true")
         self.args = p.parse_args()
+        super().__init__(self.args.case)
         self.case = self.args.case
         self.prog = os.path.abspath(self.args.prog)
-        self.scratch = os.path.abspath(self.args.scratch)
-        self.failures = []
+        self.scratch = vptest.fresh_dir(self.args.scratch)
         self.runs = 0
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        os.makedirs(self.scratch)
         os.chmod(self.scratch, 0o755)
         # Every directory above must let nobody through (runs as nobody).
         self.users = [("root", None)] if IS_ROOT else [("self", None)]
         if IS_ROOT and shutil.which("setpriv"):
             self.users.append(("nobody", NOBODY))
-
-    def log(self, msg):
-        print("[%s] %s" % (self.case, msg), flush=True)
-
-    def fail(self, msg):
-        self.failures.append(msg)
-        print("[%s] FAIL: %s" % (self.case, msg), flush=True)
-
-    def expect(self, cond, msg):
-        if not cond:
-            self.fail(msg)
-        return bool(cond)
-
-    def skip(self, why):
-        print("[%s] SKIPPED: %s" % (self.case, why), flush=True)
-        sys.exit(SKIP)
 
     def need_root(self):
         if not IS_ROOT:

@@ -13,7 +13,6 @@ import copy
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import jsonschema
@@ -23,25 +22,18 @@ for a in ("vitprof", "rtdir", "ldscript", "src", "schema", "scratch"):
     ap.add_argument("--" + a, required=True)
 ap.add_argument("--cc", default="gcc")
 A = ap.parse_args()
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vptest  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+CHECKS = vptest.Checks()
+check = CHECKS.expect
 
 
 def sh(cmd, ok=True, **kw):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    if ok and r.returncode != 0:
-        sys.exit("%s exited %d:\n%s%s" % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
-    return r
+    return vptest.must(cmd, ok=(0,) if ok else None, **kw)
 
 
-w = os.path.abspath(A.scratch)
-shutil.rmtree(w, ignore_errors=True)
-os.makedirs(w)
+w = vptest.fresh_dir(A.scratch)
 src = os.path.join(A.src, "known.c")
 sh([A.cc, "-O2", "-g", "-fprofile-generate", "-ftest-coverage", "-fdata-sections",
     "-c", src, "-o", w + "/known.o"])
@@ -221,5 +213,4 @@ json.dump(bad, open(w + "/v4.vitprof", "w"))
 r = sh([A.vitprof, "merge", w + "/v4.vitprof", "-o", w + "/x.vitprof"], ok=False)
 check(r.returncode == 1 and "reads versions 2 and 3" in r.stderr, "version 4 refused")
 
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+CHECKS.finish()
