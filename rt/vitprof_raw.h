@@ -97,6 +97,37 @@ struct vpr_file_header {
 
 #define VPR_SECTION_MAGIC 0x43455356u   /* "VSEC" little-endian */
 
+/*
+ * How ticks of the profile with header h become nanoseconds: ns = ticks *
+ * *dns / *dtick. CLOCK_MONOTONIC ticks are nanoseconds (1/1); a TSC is
+ * trusted when its two calibration pairs are increasing and give a tick
+ * rate between 1 MHz and 1 THz. Returns 1, or 0 with *why when the times
+ * cannot be converted (the counts stay good). Only time modes have times.
+ */
+static inline int vpr_tick_rate(const struct vpr_file_header *h, uint64_t *dns,
+                                uint64_t *dtick, const char **why)
+{
+	unsigned __int128 dt, dn;
+
+	if (h->clock == VPR_CLOCK_MONOTONIC) {
+		*dns = *dtick = 1;
+		return 1;
+	}
+	if (h->calib_tick1 <= h->calib_tick0 || h->calib_ns1 <= h->calib_ns0) {
+		*why = "the clock was not calibrated (calib_tick1 <= calib_tick0)";
+		return 0;
+	}
+	dt = h->calib_tick1 - h->calib_tick0;
+	dn = h->calib_ns1 - h->calib_ns0;
+	if (dn * 1000 < dt || dn > dt * 1000) {
+		*why = "the clock calibration is implausible";
+		return 0;
+	}
+	*dns = (uint64_t)dn;
+	*dtick = (uint64_t)dt;
+	return 1;
+}
+
 /* vpr_section.type */
 #define VPR_SEC_MODULES 1u      /* loaded objects: struct vpr_modules */
 #define VPR_SEC_EDGES 2u        /* one thread shard's call-edge table */

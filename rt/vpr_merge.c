@@ -562,31 +562,14 @@ static int select_tables(struct vpm *m, struct view *v)
 	return 0;
 }
 
-/* How ticks of h become nanoseconds: v->timed, num, den (as the tool's
- * reader decides: CLOCK_MONOTONIC ticks are ns; a TSC calibration between
- * 1 MHz and 1 THz). */
+/* How ticks of v become nanoseconds (vpr_tick_rate(), as the tool's
+ * reader decides): v->timed, num, den. */
 static void set_time(struct view *v)
 {
-	const struct vpr_file_header *h = &v->h;
-	unsigned __int128 dt, dn;
+	const char *why;
 
-	v->timed = 0;
-	if (h->mode != VPR_MODE_TIME && h->mode != VPR_MODE_CONTEXT_TIME)
-		return;
-	if (h->clock == VPR_CLOCK_MONOTONIC) {
-		v->num = v->den = 1;
-		v->timed = 1;
-		return;
-	}
-	if (h->calib_tick1 <= h->calib_tick0 || h->calib_ns1 <= h->calib_ns0)
-		return;
-	dt = h->calib_tick1 - h->calib_tick0;
-	dn = h->calib_ns1 - h->calib_ns0;
-	if (dn * 1000 < dt || dn > dt * 1000)
-		return;
-	v->num = (uint64_t)dn;
-	v->den = (uint64_t)dt;
-	v->timed = 1;
+	v->timed = (v->h.mode == VPR_MODE_TIME || v->h.mode == VPR_MODE_CONTEXT_TIME) &&
+	           vpr_tick_rate(&v->h, &v->num, &v->den, &why);
 }
 
 static uint64_t to_ns(const struct view *v, uint64_t ticks)

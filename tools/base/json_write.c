@@ -35,7 +35,7 @@ void json_init(struct json_writer *w, FILE *out, int pretty_depth)
  * p are not one (overlong forms, surrogates and values past U+10FFFF are
  * not valid). p[0] >= 0x80.
  */
-static int utf8_len(const unsigned char *p)
+int json_utf8_len(const unsigned char *p)
 {
 	unsigned c = p[0];
 	unsigned lo = 0x80, hi = 0xBF;
@@ -91,7 +91,7 @@ void json_write_escaped(FILE *out, const char *s)
 		} else if (c < 0x80) {
 			putc((int)c, out);
 			p++;
-		} else if ((n = utf8_len(p)) > 0) {
+		} else if ((n = json_utf8_len(p)) > 0) {
 			fwrite(p, 1, (size_t)n, out);
 			p += n;
 		} else {

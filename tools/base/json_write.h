@@ -44,6 +44,12 @@ void json_kv_bool(struct json_writer *w, const char *key, int v);
  * open, a value was misplaced, or writing failed. */
 int json_finish(struct json_writer *w);
 
+/* Length of the valid UTF-8 sequence at p (2 to 4), or 0 when the bytes
+ * at p are not one (overlong forms, surrogates and values past U+10FFFF are
+ * not valid): what json_write_escaped() keeps, the rest it replaces with
+ * U+FFFD. p[0] >= 0x80. */
+int json_utf8_len(const unsigned char *p);
+
 /* Writes s as a JSON string literal, quotes included. */
 void json_write_escaped(FILE *out, const char *s);
 

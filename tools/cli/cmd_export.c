@@ -222,7 +222,7 @@ int cmd_export(int argc, char **argv)
 		      ? write_document(output, doc_profile_document(&prof))
 		      : write_output(output, fmt, &prof, NULL)) == 0 ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;
 	else {
-		tool_check_exe_path(&raw);
+		profile_check_exe_path(&raw);
 		rc = (no_coverage || coverage_build(&cov, &raw, gcno_dir) == 0) &&
 		     write_output(output, fmt, &prof, no_coverage ? NULL : &cov) == 0
 		     ? TOOL_EXIT_OK : TOOL_EXIT_ERROR;

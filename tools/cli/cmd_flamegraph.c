@@ -259,7 +259,7 @@ int cmd_flamegraph(int argc, char **argv)
 		return tool_usage_error("flamegraph", usage, "expected one raw profile");
 	memset(&t, 0, sizeof t);
 	if (load_profile(argv[optind], LOAD_NEEDS_CONTEXTS, &raw, &prof) == 0 &&
-	    (tool_check_exe_path(&raw), ctx_tree_build(&t, &prof) == 0)) {
+	    (profile_check_exe_path(&raw), ctx_tree_build(&t, &prof) == 0)) {
 		struct svg_job j = {&t, title, width};
 
 		ctx_tree_limit(&t, &limits, &st);

@@ -172,7 +172,7 @@ int cmd_merge(int argc, char **argv)
 			free(in);
 			return TOOL_EXIT_ERROR;
 		}
-		in[i].raw = tool_is_raw_profile(in[i].path);
+		in[i].raw = raw_profile_is_raw(in[i].path);
 		all_raw &= in[i].raw;
 	}
 	if (format)

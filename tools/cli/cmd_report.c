@@ -504,7 +504,7 @@ int cmd_report(int argc, char **argv)
 		rc = TOOL_EXIT_ERROR;
 		goto out;
 	}
-	tool_check_exe_path(&raw);
+	profile_check_exe_path(&raw);
 	if ((r.key == SORT_SELF || r.key == SORT_TOTAL) && !prof.timed) {
 		tool_error(argv[optind], "--sort %s needs a time-mode profile with times",
 		           r.key == SORT_SELF ? "self" : "total");

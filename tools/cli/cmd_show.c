@@ -360,7 +360,7 @@ int cmd_show(int argc, char **argv)
 		raw_profile_free(&raw);
 		return TOOL_EXIT_ERROR;
 	}
-	tool_check_exe_path(&raw);
+	profile_check_exe_path(&raw);
 	if (tool_color_enabled(color)) {
 		col.on = "\033[4m";
 		col.off = "\033[0m";

@@ -22,40 +22,6 @@
 
 #include "tool_internal.h"
 
-/*
- * Length of the valid UTF-8 sequence at p (2 to 4), or 0 when the bytes at
- * p are not one (overlong forms, surrogates and values past U+10FFFF), as
- * json_write.c decides it. p[0] >= 0x80.
- */
-static int utf8_len(const unsigned char *p)
-{
-	unsigned c = p[0], lo = 0x80, hi = 0xBF;
-	int n, i;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 /* A copy of s as a document holds it (NULL stays NULL). */
 static char *text(const char *s)
 {
@@ -71,7 +37,7 @@ static char *text(const char *s)
 	while (*p) {
 		if (*p < 0x80) {
 			*o++ = (char)*p++;
-		} else if ((n = utf8_len(p)) > 0) {
+		} else if ((n = json_utf8_len(p)) > 0) {
 			memcpy(o, p, (size_t)n);
 			o += n;
 			p += n;

@@ -86,7 +86,7 @@ static int load_raw_document(const char *path, const char *gcno_dir, struct vpdo
 
 int load_document(const char *path, const char *gcno_dir, struct vpdoc *d)
 {
-	if (tool_is_raw_profile(path))
+	if (raw_profile_is_raw(path))
 		return load_raw_document(path, gcno_dir, d);
 	return vitprof_read(path, d);
 }

@@ -737,7 +737,7 @@ void profile_free(struct profile *p)
 	memset(p, 0, sizeof *p);
 }
 
-void tool_check_exe_path(const struct raw_profile *raw)
+void profile_check_exe_path(const struct raw_profile *raw)
 {
 	const struct raw_module *main_module = NULL;
 	size_t i;

@@ -128,6 +128,6 @@ int profile_check_program(const struct raw_profile *raw);
 /* Compares the header's program path with the main module record (id 0):
  * when they differ, one warning naming both (the module record is what is
  * symbolized). (profile.c) */
-void tool_check_exe_path(const struct raw_profile *raw);
+void profile_check_exe_path(const struct raw_profile *raw);
 
 #endif /* VITPROF_PROFILE_H */

@@ -135,6 +135,6 @@ const char *raw_state_name(uint32_t state);
 
 /* 1: the file at path starts like a raw profile (magic), 0: not (or
  * unreadable: the reader then says why). */
-int tool_is_raw_profile(const char *path);
+int raw_profile_is_raw(const char *path);
 
 #endif /* VITPROF_RAW_PROFILE_H */

@@ -1098,34 +1098,15 @@ static int sort_modules(struct reader *r, struct raw_profile *rp)
 	return 0;
 }
 
-/* Decides whether ticks can be turned into nanoseconds, and how. */
+/* Decides whether ticks can be turned into nanoseconds, and how
+ * (vpr_tick_rate(), the one rule of the format). */
 static void set_time(struct raw_profile *rp, const struct vpr_file_header *h)
 {
-	unsigned __int128 dt, dn;
-
 	rp->time_available = 0;
 	rp->time_note = NULL;
 	if (h->mode != VPR_MODE_TIME && h->mode != VPR_MODE_CONTEXT_TIME)
 		return;
-	if (h->clock == VPR_CLOCK_MONOTONIC) {
-		rp->calib_dtick = rp->calib_dns = 1;   /* a tick is a nanosecond */
-		rp->time_available = 1;
-		return;
-	}
-	if (h->calib_tick1 <= h->calib_tick0 || h->calib_ns1 <= h->calib_ns0) {
-		rp->time_note = "the clock was not calibrated (calib_tick1 <= calib_tick0)";
-		return;
-	}
-	dt = h->calib_tick1 - h->calib_tick0;
-	dn = h->calib_ns1 - h->calib_ns0;
-	/* A believable tick rate: between 1 MHz and 1 THz. */
-	if (dn * 1000 < dt || dn > dt * 1000) {
-		rp->time_note = "the clock calibration is implausible";
-		return;
-	}
-	rp->calib_dtick = (uint64_t)dt;
-	rp->calib_dns = (uint64_t)dn;
-	rp->time_available = 1;
+	rp->time_available = vpr_tick_rate(h, &rp->calib_dns, &rp->calib_dtick, &rp->time_note);
 }
 
 /* Frees what one parse attempt put in rp, keeping rp->file. */
@@ -1313,7 +1294,7 @@ const char *raw_state_name(uint32_t state)
 	return state == VPR_STATE_EXITED ? "exited" : "running";
 }
 
-int tool_is_raw_profile(const char *path)
+int raw_profile_is_raw(const char *path)
 {
 	char magic[8];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
