@@ -251,15 +251,11 @@ static int fail(struct vpm *m, int err, const char *s)
 	return -1;
 }
 
-/* *acc += v * w when it stays <= max; else a count overflow described as
- * "count overflow: WHAT: ACC + V x W is past LIMIT" (WHAT written by the
- * caller after this returns -1, through why_s/why_u). */
-static int over(struct vpm *m, uint64_t acc, uint64_t v, uint64_t w, uint64_t max)
+/* A count overflow is described as "count overflow: WHAT: ACC + V x W is
+ * past LIMIT": over() starts it, the caller writes WHAT (why_s, why_u),
+ * over_end() the rest. */
+static int over(struct vpm *m)
 {
-	(void)acc;
-	(void)v;
-	(void)w;
-	(void)max;
 	return fail(m, VPM_OVERFLOW, "count overflow: ");
 }
 
@@ -825,7 +821,7 @@ static struct medge *edge_get(struct vpm *m, uint64_t sobj, uint64_t site, uint6
 static int edge_over(struct vpm *m, const char *what, uint64_t site, uint64_t fn,
                      uint64_t acc, uint64_t val, uint64_t w)
 {
-	over(m, acc, val, w, COUNT_MAX);
+	over(m);
 	why_s(m, what);
 	if (site != VPR_SITE_FUNCTION) {
 		why_s(m, " of the edge ");
@@ -880,7 +876,7 @@ static int add_edges(struct vpm *m, const struct view *v, uint64_t w)
 			if (!add_ok(&e->count, s[2], w, COUNT_MAX))
 				return edge_over(m, "count", s[0], s[1], e->count, s[2], w);
 			if (!add_ok(&m->sum_count, s[2], w, COUNT_MAX)) {
-				over(m, m->sum_count, s[2], w, COUNT_MAX);
+				over(m);
 				why_s(m, "the counts of all edges");
 				over_end(m, m->sum_count, s[2], w, COUNT_MAX);
 				return -1;
@@ -894,7 +890,7 @@ static int add_edges(struct vpm *m, const struct view *v, uint64_t w)
 			if (!add_ok(&e->self, self, w, COUNT_MAX))
 				return edge_over(m, "self_ns", s[0], s[1], e->self, self, w);
 			if (!add_ok(&m->sum_self, self, w, COUNT_MAX)) {
-				over(m, m->sum_self, self, w, COUNT_MAX);
+				over(m);
 				why_s(m, "the self_ns of all edges");
 				over_end(m, m->sum_self, self, w, COUNT_MAX);
 				return -1;
@@ -964,7 +960,7 @@ static struct mnode *node_get(struct vpm *m, uint64_t parent, uint64_t fobj, uin
 static int node_over(struct vpm *m, const char *what, uint64_t id, uint64_t shard,
                      uint64_t acc, uint64_t val, uint64_t w)
 {
-	over(m, acc, val, w, COUNT_MAX);
+	over(m);
 	why_s(m, what);
 	why_s(m, " of the context node ");
 	why_u(m, id);
@@ -1032,7 +1028,7 @@ static int add_context(struct vpm *m, const struct view *v, uint64_t w)
 			if (!add_ok(&mn->count, c->count, w, COUNT_MAX))
 				return node_over(m, "count", c->id, t->shard_id, mn->count, c->count, w);
 			if (!add_ok(&m->sum_count, c->count, w, COUNT_MAX)) {
-				over(m, m->sum_count, c->count, w, COUNT_MAX);
+				over(m);
 				why_s(m, "the counts of all context nodes");
 				over_end(m, m->sum_count, c->count, w, COUNT_MAX);
 				return -1;
@@ -1044,7 +1040,7 @@ static int add_context(struct vpm *m, const struct view *v, uint64_t w)
 				if (!add_ok(&mn->self, self, w, COUNT_MAX))
 					return node_over(m, "self_ns", c->id, t->shard_id, mn->self, self, w);
 				if (!add_ok(&m->sum_self, self, w, COUNT_MAX)) {
-					over(m, m->sum_self, self, w, COUNT_MAX);
+					over(m);
 					why_s(m, "the self_ns of all context nodes");
 					over_end(m, m->sum_self, self, w, COUNT_MAX);
 					return -1;
@@ -1374,7 +1370,7 @@ static int add_gcov(struct vpm *m, const struct view *v, uint64_t w, const char 
 				uint64_t val;
 				memcpy(&val, data + f[j].arcs_offset + 8u * c, sizeof val);
 				if (!add_ok(&g->arcs[at + c], val, w, GCOV_MAX)) {
-					over(m, g->arcs[at + c], val, w, GCOV_MAX);
+					over(m);
 					why_s(m, "gcov object ");
 					why_s(m, g->path);
 					why_s(m, ", function ");
@@ -1403,7 +1399,7 @@ static int head_add(struct vpm *m, uint64_t *acc, uint64_t v, uint64_t w, const 
 {
 	if (add_ok(acc, v, w, COUNT_MAX))
 		return 0;
-	over(m, *acc, v, w, COUNT_MAX);
+	over(m);
 	why_s(m, what);
 	over_end(m, *acc, v, w, COUNT_MAX);
 	return -1;
