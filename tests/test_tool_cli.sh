@@ -99,8 +99,12 @@ zeroed)
   "$mkraw" zeroed z.vitraw
   expect_error "^vitprof: z.vitraw: not a vitprof raw profile .* at offset 0x0$" \
     "$vitprof" show z.vitraw
-  head -c 5000 /dev/urandom >r.vitraw
+  # random bytes after one that is neither '{' nor white space: a file
+  # starting with '{' is read as a .vitprof document (and refused as JSON)
+  { printf '\001'; head -c 4999 /dev/urandom; } >r.vitraw
   expect_error "^vitprof: r.vitraw: not a vitprof raw profile" "$vitprof" show r.vitraw
+  printf '{\001' >d.vitraw
+  expect_error "^vitprof: d.vitraw: invalid JSON" "$vitprof" show d.vitraw
   expect_error "^vitprof: $dir: not a regular file$" "$vitprof" show "$dir"
   ;;
 missing_exe)
