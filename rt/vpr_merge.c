@@ -660,7 +660,7 @@ static int obj_order(const struct mobj *x, const struct mobj *y)
 }
 
 /* Refuses v when its executable or a module path has another build. */
-static int check_modules(struct vpm *m, const struct view *v, const char *name)
+static int check_modules(struct vpm *m, const struct view *v)
 {
 	size_t i, k;
 
@@ -705,7 +705,6 @@ static int check_modules(struct vpm *m, const struct view *v, const char *name)
 			return -1;
 		}
 	}
-	(void)name;
 	return 0;
 }
 
@@ -1081,7 +1080,7 @@ static struct mgcov *gcov_find(struct vpm *m, const char *path)
 	return NULL;
 }
 
-static int check_gcov(struct vpm *m, const struct view *v, const char *name)
+static int check_gcov(struct vpm *m, const struct view *v)
 {
 	size_t i;
 	uint32_t j;
@@ -1141,7 +1140,6 @@ static int check_gcov(struct vpm *m, const struct view *v, const char *name)
 			}
 		}
 	}
-	(void)name;
 	return 0;
 }
 
@@ -1389,7 +1387,6 @@ static int add_gcov(struct vpm *m, const struct view *v, uint64_t w, const char 
 			return -1;
 		g->known = 1;
 	}
-	(void)name;
 	return 0;
 }
 
@@ -1538,7 +1535,7 @@ int vpm_add(struct vpm *m, const void *image, uint64_t size, uint64_t w, const c
 	m->unknown = 0;
 	m->unknown_path = NULL;
 	if (view_parse(m, &v, image, size) != 0 || check_mode(m, &v) != 0 ||
-	    check_modules(m, &v, name) != 0 || check_gcov(m, &v, name) != 0) {
+	    check_modules(m, &v) != 0 || check_gcov(m, &v) != 0) {
 		/* refused before anything was added: the merge is unchanged */
 		m->err = 0;
 		return -1;

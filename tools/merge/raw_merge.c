@@ -99,19 +99,13 @@ static int read_bytes(const char *path, unsigned char **data, size_t *size)
 	return 0;
 }
 
-int raw_merge_add_mem(struct raw_merge *rm, const void *data, size_t size, uint64_t w,
-                      const char *name)
+/* Adds data, which the raw reader accepted, to the core. 0 or -1 (reported). */
+static int add_checked(struct raw_merge *rm, const void *data, size_t size, uint64_t w,
+                       const char *name)
 {
-	struct raw_profile rp;
 	const char *unknown;
 	uint64_t n;
-	int rc;
 
-	memset(&rp, 0, sizeof rp);
-	rc = raw_profile_read_mem(data, size, name, &rp);     /* says what is wrong */
-	raw_profile_free(&rp);
-	if (rc != 0)
-		return -1;
 	if (vpm_add(rm->m, data, size, w, name) != 0) {
 		tool_error(name, "%s", vpm_why(rm->m));
 		return -1;
@@ -123,9 +117,28 @@ int raw_merge_add_mem(struct raw_merge *rm, const void *data, size_t size, uint6
 	return 0;
 }
 
-int raw_merge_add_file(struct raw_merge *rm, const char *path, uint64_t w)
+/* The raw reader's verdict on data (it says what is wrong unless muted). */
+static int validate(const void *data, size_t size, const char *name)
 {
 	struct raw_profile rp;
+	int rc;
+
+	memset(&rp, 0, sizeof rp);
+	rc = raw_profile_read_mem(data, size, name, &rp);
+	raw_profile_free(&rp);
+	return rc;
+}
+
+int raw_merge_add_mem(struct raw_merge *rm, const void *data, size_t size, uint64_t w,
+                      const char *name)
+{
+	if (validate(data, size, name) != 0)
+		return -1;
+	return add_checked(rm, data, size, w, name);
+}
+
+int raw_merge_add_file(struct raw_merge *rm, const char *path, uint64_t w)
+{
 	unsigned char *data = NULL;
 	size_t size = 0;
 	int attempt, rc = -1;
@@ -136,16 +149,17 @@ int raw_merge_add_file(struct raw_merge *rm, const char *path, uint64_t w)
 		free(data);
 		if (read_bytes(path, &data, &size) != 0)
 			return -1;
-		memset(&rp, 0, sizeof rp);
 		tool_error_mute(1);
-		rc = raw_profile_read_mem(data, size, path, &rp);
+		rc = validate(data, size, path);
 		tool_error_mute(0);
-		raw_profile_free(&rp);
 		if (rc == 0 || size < sizeof(struct vpr_file_header) ||
 		    ((const struct vpr_file_header *)data)->state != VPR_STATE_RUNNING)
 			break;
 	}
-	rc = raw_merge_add_mem(rm, data, size, w, path);   /* the core copies what it keeps */
+	if (rc != 0)
+		validate(data, size, path);           /* again, to say what is wrong */
+	else
+		rc = add_checked(rm, data, size, w, path);  /* the core copies what it keeps */
 	free(data);
 	return rc;
 }
