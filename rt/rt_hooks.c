@@ -196,6 +196,17 @@ static __attribute__((noinline, cold)) int enter_slow(void)
 	return 0;
 }
 
+/* The enter hook's work in time, context (and trace) modes: sp is the
+ * call's stack address (call_stack_address). */
+static inline __attribute__((always_inline)) void timed_enter(uintptr_t fn, uintptr_t site,
+                                                              uintptr_t sp)
+{
+	if (rt_tls.timed & RT_TIMED_CONTEXT)
+		ctx_enter(fn, site, sp);
+	else
+		time_enter(fn, site, sp);
+}
+
 void __cyg_profile_func_enter(void *this_fn, void *call_site)
 {
 	uintptr_t fn = (uintptr_t)this_fn, site = (uintptr_t)call_site;
@@ -206,11 +217,7 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (RT_UNLIKELY(rt_tls.timed)) {
-		uintptr_t sp = call_stack_address((uintptr_t)__builtin_frame_address(0), site);
-		if (rt_tls.timed & RT_TIMED_CONTEXT)
-			ctx_enter(fn, site, sp);
-		else
-			time_enter(fn, site, sp);
+		timed_enter(fn, site, call_stack_address((uintptr_t)__builtin_frame_address(0), site));
 	} else {
 		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
 		if (RT_LIKELY(e != NULL))
@@ -218,6 +225,13 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	rt_tls.busy = 0;
+}
+
+/* The exit hook's work: the top frame returns at tick now. */
+static inline __attribute__((always_inline)) void timed_exit(uintptr_t fn, uintptr_t site,
+                                                             uint64_t now)
+{
+	rt_time_exit(fn, site, now);
 }
 
 void __cyg_profile_func_exit(void *this_fn, void *call_site)
@@ -229,7 +243,57 @@ void __cyg_profile_func_exit(void *this_fn, void *call_site)
 	now = (rt_tls.timed & RT_TIMED_CLOCK) ? rt_clock_now() : 0;
 	rt_tls.busy = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	rt_time_exit((uintptr_t)this_fn, (uintptr_t)call_site, now);
+	timed_exit((uintptr_t)this_fn, (uintptr_t)call_site, now);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	rt_tls.busy = 0;
+}
+
+/*
+ * A call made by the runtime's API on the program's behalf (a scope of
+ * vitprof.h is a call of VPR_NAME_FN(id)): counted, timed and traced as
+ * the hooks do a call of fn from site whose stack address is sp. Returns
+ * 0, or -1 when it could not be recorded (counted as a loss).
+ */
+int rt_call_enter(uintptr_t fn, uintptr_t site, uintptr_t sp)
+{
+	struct vpr_edge_count *e;
+	int saved = errno, rc = 0;
+
+	if (RT_UNLIKELY(rt_tls.busy || !rt_tls.slots) && enter_slow() != 0)
+		return -1;
+	rt_tls.busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (rt_tls.timed) {
+		timed_enter(fn, site, sp);
+	} else {
+		e = (struct vpr_edge_count *)rt_slot(site, fn, sizeof *e);
+		if (e)
+			e->count++;
+		else
+			rc = -1;
+	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	rt_tls.busy = 0;
+	errno = saved;
+	return rc;
+}
+
+/* The return of a call entered by rt_call_enter(). */
+int rt_call_exit(uintptr_t fn, uintptr_t site)
+{
+	int saved = errno;
+	uint64_t now;
+
+	if (!rt_tls.timed || !rt_tls.shard)
+		return 0;
+	if (rt_tls.busy)
+		return -1;
+	now = (rt_tls.timed & RT_TIMED_CLOCK) ? rt_clock_now() : 0;
+	rt_tls.busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	timed_exit(fn, site, now);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	rt_tls.busy = 0;
+	errno = saved;
+	return 0;
 }

@@ -99,6 +99,7 @@ struct rt_tls {
 #define RT_TIMED_STACK 1
 #define RT_TIMED_CLOCK 2
 #define RT_TIMED_CONTEXT 4
+#define RT_TIMED_TRACE 8        /* trace mode: events on the thread's timeline */
 
 extern RT_TLS struct rt_tls rt_tls;     /* rt_state.c */
 
@@ -210,6 +211,12 @@ int rt_merge_into_pool(void);
  * preserved). Called by the entry points only: the enter hook, the public
  * API (rt_api.c), the gcov entry points (rt_gcov_api.c). */
 void rt_init(void);
+
+/* rt_hooks.c: a call the API makes on the program's behalf (a scope),
+ * recorded in every mode as the hooks record one. sp: the call's stack
+ * address, as call_stack_address() finds it for a hooked call. */
+int rt_call_enter(uintptr_t fn, uintptr_t site, uintptr_t sp);
+int rt_call_exit(uintptr_t fn, uintptr_t site);
 
 /* rt_clock.c */
 void rt_clock_init(struct vpr_file_header *hdr, int timed);

@@ -78,6 +78,59 @@ VITPROF_API int vitprof_set_file(const char *path);
  */
 VITPROF_API int vitprof_get_file(char *buf, unsigned long len);
 
+/* ---- trace mode and marks ------------------------------------------------
+ *
+ * VITPROF_MODE=trace records every call of every thread on a timeline
+ * (docs/trace.md). These calls work in every mode and never fail the
+ * program: a name is any NUL-terminated string (the first 255 bytes are
+ * kept); the runtime keeps its own copy.
+ */
+
+/*
+ * Opens a named scope (a phase of the program), closed by the matching
+ * vitprof_scope_end() in the same function, or by VITPROF_SCOPE at the end
+ * of the block. It is recorded as a call from the calling function: in
+ * count mode it is counted, in time and context modes counted and timed, in
+ * trace mode it is a span on the timeline; tag (NULL: none) is shown with
+ * it in trace exports. A longjmp out of the scope closes it as it closes
+ * the functions it leaves.
+ */
+VITPROF_API int vitprof_scope_begin(const char *name, const char *tag);
+/* Closes the innermost open scope of the thread, which must be name's. */
+VITPROF_API int vitprof_scope_end(const char *name);
+
+/* An instant event on the timeline (trace mode; counted elsewhere). */
+VITPROF_API int vitprof_instant(const char *name);
+/* The value of counter name from now on, on the timeline (trace mode). */
+VITPROF_API int vitprof_counter(const char *name, long long value);
+/* Names the calling thread in the profile (pthread_setname_np() names
+ * are seen too; this one wins over them). */
+VITPROF_API int vitprof_thread_name(const char *name);
+
+/*
+ * Trace mode: stops and starts recording events, for every thread (a
+ * call that was recorded when it began is recorded when it returns, so
+ * the timeline stays well nested). VITPROF_TRACE_START=FUNCTION starts
+ * stopped and starts at the first call of FUNCTION. Counts go on.
+ */
+VITPROF_API int vitprof_trace_start(void);
+VITPROF_API int vitprof_trace_stop(void);
+
+/* Scope of the rest of the enclosing block: VITPROF_SCOPE("parse"); */
+#if defined(__GNUC__)
+static inline __attribute__((no_instrument_function, unused)) void
+vitprof_scope_cleanup__(const char *const *name)
+{
+	vitprof_scope_end(*name);
+}
+#define VITPROF_CAT2__(a, b) a##b
+#define VITPROF_CAT__(a, b) VITPROF_CAT2__(a, b)
+#define VITPROF_SCOPE(name)                                                   \
+	const char *const VITPROF_CAT__(vitprof_scope__, __LINE__)                \
+		__attribute__((cleanup(vitprof_scope_cleanup__), unused)) =           \
+		(vitprof_scope_begin((name), 0), (name))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

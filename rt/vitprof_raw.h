@@ -43,6 +43,9 @@
 #define VPR_MODE_TIME 2u        /* call counts plus inclusive/self ticks */
 #define VPR_MODE_CONTEXT 3u     /* counts per calling-context path (vpr_ctx_node) */
 #define VPR_MODE_CONTEXT_TIME 4u /* the same plus inclusive/self ticks per path */
+#define VPR_MODE_TRACE 5u       /* every call on a timeline: per-thread event
+                                 * streams (VPR_SEC_TRACE) naming the entries
+                                 * of the thread's table (vpr_edge_trace) */
 
 /* header.clock: what a tick is */
 #define VPR_CLOCK_TSC 1u        /* rdtsc; calibrated by calib_* pairs */
@@ -51,6 +54,8 @@
 /* header.flags */
 #define VPR_FLAG_FORK_CHILD 0x1u   /* written by a fork child; ppid is the parent */
 #define VPR_FLAG_MOVED 0x2u        /* counters were moved here by vitprof_set_file() */
+#define VPR_FLAG_EXEC 0x4u         /* trace: written by an image exec()ed by a
+                                    * traced process of the same session */
 
 #define VPR_PATH_MAX 1024u
 #define VPR_HOST_MAX 64u
@@ -92,7 +97,17 @@ struct vpr_file_header {
 	 * room in the value arena (VPR_SEC_VALUES): each one is a value that
 	 * libgcov would have recorded and this file does not hold. */
 	uint64_t lost_values;
-	uint64_t reserved[6];
+	/* Trace mode. session: one random id shared by a process, its fork
+	 * children and the images they exec (their files belong to one trace);
+	 * 0 unknown. lost_events: events not recorded, summed over threads
+	 * (VITPROF_TRACE_MAX reached, no room in the file); every thread's own
+	 * share is in its table's lost_events. anchor_realtime_ns:
+	 * CLOCK_REALTIME read together with calib_ns0, so that wall time =
+	 * monotonic ns - calib_ns0 + anchor_realtime_ns (0: unknown). */
+	uint64_t session;
+	uint64_t lost_events;
+	uint64_t anchor_realtime_ns;
+	uint64_t reserved[3];
 };
 
 #define VPR_SECTION_MAGIC 0x43455356u   /* "VSEC" little-endian */
@@ -134,6 +149,8 @@ static inline int vpr_tick_rate(const struct vpr_file_header *h, uint64_t *dns,
 #define VPR_SEC_ARCS 3u         /* gcov arc counters of one loaded object */
 #define VPR_SEC_GCOV 4u         /* records of gcov objects (struct vpr_gcov_object) */
 #define VPR_SEC_VALUES 5u       /* one chunk of the value arena (struct vpr_values) */
+#define VPR_SEC_TRACE 6u        /* one chunk of one thread's event stream (struct vpr_trace) */
+#define VPR_SEC_NAMES 7u        /* names of scopes, marks and threads (struct vpr_name_record) */
 
 struct vpr_section {
 	uint32_t magic;             /* VPR_SECTION_MAGIC */
@@ -206,7 +223,8 @@ struct vpr_edges {
 	uint64_t entries_offset;    /* offset of slot 0 from the section start */
 	uint64_t lost_calls;        /* calls this shard saw but could not count */
 	uint64_t lost_frames;       /* time mode: returns that could not be timed */
-	uint64_t reserved[4];
+	uint64_t lost_events;       /* trace mode: events this shard could not record */
+	uint64_t reserved[3];
 };
 
 /* Where slot 0 of an edge table is: the header rounded up to a cache line
@@ -441,5 +459,117 @@ struct vpr_value_entry {
 };
 
 #define VPR_TOPN_MAX 32u        /* entries one topn list holds */
+
+/*
+ * Trace mode (header.mode VPR_MODE_TRACE; docs/raw-format.md, "Trace").
+ *
+ * Each thread shard's VPR_SEC_EDGES table holds struct vpr_edge_trace
+ * entries (entry_size 32), keyed by (site, fn) and probed like call edges.
+ * Each entry has a small id, from 1, unique and never reused within its
+ * shard (n_used just after the entry was inserted; growth keeps it), which
+ * the shard's events name. count is exact for every call of the edge,
+ * recorded on the timeline or not (filtered, tracing stopped, lost).
+ * An entry is written (site, id, flags) before fn publishes it, then n_used
+ * is incremented; an event naming an id is written after its entry.
+ */
+struct vpr_edge_trace {
+	uint64_t site;
+	uint64_t fn;
+	uint64_t count;             /* calls of the edge */
+	uint32_t id;                /* from 1: the id events name */
+	uint32_t flags;             /* VPR_TRACE_FN_*: the record-time filter's verdict on fn */
+};
+
+/* vpr_edge_trace.flags, set once when the entry is inserted */
+#define VPR_TRACE_FN_EXCLUDE 0x1u  /* VITPROF_FILTER excludes fn (and what it calls) */
+#define VPR_TRACE_FN_INCLUDE 0x2u  /* VITPROF_FILTER includes fn (and what it calls) */
+#define VPR_TRACE_FN_START 0x4u    /* fn is VITPROF_TRACE_START's function */
+
+/*
+ * Names that are not functions: scopes, instant events, counters, tags
+ * (vitprof.h). A scope is recorded like a call of the pseudo-address
+ * VPR_NAME_FN(id) (in every mode: counted, timed, on the timeline);
+ * no code lives at these addresses (they are kernel addresses on every
+ * supported target), so readers name them from the NAMES section.
+ */
+#define VPR_NAME_FN_BASE 0xfff0000000000000ull
+#define VPR_NAME_FN(id) (VPR_NAME_FN_BASE | (uint64_t)(id))
+#define VPR_IS_NAME_FN(fn) (((uint64_t)(fn) & VPR_NAME_FN_BASE) == VPR_NAME_FN_BASE)
+
+/*
+ * VPR_SEC_TRACE: one chunk of one thread shard's event stream. A thread
+ * appends events to its current chunk and, after each complete event,
+ * stores the new `used`; when a chunk is full it starts the next one (seq
+ * + 1). A shard taken over by a new thread (the old one ended) starts a new
+ * chunk. A reader orders a shard's chunks by seq; in one stream (same
+ * shard and thread_id) consecutive seqs follow one another without gaps,
+ * except in a flight recorder (VPR_TRACE_RING), where only the last chunks
+ * survive: a reused chunk gets used = 0, then its new seq, base_tick and
+ * depth, then events.
+ *
+ * Events, each a uleb128 v followed by more uleb128 (or sleb128) fields:
+ *   v & 3 == 0  ENTER  id = v >> 2 (an entry of the shard's table), dt
+ *   v & 3 == 1  EXIT   dt = v >> 2: the innermost open frame returns
+ *   v & 3 == 2  MARK   kind = v >> 2 (VPR_TEV_*), dt, then the kind's fields
+ *   v & 3 == 3  reserved: a reader refuses it
+ * dt is ticks (header.clock) since the previous event of the chunk, or
+ * since base_tick for its first. Timestamps never decrease in a stream.
+ * A chunk starts with `depth` frames open (entered before it, not yet
+ * returned); a chunk that does not follow its predecessor (ring, fork
+ * child) begins with VPR_TEV_OPEN marks for the innermost
+ * min(depth, VPR_TRACE_OPEN_MAX) of them, outermost first; the frames
+ * below those are unknown to it. The stream is well nested: every EXIT
+ * closes a frame that is open. Frames still open at the end of a stream
+ * (a SIGKILL, a thread that ended inside a call, events lost) are closed
+ * by readers at the stream's last timestamp.
+ */
+#define VPR_TEV_ENTER 0u
+#define VPR_TEV_EXIT 1u
+#define VPR_TEV_MARK 2u
+/* MARK kinds and their fields after dt */
+#define VPR_TEV_INSTANT 1u      /* name id: an instant event */
+#define VPR_TEV_COUNTER 2u      /* name id, sleb128 value: a counter's new value */
+#define VPR_TEV_TAG 3u          /* name id: a tag of the innermost open frame (dt 0) */
+#define VPR_TEV_OPEN 4u         /* id, ticks from the frame's start to base_tick (dt 0) */
+
+#define VPR_TRACE_OPEN_MAX 256u  /* OPEN marks a chunk starts with, at most */
+
+/* vpr_trace.flags */
+#define VPR_TRACE_RING 0x1u     /* flight recorder: the shard's chunks are reused */
+
+struct vpr_trace {
+	struct vpr_section sec;
+	uint64_t shard_id;          /* whose table the ids name */
+	uint64_t thread_id;         /* kernel tid of the thread writing it */
+	uint64_t seq;               /* chunk number in the shard's stream, from 1 */
+	uint64_t base_tick;         /* the first event's dt counts from it */
+	uint64_t data_offset;       /* event byte 0, from the section start */
+	uint64_t data_size;         /* bytes available for events */
+	uint64_t used;              /* bytes of complete events */
+	uint64_t depth;             /* frames open before the first event */
+	uint32_t flags;             /* VPR_TRACE_* */
+	uint32_t reserved0;
+	uint64_t reserved[3];
+};
+
+/*
+ * VPR_SEC_NAMES: the same header as VPR_SEC_MODULES (struct vpr_modules:
+ * n_records published after each record is complete, used bytes),
+ * followed by records. A VPR_NAME_STRING record gives a name id (from 1,
+ * process-wide, each string once) its text; a VPR_NAME_THREAD record names
+ * a thread (the last record for a tid wins).
+ */
+#define VPR_NAME_STRING 1u
+#define VPR_NAME_THREAD 2u
+#define VPR_NAME_MAX 255u       /* bytes of a name kept (longer ones are cut) */
+
+struct vpr_name_record {
+	uint32_t record_size;       /* bytes, a multiple of 8, name included */
+	uint32_t kind;              /* VPR_NAME_* */
+	uint32_t id;                /* VPR_NAME_STRING: the name id; else 0 */
+	uint32_t len;               /* strlen(name) */
+	uint64_t thread_id;         /* VPR_NAME_THREAD: the kernel tid; else 0 */
+	char name[];                /* NUL-terminated, zero-padded */
+};
 
 #endif /* VITPROF_RAW_H */
