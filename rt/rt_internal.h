@@ -126,6 +126,13 @@ struct rt_global {
 	struct rt_shard *free_shards;
 	uint64_t next_shard_id;
 	pthread_key_t thread_key;
+	/* Trace mode. trace_on: events are recorded (vitprof_trace_start/stop,
+	 * VITPROF_TRACE_START), read by the hooks without the lock. The
+	 * filter_* fields are VITPROF_FILTER's, set by rt_filter_init(). */
+	int trace_on;
+	int filter_active;           /* rt_filter_fn() has something to say */
+	uint32_t filter_depth;       /* recorded frames at most this deep; 0 none */
+	uint64_t filter_min_ns;      /* calls shorter than this leave no events */
 };
 
 extern struct rt_global rt_g;          /* rt_state.c */
@@ -217,6 +224,30 @@ void rt_init(void);
  * address, as call_stack_address() finds it for a hooked call. */
 int rt_call_enter(uintptr_t fn, uintptr_t site, uintptr_t sp);
 int rt_call_exit(uintptr_t fn, uintptr_t site);
+
+/* rt_filter.c: VITPROF_FILTER and VITPROF_TRACE_START (trace mode).
+ * rt_filter_init() runs once at start, after the modules are known, and
+ * sets rt_g.filter_*; rt_filter_fn() is the verdict (VPR_TRACE_FN_*) on
+ * function fn, asked once per new table entry from the hooks' slow path:
+ * no malloc, no stdio, no lock a hook may hold. */
+void rt_filter_init(void);
+uint32_t rt_filter_fn(uintptr_t fn);
+
+/* rt_names.c: the NAMES section. rt_name_intern() returns the id of
+ * string s (recorded once per process), 0 when it cannot be recorded;
+ * rt_name_thread() records a thread's name. After fork the child's file
+ * gets every name again (rt_names_after_fork). Safe from any thread;
+ * not from inside a hook (rt_tls.busy is the caller's to check). */
+uint32_t rt_name_intern(const char *s);
+void rt_name_thread(uint64_t tid, const char *name);
+void rt_names_after_fork(void);
+
+/* rt_trace.c: trace mode's events. rt_trace_mark() puts a MARK
+ * (VPR_TEV_INSTANT, _COUNTER, _TAG) on the calling thread's timeline
+ * (nothing in other modes); rt_trace_set() starts (1) or stops (0)
+ * recording for every thread. */
+void rt_trace_mark(unsigned kind, uint32_t name_id, int64_t value);
+void rt_trace_set(int on);
 
 /* rt_clock.c */
 void rt_clock_init(struct vpr_file_header *hdr, int timed);
