@@ -31,17 +31,35 @@
 			errno = saved_errno_;                             \
 	} while (0)
 
+/* Trace mode: the names of the live threads first (rt_trace_names() takes
+ * the lock itself). */
+static void dump_thread_names(void)
+{
+	int busy = rt_tls.busy, saved = errno;
+
+	rt_init();
+	if (!(rt_g.timed & RT_TIMED_TRACE))
+		return;
+	rt_tls.busy = 1;
+	rt_trace_names();
+	rt_tls.busy = busy;
+	errno = saved;
+}
+
 int vitprof_dump(void)
 {
 	int rc;
 
-	RT_API_BEGIN();
-	rt_gcov_flush();
-	rt_clock_mark(rt_g.hdr);
-	rc = rt_file_sync();
-	if (rc != 0 && rt_g.fd < 0)
-		errno = ENOENT;
-	RT_API_END(rc);
+	dump_thread_names();
+	{
+		RT_API_BEGIN();
+		rt_gcov_flush();
+		rt_clock_mark(rt_g.hdr);
+		rc = rt_file_sync();
+		if (rc != 0 && rt_g.fd < 0)
+			errno = ENOENT;
+		RT_API_END(rc);
+	}
 	return rc;
 }
 

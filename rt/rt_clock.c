@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rt_clock.c - the time source of time mode.
+ * rt_clock.c - the time source of time and trace modes.
  *
  * With an invariant TSC (CPUID 0x80000007 EDX bit 8) a tick is one rdtsc
  * count, the cheapest timestamp there is; otherwise a tick is one
  * CLOCK_MONOTONIC nanosecond. The header keeps two (tick, ns) pairs, so the
  * tool converts ticks to nanoseconds: one taken at start, one refreshed at
- * every section allocation, dump and exit.
+ * every section allocation, dump and exit; and the wall time of the first
+ * pair (anchor_realtime_ns).
  */
 #include <time.h>
 
@@ -75,12 +76,30 @@ void rt_clock_init(struct vpr_file_header *hdr, int timed)
 	clock_gettime(CLOCK_REALTIME, &rt);
 	hdr->start_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
 	clock_pair(&hdr->calib_tick0, &hdr->calib_ns0);
+	/* Wall time of calib_ns0 (traces of several processes line up). */
+	clock_gettime(CLOCK_REALTIME, &rt);
+	hdr->anchor_realtime_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec -
+	                          (monotonic_ns() - hdr->calib_ns0);
 	if (timed && rt_clock_is_tsc) {
 		uint64_t until = hdr->calib_ns0 + 2000000u;
 		while (monotonic_ns() < until)
 			;
 	}
 	rt_clock_mark(hdr);
+}
+
+/*
+ * ns nanoseconds as ticks of hdr's clock, by its calibration so far
+ * (rounded up; ns itself when the clock is not calibrated).
+ */
+uint64_t rt_clock_ticks_of_ns(const struct vpr_file_header *hdr, uint64_t ns)
+{
+	uint64_t dns, dtick;
+	const char *why;
+
+	if (!vpr_tick_rate(hdr, &dns, &dtick, &why))
+		return ns;
+	return (uint64_t)(((unsigned __int128)ns * dtick + dns - 1) / dns);
 }
 
 /* Refreshes the second calibration pair and the end time. */

@@ -12,7 +12,11 @@
  * variable that this process's environment has, the child gets it too;
  * a variable the caller set (even empty) is kept as it is; nothing is
  * added in secure mode (setuid, setgid: AT_SECURE), whose own settings
- * are ignored too. The other exec* calls pass `environ` and need nothing.
+ * are ignored too. In trace mode the child also gets VITPROF_SESSION (the
+ * trace session it joins), which is in no environment: so execv, execvp,
+ * execl and execlp, which pass `environ`, are interposed too. (system()
+ * and popen() call the C library's spawn internally: their children start
+ * sessions of their own.)
  *
  * exec is often called in a fork child, or from a signal handler: nothing
  * here takes a lock, calls malloc or touches the runtime's state. The new
@@ -78,6 +82,17 @@ static int missing_setting(char *const envp[], const char *e)
 	return strncmp(e, PREFIX, PREFIX_LEN) == 0 && strchr(e, '=') && !env_has(envp, e);
 }
 
+/* Trace mode: VITPROF_SESSION=<this process's session> when neither envp
+ * nor our environment has a VITPROF_SESSION (the exec'd image joins the
+ * session: rt_trace.c), else NULL. */
+static char *session_setting(char *const envp[])
+{
+	if (!rt_session_env[0] || env_has(envp, rt_session_env) ||
+	    env_has(environ, rt_session_env))
+		return NULL;
+	return rt_session_env;
+}
+
 /*
  * The environment to give the child: envp itself when it lacks nothing
  * (or in secure mode), else a copy of it followed by our missing VITPROF_*
@@ -90,10 +105,13 @@ static char *const *env_with_settings(char *const envp[], char **buf, size_t cap
 {
 	size_t n = 0, add = 0, i;
 	char **out = buf;
+	char *session;
 
 	*map = NULL;
 	if (!environ || getauxval(AT_SECURE))
 		return envp;
+	session = session_setting(envp);
+	add = session != NULL;
 	for (i = 0; environ[i]; i++)
 		add += missing_setting(envp, environ[i]);
 	if (!add)
@@ -112,6 +130,8 @@ static char *const *env_with_settings(char *const envp[], char **buf, size_t cap
 	for (i = 0; environ[i]; i++)
 		if (missing_setting(envp, environ[i]))
 			out[n++] = environ[i];
+	if (session)
+		out[n++] = session;
 	out[n] = NULL;
 	return out;
 }
@@ -195,6 +215,67 @@ EXEC_API int execle(const char *path, const char *arg, ...)
 		envp = va_arg(ap, char *const *);
 		va_end(ap);
 		return execve(path, argv, envp);
+	}
+}
+
+EXEC_API int execv(const char *path, char *const argv[])
+{
+	return execve(path, argv, environ);
+}
+
+EXEC_API int execvp(const char *file, char *const argv[])
+{
+	return execvpe(file, argv, environ);
+}
+
+/* execl and execlp: arg and the arguments up to a NULL, as the C
+ * library's; exec_args() runs the exec with them. */
+static int exec_args(int search, const char *file, char *const argv[])
+{
+	return search ? execvpe(file, argv, environ) : execve(file, argv, environ);
+}
+
+EXEC_API int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	size_t n, i;
+
+	va_start(ap, arg);
+	for (n = 1; va_arg(ap, const char *); n++)
+		;
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		argv[0] = (char *)arg;
+		for (i = 1; i < n; i++)
+			argv[i] = va_arg(ap, char *);
+		argv[n] = NULL;
+		va_end(ap);
+		return exec_args(0, path, argv);
+	}
+}
+
+EXEC_API int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	size_t n, i;
+
+	va_start(ap, arg);
+	for (n = 1; va_arg(ap, const char *); n++)
+		;
+	va_end(ap);
+	{
+		char *argv[n + 1];
+
+		va_start(ap, arg);
+		argv[0] = (char *)arg;
+		for (i = 1; i < n; i++)
+			argv[i] = va_arg(ap, char *);
+		argv[n] = NULL;
+		va_end(ap);
+		return exec_args(1, file, argv);
 	}
 }
 

@@ -633,6 +633,7 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 		e->n_used = 0;
 		e->lost_calls = 0;
 		e->lost_frames = 0;
+		e->lost_events = 0;
 		src = saved;
 		len = sizeof saved;
 	} else if (!keep_counts && sec->type == VPR_SEC_ARCS) {
@@ -661,6 +662,27 @@ static int move_section(struct rt_mapping *m, int fd, uint64_t off, int keep_cou
 	m->in_file = 0;
 	move_alias(m, -1, off, keep_counts);
 	return -1;
+}
+
+/*
+ * A fork child: the parent's event chunks (VPR_SEC_TRACE) are the
+ * parent's; they are unmapped and left out of the child's file, whose
+ * streams start again (rt_trace_after_fork). The order of the other
+ * sections is kept.
+ */
+static void drop_trace_chunks(void)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n_maps; i++) {
+		if (((struct vpr_section *)maps[i].addr)->type == VPR_SEC_TRACE &&
+		    !maps[i].alias) {
+			munmap(maps[i].addr, maps[i].size);
+			continue;
+		}
+		maps[k++] = maps[i];
+	}
+	n_maps = k;
 }
 
 /*
@@ -705,6 +727,8 @@ int rt_file_move(const char *new_path_in, int keep_counts)
 		hdr->flags |= VPR_FLAG_MOVED;
 	else
 		hdr->lost_calls = hdr->n_threads = 0;
+	if (!keep_counts)
+		drop_trace_chunks();
 	for (i = 0; i < n_maps; i++) {
 		uint64_t off = hdr->end;
 		if (move_section(&maps[i], fd, off, keep_counts) == 0) {

@@ -9,7 +9,8 @@
  * the function. Context modes: the enter hook finds the node (parent path =
  * the top frame's node, callee) in the thread's calling-context table, adds
  * one and pushes a frame naming it; the exit hook pops it (and charges
- * ticks in context+time mode).
+ * ticks in context+time mode). Trace mode: the same shadow stack, and
+ * each call's ENTER and EXIT on the thread's timeline (rt_trace.c).
  *
  * Rules: a per-thread guard (rt_tls.busy) makes a hook that interrupts a
  * hook (a signal handler calling instrumented code) count a loss instead of
@@ -203,6 +204,8 @@ static inline __attribute__((always_inline)) void timed_enter(uintptr_t fn, uint
 {
 	if (rt_tls.timed & RT_TIMED_CONTEXT)
 		ctx_enter(fn, site, sp);
+	else if (rt_tls.timed & RT_TIMED_TRACE)
+		rt_trace_enter(fn, site, sp);
 	else
 		time_enter(fn, site, sp);
 }
@@ -231,7 +234,10 @@ void __cyg_profile_func_enter(void *this_fn, void *call_site)
 static inline __attribute__((always_inline)) void timed_exit(uintptr_t fn, uintptr_t site,
                                                              uint64_t now)
 {
-	rt_time_exit(fn, site, now);
+	if (rt_tls.timed & RT_TIMED_TRACE)
+		rt_trace_exit(fn, site, now);
+	else
+		rt_time_exit(fn, site, now);
 }
 
 void __cyg_profile_func_exit(void *this_fn, void *call_site)

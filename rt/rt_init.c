@@ -8,7 +8,7 @@
  * The runtime starts at the first instrumented call of any thread (which
  * may come before main, from another constructor or from .preinit_array)
  * and reads its configuration then: VITPROF_FILE, VITPROF_MODE,
- * VITPROF_VERBOSE, through rt_getenv() (rt_env.c: secure_getenv(), or the
+ * VITPROF_VERBOSE (and trace mode's, rt_trace.c, rt_filter.c), through rt_getenv() (rt_env.c: secure_getenv(), or the
  * process's initial environment before libc has set environ), so a setuid
  * or setgid program ignores them (and writes the default %e.%p.vitraw in
  * its current directory). They are untrusted:
@@ -104,6 +104,8 @@ static void atfork_child(void)
 	h->state = VPR_STATE_RUNNING;
 	rt_clock_init(h, 0);
 	rt_shards_after_fork(rt_tls.shard);
+	rt_trace_after_fork(rt_tls.shard);
+	rt_names_after_fork();
 	rt_tls.busy = busy;
 	errno = saved;
 }
@@ -117,7 +119,7 @@ static void bad_mode_line(const char *mode)
 	n = rt_append(line, 0, 100, "vitprof: unknown VITPROF_MODE '");
 	n = rt_append_escaped(line, n, n + 4 * RT_PRINT_MAX + 4, mode);
 	n = rt_append(line, n, sizeof line - 1, "' (valid: count, time, context, "
-	              "context,time): counting calls");
+	              "context,time, trace): counting calls");
 	line[n++] = '\n';
 	rt_write_stderr(line, n);
 }
@@ -149,6 +151,12 @@ static void init_once(void)
 		rt_g.mode = VPR_MODE_CONTEXT_TIME;
 		rt_g.entry_size = sizeof(struct vpr_ctx_node);
 		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CLOCK | RT_TIMED_CONTEXT;
+	} else if (mode && (strcmp(mode, "trace") == 0 || strcmp(mode, "trace,count") == 0 ||
+	                    strcmp(mode, "count,trace") == 0)) {
+		/* The id table counts every call exactly: ",count" changes nothing. */
+		rt_g.mode = VPR_MODE_TRACE;
+		rt_g.entry_size = sizeof(struct vpr_edge_trace);
+		rt_g.timed = RT_TIMED_STACK | RT_TIMED_CLOCK | RT_TIMED_TRACE;
 	} else if (mode && *mode && strcmp(mode, "count") != 0) {
 		bad_mode_line(mode);
 	}
@@ -177,6 +185,9 @@ static void init_once(void)
 	rt_log("writing", rt_g.fd >= 0 ? rt_g.path : "nothing (no file)");
 
 	rt_modules_init();
+	rt_g.trace_on = 1;
+	rt_filter_init();
+	rt_trace_init();
 	rt_shards_key_create();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	__atomic_store_n(&rt_g.ready, 1, __ATOMIC_RELEASE);
@@ -202,9 +213,12 @@ __attribute__((destructor)) static void rt_fini(void)
 	if (!__atomic_load_n(&rt_g.ready, __ATOMIC_ACQUIRE))
 		return;
 	rt_tls.busy = 1;
-	if (rt_tls.shard && rt_tls.shard->stack)
+	if (rt_g.timed & RT_TIMED_TRACE)
+		rt_trace_names();    /* open frames: readers close them */
+	else if (rt_tls.shard && rt_tls.shard->stack)
 		rt_shard_close_frames(rt_tls.shard, rt_frame_clock());
 	pthread_mutex_lock(&rt_g.lock);
+	rt_trace_finish();
 	rt_gcov_flush();
 	rt_clock_mark(rt_g.hdr);
 	rt_g.hdr->state = VPR_STATE_EXITED;

@@ -15,8 +15,10 @@
  *   base     rt_state.c (rt_g, rt_tls), rt_util.c, rt_env.c, rt_clock.c
  *   log      rt_log.c
  *   file     rt_file.c: the raw file, its sections, path safety
+ *   names    rt_stubs_h2.c (stands in for rt_filter.c, rt_names.c)
  *   record   rt_modules.c, rt_shard.c, rt_gcov.c, rt_gcov_values.c,
  *            rt_gcov_object.c, rt_llvm_gcov.c
+ *   trace    rt_trace.c: trace mode's events
  *   path     rt_path.c: VITPROF_FILE expanded, the %m signature
  *   merge    rt_merge.c: online merging, through vpr_merge.c
  *   entry    rt_init.c (start-up, exit, fork), rt_api.c, rt_hooks.c,
@@ -39,7 +41,7 @@
 #define RT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define RT_TLS __thread __attribute__((tls_model("initial-exec")))
 
-/* One shadow-stack frame (time and context modes). */
+/* One shadow-stack frame (time, context and trace modes). */
 struct rt_frame {
 	uintptr_t fn;
 	uintptr_t site;
@@ -50,9 +52,21 @@ struct rt_frame {
 	uintptr_t sp;                /* the call's stack address (its CFA, rt_hooks.c),
 	                              * | RT_SP_INEXACT when not found */
 	uint64_t start;              /* tick at entry */
-	uint64_t child;              /* ticks spent in instrumented callees */
-	uint64_t node;               /* context modes: the frame's node id */
+	uint64_t child;              /* ticks spent in instrumented callees;
+	                              * trace mode: RT_TF_* state bits, and the
+	                              * frames eligible for recording up to
+	                              * this one << RT_TF_DEPTH_SHIFT */
+	uint64_t node;               /* context modes: the frame's node id;
+	                              * trace mode: its table entry's id */
 };
+
+/* rt_frame.child in trace mode (rt_trace.c). */
+#define RT_TF_RECORDED 0x1u     /* on the timeline: its ENTER is (or was to be) written */
+#define RT_TF_PENDING 0x2u      /* recorded if it lasts filter_min_ns or a
+                                 * descendant is recorded */
+#define RT_TF_EXCLUDED 0x4u     /* inside a function VITPROF_FILTER excludes */
+#define RT_TF_INCLUDED 0x8u     /* inside a function VITPROF_FILTER includes */
+#define RT_TF_DEPTH_SHIFT 8
 
 /*
  * A thread shard: one thread's edge table (a section of the raw file) and,
@@ -73,6 +87,23 @@ struct rt_shard {
 	int in_use;
 	struct rt_shard *next_all;   /* every shard, for reset and fork */
 	struct rt_shard *next_free;
+	/* Trace mode: the shard's event stream (rt_trace.c). tw == tend ==
+	 * NULL until the next event starts a chunk: a new stream when
+	 * tfresh (a new thread took the shard), one beginning with OPEN marks
+	 * when topen (a fork child). */
+	struct vpr_trace *chunk;     /* the chunk events go to, or NULL */
+	unsigned char *tw;           /* where the next event goes */
+	unsigned char *tend;         /* a new chunk is started at or past this */
+	unsigned char *tdata;        /* event byte 0 of chunk */
+	uint64_t tlast;              /* tick of the stream's last event */
+	uint64_t tseq;               /* seq of the last chunk started */
+	uint64_t trec;               /* recorded frames open (RT_TF_RECORDED) */
+	uint64_t tpend;              /* pending frames open (RT_TF_PENDING) */
+	uint64_t tchunk_size;        /* bytes of the next whole-run chunk */
+	struct vpr_trace **ring;     /* flight recorder: its chunks, ring_n of them */
+	size_t ring_n, ring_next;
+	int tfresh, topen;
+	int tlost;                   /* no more events: counted as lost */
 };
 
 /* Hot-path copy of the current thread's table, in one TLS block. */
@@ -133,6 +164,8 @@ struct rt_global {
 	int filter_active;           /* rt_filter_fn() has something to say */
 	uint32_t filter_depth;       /* recorded frames at most this deep; 0 none */
 	uint64_t filter_min_ns;      /* calls shorter than this leave no events */
+	int filter_include;          /* VITPROF_FILTER includes functions: only
+	                              * they and what they call are recorded */
 };
 
 extern struct rt_global rt_g;          /* rt_state.c */
@@ -165,6 +198,9 @@ void rt_shards_key_create(void);
 void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
 void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
 void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
+size_t rt_frames_alive(struct rt_shard *s, uintptr_t sp, uintptr_t site);
+void *rt_trace_insert(uintptr_t site, uintptr_t fn, uint32_t flags);
+void rt_thread_name_record(uint64_t tid);
 
 /* rt_file.c: the raw file and its sections. Callers hold rt_g.lock. */
 int rt_fallocate(int fd, uint64_t off, uint64_t len);
@@ -248,9 +284,24 @@ void rt_names_after_fork(void);
  * recording for every thread. */
 void rt_trace_mark(unsigned kind, uint32_t name_id, int64_t value);
 void rt_trace_set(int on);
+/* The rest of rt_trace.c, for the entry layer: rt_trace_init() at start
+ * (after rt_filter_init); the hooks' enter and exit in trace mode;
+ * rt_trace_after_fork() in a fork child (after rt_shards_after_fork);
+ * rt_trace_names() records the names of the live threads (exit, dump);
+ * rt_trace_finish() reports a loss at exit. rt_session_env is
+ * "VITPROF_SESSION=<16 hex digits>" in trace mode, else "" (rt_exec.c
+ * gives it to exec'd images). */
+void rt_trace_init(void);
+void rt_trace_enter(uintptr_t fn, uintptr_t site, uintptr_t sp);
+void rt_trace_exit(uintptr_t fn, uintptr_t site, uint64_t now);
+void rt_trace_after_fork(struct rt_shard *keep);
+void rt_trace_names(void);
+void rt_trace_finish(void);
+extern char rt_session_env[];
 
 /* rt_clock.c */
 void rt_clock_init(struct vpr_file_header *hdr, int timed);
+uint64_t rt_clock_ticks_of_ns(const struct vpr_file_header *hdr, uint64_t ns);
 void rt_clock_mark(struct vpr_file_header *hdr);
 uint64_t rt_clock_now(void);
 extern int rt_clock_is_tsc;

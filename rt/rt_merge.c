@@ -394,6 +394,11 @@ int rt_merge_into_pool(void)
 
 	if (!rt_g.pool[0] || rt_g.fd < 0)
 		return -1;
+	if (rt_g.mode == VPR_MODE_TRACE) {
+		/* A timeline is one run's: there is no sum of two. */
+		report_merge(rt_g.pool, "trace-mode profiles are not merged");
+		return -1;
+	}
 	rt_strlcpy(lock_path, rt_g.pool, sizeof lock_path);
 	strcat(lock_path, ".lock");
 	rt_strlcpy(tmp_path, rt_g.pool, sizeof tmp_path);

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -103,11 +104,14 @@ static uint64_t *table_find(uintptr_t site, uintptr_t fn)
 	return e[1] ? e : NULL;
 }
 
-/* Re-points every shadow-stack frame of s into its current table. */
+/* Re-points every shadow-stack frame of s into its current table (trace
+ * frames name their entry by id, which growth keeps). */
 static void frames_resolve(struct rt_shard *s)
 {
 	size_t i;
 
+	if (rt_g.timed & RT_TIMED_TRACE)
+		return;
 	for (i = 0; i < s->depth; i++) {
 		struct rt_frame *f = &s->stack[i];
 		if (f->edge && (rt_g.timed & RT_TIMED_CONTEXT))
@@ -149,6 +153,7 @@ static int table_grow(struct rt_shard *s)
 	}
 	t->lost_calls = old->lost_calls;
 	t->lost_frames = old->lost_frames;
+	t->lost_events = old->lost_events;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	t->live = 1;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -244,6 +249,37 @@ void *rt_ctx_insert(uint64_t parent, uintptr_t fn, uintptr_t site)
 	return n;
 }
 
+/*
+ * Trace mode, slow path of the entry lookup: (site, fn) is new. As
+ * rt_edge_insert(), then gives the entry the next id (n_used after the
+ * insertion) and flags (the filter's verdict on fn). Returns the entry, or
+ * NULL (the call is lost and counted). Preserves errno.
+ */
+void *rt_trace_insert(uintptr_t site, uintptr_t fn, uint32_t flags)
+{
+	struct rt_shard *s = rt_tls.shard;
+	int saved = errno;
+	struct vpr_edge_trace *e;
+
+	if (make_room(s, fn, site) != 0) {
+		errno = saved;
+		return NULL;
+	}
+	{
+		struct vpr_edges *t = s->table;
+
+		e = (struct vpr_edge_trace *)table_probe(t, site, fn);
+		e->site = site;
+		e->id = (uint32_t)(t->n_used + 1);
+		e->flags = flags;
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		e->fn = fn;
+		t->n_used++;
+	}
+	errno = saved;
+	return e;
+}
+
 static struct rt_shard *shard_new(void)
 {
 	static unsigned char *arena;
@@ -309,6 +345,12 @@ struct rt_shard *rt_thread_attach(void)
 	}
 	s->depth = 0;
 	s->overflow = 0;
+	/* Trace mode: the thread's events start a stream of their own. */
+	s->tw = s->tend = NULL;
+	s->trec = s->tpend = 0;
+	s->tfresh = 1;
+	s->topen = 0;
+	s->tlost = 0;
 	tls_load(s);
 	rt_tls.stack_top = stack_top_of((uintptr_t)__builtin_frame_address(0));
 	pthread_setspecific(rt_g.thread_key, s);
@@ -369,23 +411,32 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
  * (same instruction, same depth) a dead frame was called from looks inlined
  * into it, and is filed under it.
  */
-void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
+/* The frames of s still alive for a call at sp from site, by the rule
+ * above: the depth to pop down to (s->depth when none is dead). */
+size_t rt_frames_alive(struct rt_shard *s, uintptr_t sp, uintptr_t site)
 {
 	size_t j;
-	uint64_t now;
 
 	for (j = s->depth; j > 0; j--)
 		if (s->stack[j - 1].sp >= sp)
 			break;
 	if (j == 0)
-		return;
+		return s->depth;
 	/* An inexact address (a hook called by hand, another stack) keeps the
 	 * rule of the enter hook's frame address: equal is no proof in time
-	 * mode (two hand-made nested calls from one function), a sibling in
-	 * context modes. */
+	 * and trace modes (two hand-made nested calls from one function), a
+	 * sibling in context modes. */
 	if (!(sp & RT_SP_INEXACT) || (rt_g.timed & RT_TIMED_CONTEXT))
 		while (j > 0 && s->stack[j - 1].sp == sp && s->stack[j - 1].site != site)
 			j--;
+	return j;
+}
+
+void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
+{
+	size_t j = rt_frames_alive(s, sp, site);
+	uint64_t now;
+
 	if (j == s->depth)
 		return;
 	now = rt_frame_clock();
@@ -402,13 +453,46 @@ void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site)
  * a call made in the last round, after this destructor, keeps its shard
  * until the process exits).
  */
+/*
+ * Trace mode: records the name of thread tid of this process
+ * (/proc/self/task/TID/comm: pthread_setname_np()'s, or the executable's)
+ * in the NAMES section. Not from a hook.
+ */
+void rt_thread_name_record(uint64_t tid)
+{
+	char path[64] = "/proc/self/task/", name[64];
+	ssize_t n;
+	int fd;
+
+	rt_u64_to_dec(path + strlen(path), tid);
+	strcat(path, "/comm");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, name, sizeof name - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	if (name[n - 1] == '\n')
+		n--;
+	name[n] = '\0';
+	rt_name_thread(tid, name);
+}
+
 static void thread_detach(void *arg)
 {
 	struct rt_shard *s = arg;
+	int saved = errno;
 
 	rt_tls.busy = 1;
-	if (s->stack)
+	if (rt_g.timed & RT_TIMED_TRACE) {
+		/* Frames still open end the stream open (readers close them). */
+		s->depth = 0;
+		s->overflow = 0;
+		rt_thread_name_record(s->table->thread_id);
+	} else if (s->stack) {
 		rt_shard_close_frames(s, rt_frame_clock());
+	}
 	pthread_mutex_lock(&rt_g.lock);
 	s->in_use = 0;
 	s->next_free = rt_g.free_shards;
@@ -418,6 +502,7 @@ static void thread_detach(void *arg)
 	rt_tls.slots = NULL;
 	rt_tls.detached = 1;
 	rt_tls.busy = 0;
+	errno = saved;
 }
 
 void rt_shards_key_create(void)

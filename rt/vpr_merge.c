@@ -333,6 +333,12 @@ static int check_header(struct vpm *m, const struct vpr_file_header *h, uint64_t
 	if (ps < 4096 || ps > (1u << 30) || !is_pow2(ps) || h->first_section < ps ||
 	    h->first_section % ps || h->end < h->first_section || h->end % ps || h->end > size)
 		return bad(m, "page size or section bounds");
+	if (h->mode == VPR_MODE_TRACE) {
+		/* A timeline is one run's: there is no sum of two. */
+		fail(m, VPM_MISMATCH, "a trace-mode profile cannot be merged (its events are"
+		     " one run's timeline)");
+		return -1;
+	}
 	if (h->mode < VPR_MODE_COUNT || h->mode > VPR_MODE_CONTEXT_TIME ||
 	    (h->clock != VPR_CLOCK_TSC && h->clock != VPR_CLOCK_MONOTONIC) ||
 	    !memchr(h->host, '\0', sizeof h->host) || !memchr(h->exe_path, '\0', sizeof h->exe_path))
