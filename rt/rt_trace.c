@@ -37,6 +37,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,9 @@
 #define CHUNK_MAX (1u << 20)            /* whole-run chunks grow to this */
 #define RING_CHUNK_MIN (64u << 10)      /* holds VPR_TRACE_OPEN_MAX OPEN marks */
 #define TRACE_MAX_DEFAULT (1ull << 30)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23          /* Linux 5.14 */
+#endif
 _Static_assert(sizeof(struct vpr_trace) <= CHUNK_HEADER, "chunk header");
 _Static_assert(VPR_TRACE_OPEN_MAX * 17u + TEV_MAX < RING_CHUNK_MIN - CHUNK_HEADER,
                "OPEN marks fit in a chunk");
@@ -144,6 +148,11 @@ static struct vpr_trace *chunk_alloc(uint64_t size)
 		}
 	}
 	pthread_mutex_unlock(&rt_g.lock);
+	/* Fault the chunk's pages in now, writable, in one call: a page
+	 * fault per 4 KiB page on the hot path would cost more than the
+	 * events (ignored where the kernel cannot: the pages fault later). */
+	if (c)
+		madvise(c, got, MADV_POPULATE_WRITE);
 	return c;
 }
 

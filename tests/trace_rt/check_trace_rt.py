@@ -19,7 +19,7 @@ sys.path.insert(0, HERE)
 import vptest  # noqa: E402
 import vptrace  # noqa: E402
 
-CASES = ("seq", "counts", "bytes", "kill", "max", "ring", "threads8", "threads64",
+CASES = ("marks", "seq", "counts", "bytes", "kill", "max", "ring", "threads8", "threads64",
          "fork_exec", "longjmp", "signal", "deep", "merge_refused", "full_disk")
 
 
@@ -158,6 +158,27 @@ def case_seq(r, c):
     c.expect(list(r.streams_named(r.one(d)).values())[0] == exp, "trace,count sequence")
 
 
+def case_marks(r, c):
+    p, d = r.run(["marks"])
+    prof = r.one(d)
+    (k, cs), = prof.streams().items()
+    ev = prof.events(cs)
+    name = r.namer(prof)
+    t = prof.tables[k[0]]
+    got = [(e[0], name(t[e[2]][1])) if e[0] in ("enter", "exit") else e[:1] + e[2:]
+           for e in ev]
+    b = call("b", call("leaf"))
+    exp = ([("enter", "main"), ("enter", "case_marks")] + call("a", b) +
+           [("instant", 7), ("counter", 8, -5), ("counter", 8, 1 << 40),
+            ("enter", "tagged"), ("tag", 9)] + call("leaf") + [("exit", "tagged"),
+                                                               ("enter", "stopper"),
+                                                               ("exit", "stopper")] +
+           call("leaf") + [("exit", "case_marks"), ("exit", "main")])
+    c.expect(got == exp, "marks sequence\n%r\nexpected\n%r" % (got, exp))
+    c.expect(r.counts(prof) == {"main": 1, "case_marks": 1, "a": 2, "b": 2, "leaf": 5,
+                                "tagged": 1, "stopper": 1}, "counts %r" % r.counts(prof))
+
+
 def case_counts(r, c):
     n = 100000
     p, d = r.run(["loop", n])
@@ -209,7 +230,7 @@ def case_kill(r, c):
 
 
 def case_max(r, c):
-    n = 1000000
+    n = 300000
     p, d = r.run(["loop", n], {"VITPROF_TRACE_MAX": "256k"})
     c.expect(p.stdout == "done\n", "output %r" % p.stdout)
     lines = p.stderr.splitlines()
@@ -233,7 +254,7 @@ def case_max(r, c):
 
 
 def case_ring(r, c):
-    n = 1000000
+    n = 300000
     p, d = r.run(["loop", n], {"VITPROF_TRACE_RING": "256k"})
     prof = r.one(d)
     c.expect(all(ch.flags & vptrace.TRACE_RING for ch in prof.chunks), "chunk flags")
@@ -329,7 +350,7 @@ def case_longjmp(r, c):
 
 
 def case_signal(r, c):
-    n = 300000
+    n = 100000
     p, d = r.run(["signal", n])
     nsig = int(p.stdout.split()[1]) if p.stdout.startswith("signals ") else -1
     prof = r.one(d)
@@ -399,7 +420,7 @@ def case_full_disk(r, c):
     if m.returncode != 0:
         c.skip("cannot mount a tmpfs: %s" % m.stderr.strip())
     try:
-        n = 1000000
+        n = 300000
         p, _ = r.run(["loop", n], d=d)
         c.expect(p.stdout == "done\n", "output %r" % p.stdout)
         c.expect(len(p.stderr.splitlines()) == 1, "stderr %r, expected one line" % p.stderr)

@@ -18,6 +18,9 @@
  *   fork                fork; the child runs child_work and execs
  *                       "exec N" (itself) with execv; the parent waits
  *   exec N              N x leaf (the exec'd image)
+ *   marks               (TRACE_RT_INTERNAL: linked with the static
+ *                       runtime, calling rt_trace_mark/rt_trace_set)
+ *                       instants, a counter, a tag, stop and start
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -136,11 +139,13 @@ static void case_threads(int t, unsigned long n)
 
 static jmp_buf jb;
 
+static volatile int jump = 1;
+
 NOINLINE void dive(int d)
 {
 	if (d > 1)
 		dive(d - 1);
-	else
+	else if (jump)
 		longjmp(jb, 1);
 }
 
@@ -241,6 +246,39 @@ NOINLINE void forker(const char *self)
 	printf("child %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+#ifdef TRACE_RT_INTERNAL
+#include <stdint.h>
+/* rt/rt_internal.h's, hidden in the runtime but linked statically here. */
+void rt_trace_mark(unsigned kind, uint32_t name_id, int64_t value);
+void rt_trace_set(int on);
+
+NOINLINE void tagged(void)
+{
+	rt_trace_mark(3, 9, 0);         /* VPR_TEV_TAG */
+	leaf();
+}
+
+NOINLINE void stopper(void)
+{
+	rt_trace_set(0);
+	leaf();                         /* not recorded */
+}
+
+static void case_marks(void)
+{
+	a(1);
+	rt_trace_mark(1, 7, 0);         /* VPR_TEV_INSTANT */
+	rt_trace_mark(2, 8, -5);        /* VPR_TEV_COUNTER */
+	rt_trace_mark(2, 8, 1LL << 40);
+	tagged();
+	stopper();                      /* its EXIT is recorded */
+	a(1);                           /* counted, not recorded */
+	rt_trace_mark(1, 7, 0);         /* not recorded */
+	rt_trace_set(1);
+	leaf();
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -263,6 +301,10 @@ int main(int argc, char **argv)
 		case_deep(n);
 	else if (strcmp(c, "fork") == 0)
 		forker(argv[0]);
+#ifdef TRACE_RT_INTERNAL
+	else if (strcmp(c, "marks") == 0)
+		case_marks();
+#endif
 	else if (strcmp(c, "exec") == 0)
 		while (n--)
 			leaf();
