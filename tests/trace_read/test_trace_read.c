@@ -549,3 +549,197 @@ VP_TEST(trace_read, damage_sweep)
 	tool_error_mute(0);
 	rg_free(&g);
 }
+
+/* ---- the view (model/trace_view.c) ------------------------------------- */
+
+#include "model/trace_view.h"
+
+/* rg_sample_trace() without module records: every function is named by
+ * its address ("0x12000"), which needs no symbolizer. */
+static void sample_unnamed(struct rawgen *g)
+{
+	struct vpr_modules *m;
+
+	rg_sample_trace(g);
+	m = (struct vpr_modules *)section(g, VPR_SEC_MODULES, 0);
+	m->n_records = 0;
+	m->used = 0;
+}
+
+/* The view's events of thread ti, as dump_stream() writes them (names
+ * from trace_view_fn_name()). Returns the walk's last result. */
+static int dump_view(struct trace_view *v, size_t ti, char *out, size_t cap)
+{
+	const struct trace_view_thread *th;
+	struct trace_event ev;
+	size_t n = strlen(out), nt;
+	int r;
+
+	th = trace_view_threads(v, &nt);
+	if (trace_view_begin(v, ti) != 1)
+		return -1;
+	while ((r = trace_view_next(v, &ev)) == 1 && n < cap) {
+		const char *fn = ev.kind == TRACE_ENTER || ev.kind == TRACE_EXIT
+		                 ? trace_view_fn_name(v, &th[ti], ev.fn) : ev.name;
+		char k = "EXIC"[ev.kind];
+		n += (size_t)snprintf(out + n, cap - n, "%c %" PRIu64 " %u %s%s%s%s\n", k, ev.ns,
+		                      ev.depth, fn, ev.tag ? " " : "", ev.tag ? ev.tag : "",
+		                      ev.synthetic ? " *" : "");
+	}
+	return r;
+}
+
+/* The sample through filter options opts ("opt=arg" strings), thread ti. */
+static void expect_view(const char *const *opts, size_t n_opts, size_t ti, const char *want)
+{
+	struct rawgen g;
+	struct raw_profile rp, *rps[1] = {&rp};
+	struct trace_filter f;
+	struct trace_view *v;
+	char out[4096] = "";
+
+	memset(&f, 0, sizeof f);
+	for (size_t i = 0; i < n_opts; i++) {
+		char opt[64];
+		const char *eq = strchr(opts[i], '=');
+		snprintf(opt, sizeof opt, "%.*s", (int)(eq - opts[i]), opts[i]);
+		CU_ASSERT_EQUAL_FATAL(trace_filter_option(&f, opt, eq + 1), 0);
+	}
+	sample_unnamed(&g);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t.vitraw", &rp), 0);
+	v = trace_view_open(rps, 1, &f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(trace_view_start_ns(v), 1000);
+	CU_ASSERT_EQUAL(dump_view(v, ti, out, sizeof out), 0);
+	expect_text(out, want);
+	trace_view_close(v);
+	trace_filter_free(&f);
+	raw_profile_free(&rp);
+	rg_free(&g);
+}
+
+VP_TEST(trace_view, unfiltered)
+{
+	expect_view(NULL, 0, 0,
+	            "E 1000 0 0x12000 tagA\n"
+	            "E 1010 1 0x13000\n"
+	            "X 1030 1 0x13000\n"
+	            "E 1035 1 0x13000\n"
+	            "X 1040 1 0x13000\n"
+	            "I 1040 1 ev\n"
+	            "E 1050 1 phase\n"
+	            "C 1060 2 ctr\n"
+	            "X 1070 1 phase\n"
+	            "X 1100 0 0x12000\n");
+}
+
+VP_TEST(trace_view, tid)
+{
+	static const char *const o[] = {"tid=102"};
+	expect_view(o, 1, 0, "E 2000 0 0x12000\nI 2050 1 ev\nX 2050 0 0x12000 *\n");
+}
+
+VP_TEST(trace_view, depth)
+{
+	static const char *const o[] = {"depth=1"};
+	/* the instant is inside a shown frame, the counter inside a hidden one */
+	expect_view(o, 1, 0, "E 1000 0 0x12000 tagA\nI 1040 1 ev\nX 1100 0 0x12000\n");
+}
+
+VP_TEST(trace_view, filter_include)
+{
+	static const char *const o[] = {"filter=0x13*"};
+	expect_view(o, 1, 0,
+	            "E 1010 0 0x13000\nX 1030 0 0x13000\nE 1035 0 0x13000\nX 1040 0 0x13000\n");
+}
+
+VP_TEST(trace_view, filter_exclude)
+{
+	static const char *const o[] = {"filter=-0x13000", "filter=-pha?e"};
+	expect_view(o, 2, 0,
+	            "E 1000 0 0x12000 tagA\n"
+	            "I 1040 1 ev\n"
+	            "X 1100 0 0x12000\n");
+}
+
+VP_TEST(trace_view, filter_include_exclude)
+{
+	static const char *const o[] = {"filter=phase", "filter=-0x12000"};
+	expect_view(o, 2, 0, "");
+	static const char *const o2[] = {"filter=0x12000", "filter=-phase", "depth=2"};
+	expect_view(o2, 3, 0,
+	            "E 1000 0 0x12000 tagA\n"
+	            "E 1010 1 0x13000\n"
+	            "X 1030 1 0x13000\n"
+	            "E 1035 1 0x13000\n"
+	            "X 1040 1 0x13000\n"
+	            "I 1040 1 ev\n"
+	            "X 1100 0 0x12000\n");
+}
+
+VP_TEST(trace_view, min_duration)
+{
+	static const char *const o[] = {"min-duration=15ns"};
+	expect_view(o, 1, 0,
+	            "E 1000 0 0x12000 tagA\n"
+	            "E 1010 1 0x13000\n"
+	            "X 1030 1 0x13000\n"
+	            "I 1040 1 ev\n"
+	            "E 1050 1 phase\n"
+	            "C 1060 2 ctr\n"
+	            "X 1070 1 phase\n"
+	            "X 1100 0 0x12000\n");
+	static const char *const o2[] = {"min-duration=21"};
+	expect_view(o2, 1, 0,
+	            "E 1000 0 0x12000 tagA\n"
+	            "I 1040 1 ev\n"
+	            "C 1060 1 ctr\n"
+	            "X 1100 0 0x12000\n");
+	static const char *const o3[] = {"min-duration=1us"};
+	expect_view(o3, 1, 0, "I 1040 0 ev\nC 1060 0 ctr\n");
+}
+
+VP_TEST(trace_view, since_until)
+{
+	static const char *const o[] = {"since=32", "until=65ns"};
+	expect_view(o, 2, 0,
+	            "E 1032 0 0x12000 tagA *\n"
+	            "E 1035 1 0x13000\n"
+	            "X 1040 1 0x13000\n"
+	            "I 1040 1 ev\n"
+	            "E 1050 1 phase\n"
+	            "C 1060 2 ctr\n"
+	            "X 1065 1 phase *\n"
+	            "X 1065 0 0x12000 *\n");
+}
+
+VP_TEST(trace_view, bad_options)
+{
+	struct trace_filter f;
+
+	memset(&f, 0, sizeof f);
+	tool_error_mute(1);
+	CU_ASSERT_EQUAL(trace_filter_option(&f, "depth", "0"), -1);
+	CU_ASSERT_EQUAL(trace_filter_option(&f, "tid", "x"), -1);
+	CU_ASSERT_EQUAL(trace_filter_option(&f, "min-duration", "5 parsecs"), -1);
+	CU_ASSERT_EQUAL(trace_filter_option(&f, "since", "-1"), -1);
+	CU_ASSERT_EQUAL(trace_filter_option(&f, "filter", "-"), -1);
+	tool_error_mute(0);
+	trace_filter_free(&f);
+}
+
+VP_TEST(trace_view, not_a_trace)
+{
+	struct rawgen g;
+	struct raw_profile rp, *rps[1] = {&rp};
+
+	rg_sample(&g, VPR_MODE_COUNT);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t.vitraw", &rp), 0);
+	tool_error_mute(1);
+	CU_ASSERT_PTR_NULL(trace_view_open(rps, 1, NULL));
+	tool_error_mute(0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tool_last_error(), "t.vitraw: a count-mode profile has no"
+	                              " timeline"));
+	raw_profile_free(&rp);
+	rg_free(&g);
+}
