@@ -451,12 +451,12 @@ int trace_cursor_next(struct trace_cursor *c, struct trace_event *ev)
 
 	if (c->failed)
 		return -1;
-	if (c->have_pending) {
-		c->have_pending = 0;
-		*ev = c->pending;
-		return 1;
-	}
 	do {
+		if (c->have_pending) {   /* the event after an ENTER's tags */
+			c->have_pending = 0;
+			*ev = c->pending;
+			continue;
+		}
 		r = next_raw(c, ev);
 		if (r <= 0)
 			return r;
