@@ -185,10 +185,11 @@ static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ri
 	if (bad) {
 		struct vpr_trace *t = (struct vpr_trace *)(g->buf + chunk2);
 		unsigned char *ev = (unsigned char *)t + RG_CHUNK_DATA;
+		/* ev[4]: the scope's ENTER (after an EXIT and an INSTANT) */
 		if (strcmp(bad, "tag") == 0)
-			ev[2] = 3 | 4 << 2;               /* the ENTER of the scope */
+			ev[4] = 3 | 4 << 2;
 		else if (strcmp(bad, "id") == 0)
-			ev[2] = 9 << 2;
+			ev[4] = 9 << 2;
 		else if (strcmp(bad, "exit") == 0)   /* thread 5002 starts with an EXIT */
 			((unsigned char *)g->buf + chunk3 + RG_CHUNK_DATA)[0] = VPR_TEV_EXIT;
 		else if (strcmp(bad, "varint") == 0)

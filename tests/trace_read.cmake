@@ -7,3 +7,19 @@ vitprof_add_cunit_test(NAME test_trace_read
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/trace_read/test_trace_read.c
           ${CMAKE_CURRENT_SOURCE_DIR}/test_tool_rawgen.c
   LIBRARIES vitprof_tool)
+
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(WARNING "python3 not found: the trace command tests are not registered")
+  return()
+endif()
+foreach(case replay filters aggregate multi clocks ring corrupt memory)
+  add_test(NAME trace_read.cli.${case}
+    COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/trace_read/check_trace_cli.py
+            ${case} --vitprof $<TARGET_FILE:vitprof> --mkraw $<TARGET_FILE:test_tool_mkraw>
+            --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-read-cli)
+  set_tests_properties(trace_read.cli.${case} PROPERTIES TIMEOUT 120 LABELS e2e)
+endforeach()
+# 10^7 calls (2*10^7 events, about 50 MB) through replay and show: bounded
+# memory, and the speed (printed). Long: it takes about a minute.
+set_tests_properties(trace_read.cli.memory PROPERTIES TIMEOUT 900 LABELS "e2e;long")

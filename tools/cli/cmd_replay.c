@@ -82,7 +82,7 @@ static void lane_drop(struct lane *l, int k)
 
 struct out {
 	struct trace_view *v;
-	int tid_column;
+	int tid_column;             /* 2: several processes, "pid/tid" */
 	int time_column;
 	uint64_t start_ns;
 };
@@ -103,8 +103,13 @@ static void columns(const struct out *o, const struct trace_view_thread *t, int 
 	} else {
 		printf("%8.3f  s ", (double)dur / 1e9);
 	}
-	if (o->tid_column)
+	if (o->tid_column == 2) {
+		char id[48];
+		snprintf(id, sizeof id, "%" PRId64 "/%" PRIu64, t->pid, t->tid);
+		printf("[%13s] ", id);
+	} else if (o->tid_column) {
 		printf("[%6" PRIu64 "] ", t->tid);
+	}
 	fputs("| ", stdout);
 }
 
@@ -194,9 +199,13 @@ static int replay_run(struct trace_view *v, int time_column)
 		if (!lanes[i].w || lane_fill(&lanes[i]) != 0)
 			rc = -1;
 	}
+	for (i = 1; i < n_threads; i++)
+		if (th[i].pid != th[0].pid)
+			o.tid_column = 2;
 	if (rc == 0)
 		printf("%-*s%s  FUNCTION\n", time_column ? 17 : 12,
-		       time_column ? "#   TIMESTAMP" : "# DURATION", o.tid_column ? "    TID  " : "");
+		       time_column ? "#   TIMESTAMP" : "# DURATION",
+		       o.tid_column == 2 ? "        PID/TID " : o.tid_column ? "    TID  " : "");
 	while (rc == 0) {
 		struct lane *l = NULL;
 		struct trace_event *e;
