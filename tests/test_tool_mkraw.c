@@ -20,10 +20,9 @@
  *                mk_leaf self 2200 total 2200, mk_work self 1800 total
  *                3000, main self 1000 total 4000
  *   trace      a trace-mode profile of this program (CLOCK_MONOTONIC, ns;
- *              session 0x5e5510, pid 4242 unless PID is given as a third
- *              argument), known by construction (self_trace() below)
+ *              session 0x5e5510, pid 4242 unless a PID follows OUT), known by construction (self_trace() below)
  *   tracetsc   the same events with a TSC clock (3 ticks per ns)
- *   tracebig N a trace of N calls of mk_leaf under main on one thread
+ *   tracebig   (OUT N) a trace of N calls of mk_leaf under main on one thread
  *              (chunks of 1 MiB), for the memory and speed checks
  *   tracering  a flight recorder: its oldest chunk is lost, the next
  *              begins inside main and mk_work (OPEN marks)
@@ -258,8 +257,7 @@ int main(int argc, char **argv)
 	}
 	kind = argv[1];
 	if (strcmp(kind, "tracebig") == 0 && argc == 4) {
-		big_trace(&g, strtoull(argv[2], NULL, 10));
-		argv[2] = argv[3];
+		big_trace(&g, strtoull(argv[3], NULL, 10));
 	} else if (strcmp(kind, "trace") == 0 || strcmp(kind, "tracetsc") == 0 ||
 	           strcmp(kind, "tracering") == 0 || strncmp(kind, "tracebad-", 9) == 0) {
 		self_trace(&g, strcmp(kind, "tracetsc") == 0 ? VPR_CLOCK_TSC : VPR_CLOCK_MONOTONIC,
