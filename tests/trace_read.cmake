@@ -20,6 +20,12 @@ foreach(case replay filters aggregate multi clocks ring corrupt memory)
             --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-read-cli)
   set_tests_properties(trace_read.cli.${case} PROPERTIES TIMEOUT 120 LABELS e2e)
 endforeach()
-# 10^7 calls (2*10^7 events, about 50 MB) through replay and show: bounded
-# memory, and the speed (printed). Long: it takes about a minute.
+# 10^7 calls (2*10^7 events, 31 MB) through replay and show: memory as on
+# a small trace, and the speed (printed). Long; the default run has 10^6.
 set_tests_properties(trace_read.cli.memory PROPERTIES TIMEOUT 900 LABELS "e2e;long")
+add_test(NAME trace_read.cli.memory_short
+  COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/trace_read/check_trace_cli.py
+          memory --calls 1000000 --vitprof $<TARGET_FILE:vitprof>
+          --mkraw $<TARGET_FILE:test_tool_mkraw>
+          --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-read-cli-short)
+set_tests_properties(trace_read.cli.memory_short PROPERTIES TIMEOUT 120 LABELS e2e)

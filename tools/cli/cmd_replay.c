@@ -31,7 +31,7 @@
 #include "read/raw_profile.h"
 
 static const char usage[] =
-	"usage: vitprof replay [--tid TID] [--depth N] [-F|--filter [-]GLOB]\n"
+	"usage: vitprof replay [--tid TID] [--depth N] [-F|--filter GLOB]\n"
 	"                      [--min-duration D] [--since T] [--until T] [--time]\n"
 	"                      FILE.vitraw...\n"
 	"  Prints the timeline of trace profiles (VITPROF_MODE=trace), one line per\n"
