@@ -207,6 +207,11 @@ def case_aggregate(a, c, d):
         got = {f["name"]: (f.get("calls"), f.get("self_ns"), f.get("total_ns"))
                for f in doc["functions"] if f.get("calls")}
         c.expect(got == AGGREGATES, "aggregates %s, expected %s" % (got, AGGREGATES))
+        scope = [f for f in doc["functions"] if f["name"] == "phase"]
+        c.expect(len(scope) == 1 and scope[0]["module"] is None and scope[0]["file"] is None
+                 and scope[0]["address"] == 1, "the scope in the document: %s" % scope)
+    # the document a trace makes is one every document reader takes
+    c.sh([a.vitprof, "overlap", t, t])
     p = c.sh([a.vitprof, "export", "--format", "folded", "-o", "-", t])
     c.expect(p.stdout == FOLDED, "folded:\n%s--- wanted:\n%s" % (p.stdout, FOLDED))
     p = c.sh([a.vitprof, "show", "-n", "0", t])
