@@ -96,12 +96,12 @@ static void columns(const struct out *o, const struct trace_view_thread *t, int 
 		printf("%6" PRIu64 ".%09" PRIu64 " ", rel / 1000000000u, rel % 1000000000u);
 	} else if (!has_dur) {
 		fputs("            ", stdout);
-	} else if (dur < 1000000) {
-		printf("%8.3f us ", (double)dur / 1e3);
-	} else if (dur < 1000000000) {
-		printf("%8.3f ms ", (double)dur / 1e6);
 	} else {
-		printf("%8.3f  s ", (double)dur / 1e9);
+		/* thousandths of the unit, rounded: exact in us (ns) */
+		uint64_t div = dur < 1000000 ? 1 : dur < 1000000000 ? 1000 : 1000000;
+		uint64_t k = dur / div + (dur % div >= (div + 1) / 2 && div > 1);
+		printf("%4" PRIu64 ".%03" PRIu64 " %s ", k / 1000, k % 1000,
+		       dur < 1000000 ? "us" : dur < 1000000000 ? "ms" : " s");
 	}
 	if (o->tid_column == 2) {
 		char id[48];
@@ -115,8 +115,11 @@ static void columns(const struct out *o, const struct trace_view_thread *t, int 
 
 static void indent(uint32_t depth)
 {
-	for (uint32_t i = 0; i < depth; i++)
-		fputs("  ", stdout);
+	static const char spaces[] = "                                                                ";
+
+	for (; depth > 32; depth -= 32)
+		fwrite(spaces, 1, 64, stdout);
+	fwrite(spaces, 1, 2 * depth, stdout);
 }
 
 /* "scope NAME" or "NAME()" of fn. */
