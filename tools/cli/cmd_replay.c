@@ -324,6 +324,12 @@ int cmd_replay(int argc, char **argv)
 	v = trace_view_open(ptrs, (size_t)n_files, &f);
 	if (!v)
 		goto out;
+	{
+		size_t nt;
+		trace_view_threads(v, &nt);
+		if (nt == 0 && f.n_tids)
+			tool_warn(NULL, "replay: no thread of the trace has the --tid given");
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (replay_run(v, time_column) == 0)
 		rc = TOOL_EXIT_OK;
