@@ -314,7 +314,7 @@ def case_memory(a, c, d):
                                                    events / secs / 1e6, rss / 1024,
                                                    base / 1024))
         # what the events add: a few windows and frames, not the trace
-        c.expect((rss - base) * 1024 < min(size / 16, 4 << 20),
+        c.expect((rss - base) * 1024 < max(1 << 20, min(size / 8, 4 << 20)),
                  "%s: max RSS %d KiB on %d bytes of trace, %d KiB on a small one"
                  % (cmd[0], rss, size, base))
     text = open(os.path.join(d, "show.txt")).read()
