@@ -116,7 +116,8 @@ static void program_from_profile(struct vpdoc_program *pg, const struct profile 
 	pg->host = text(raw->host);
 	pg->pid = raw->pid;
 	pg->ppid = raw->ppid;
-	pg->time_mode = raw->mode == VPR_MODE_TIME;
+	/* a trace's aggregates are a time-mode profile's (trace_aggregate()) */
+	pg->time_mode = raw->mode == VPR_MODE_TIME || raw->mode == VPR_MODE_TRACE;
 	pg->context = raw->mode == VPR_MODE_CONTEXT ? 1 : raw->mode == VPR_MODE_CONTEXT_TIME ? 2 : 0;
 	pg->running = raw->state != VPR_STATE_EXITED;
 	pg->fork_child = (raw->flags & VPR_FLAG_FORK_CHILD) != 0;
@@ -146,7 +147,9 @@ static void functions_from_profile(struct vpdoc *d, const struct profile *p,
 		x->file = text(f->file);
 		x->line = f->line;
 		x->module = f->module == PROF_MODULE_UNKNOWN ? VPDOC_NONE : (uint32_t)f->module;
-		x->address = f->address;
+		/* a scope's pseudo-address does not fit a document's integers:
+		 * its name id stands for it (no module, no file) */
+		x->address = f->scope ? f->address & ~VPR_NAME_FN_BASE : f->address;
 		x->instrumented = f->instrumented;
 		x->calls = f->calls;
 		if (p->timed) {
