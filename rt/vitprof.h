@@ -118,7 +118,7 @@ VITPROF_API int vitprof_trace_stop(void);
 
 /* Scope of the rest of the enclosing block: VITPROF_SCOPE("parse"); */
 #if defined(__GNUC__)
-static inline __attribute__((no_instrument_function, unused)) void
+static inline __attribute__((always_inline, no_instrument_function, unused)) void
 vitprof_scope_cleanup__(const char *const *name)
 {
 	vitprof_scope_end(*name);
