@@ -190,7 +190,7 @@ static __attribute__((noinline)) int scope_end(const char *name, uintptr_t point
 		errno = EINVAL;
 		return -1;
 	}
-	if (!timed_stack())
+	if (!rt_g.timed)
 		return 0;               /* count mode: nothing to close */
 	id = intern(name);
 	if (!id) {
@@ -198,6 +198,16 @@ static __attribute__((noinline)) int scope_end(const char *name, uintptr_t point
 		return -1;
 	}
 	fn = VPR_NAME_FN(id);
+	if (!timed_stack()) {
+		/* no shadow stack of ours (not attached yet, or none could be
+		 * had): the exit as the hooks make it */
+		if (rt_call_exit(fn, 0) != 0) {
+			errno = EBUSY;
+			return -1;
+		}
+		errno = saved;
+		return 0;
+	}
 	s = rt_tls.shard;
 	if (s->overflow) {
 		/* frames were not pushed: the exit of one of them */

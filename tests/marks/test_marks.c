@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -242,4 +243,115 @@ VP_TEST(names, many)
 		CU_ASSERT_EQUAL(rt_name_intern(buf), i + 1);
 		CU_ASSERT_STRING_EQUAL(rt_name_text(i + 1), buf);
 	}
+}
+
+/* The NAMES records of the raw file at path: strings (ids[i], texts[i])
+ * and thread records (tids[], tnames[]); returns the number of strings. */
+struct names_seen {
+	unsigned n, nt;
+	uint32_t ids[64];
+	char texts[64][32];
+	uint64_t tids[8];
+	char tnames[8][32];
+};
+
+static void read_names(const char *path, struct names_seen *out)
+{
+	struct vpr_file_header h;
+	uint64_t off;
+	int fd = open(path, O_RDONLY);
+
+	memset(out, 0, sizeof *out);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h);
+	for (off = h.first_section; off < h.end;) {
+		struct vpr_modules m;
+		unsigned char rec[512];
+		uint64_t p;
+		uint32_t i;
+
+		CU_ASSERT_FATAL(pread(fd, &m, sizeof m, (off_t)off) == (ssize_t)sizeof m);
+		CU_ASSERT_FATAL(m.sec.magic == VPR_SECTION_MAGIC && m.sec.size > 0);
+		p = off + sizeof m;
+		for (i = 0; m.sec.type == VPR_SEC_NAMES && i < m.n_records; i++) {
+			struct vpr_name_record *r = (struct vpr_name_record *)rec;
+			CU_ASSERT_FATAL(pread(fd, rec, sizeof rec, (off_t)p) > 0);
+			CU_ASSERT_FATAL(r->record_size <= sizeof rec && r->len < 32);
+			if (r->kind == VPR_NAME_STRING && out->n < 64) {
+				out->ids[out->n] = r->id;
+				memcpy(out->texts[out->n++], r->name, r->len + 1);
+			} else if (r->kind == VPR_NAME_THREAD && out->nt < 8) {
+				out->tids[out->nt] = r->thread_id;
+				memcpy(out->tnames[out->nt++], r->name, r->len + 1);
+			}
+			p += r->record_size;
+		}
+		off += m.sec.size;
+	}
+	close(fd);
+}
+
+VP_TEST(names, thread_names)
+{
+	struct names_seen seen;
+	uint64_t tid = (uint64_t)gettid();
+
+	start("threads", NULL, NULL);
+	rt_name_thread(tid, "comm-1");
+	rt_name_thread(tid, "comm-1");              /* the same: not again */
+	rt_name_thread(tid, "comm-2");
+	rt_name_thread_pin(tid, "api");
+	rt_name_thread(tid, "comm-3");              /* the program's name wins */
+	rt_name_thread(tid + 100000, "other");
+	read_names(rt_g.path, &seen);
+	CU_ASSERT_EQUAL_FATAL(seen.nt, 4);
+	CU_ASSERT_STRING_EQUAL(seen.tnames[0], "comm-1");
+	CU_ASSERT_STRING_EQUAL(seen.tnames[1], "comm-2");
+	CU_ASSERT_STRING_EQUAL(seen.tnames[2], "api");
+	CU_ASSERT_EQUAL(seen.tids[2], tid);
+	CU_ASSERT_STRING_EQUAL(seen.tnames[3], "other");
+	CU_ASSERT_EQUAL(seen.n, 0);
+}
+
+/* A fork child's file gets every string again with the same ids, and the
+ * forking thread's name under the child's tid (rt_names_after_fork, as
+ * the fork path calls it after the sections moved to the child's file). */
+VP_TEST(names, after_fork)
+{
+	struct names_seen seen;
+	char child_path[VPR_PATH_MAX + 32];
+	unsigned i;
+	pid_t pid;
+	int status;
+
+	start("fork", NULL, NULL);
+	for (i = 0; i < 40; i++) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "n%u", i);
+		CU_ASSERT_EQUAL(rt_name_intern(buf), i + 1);
+	}
+	rt_name_thread_pin((uint64_t)gettid(), "parent-main");
+	rt_name_thread((uint64_t)gettid() + 100000, "parent-other");
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		rt_names_after_fork();
+		_exit(rt_name_intern("n7") == 8 && rt_name_intern("new") == 41 ? 0 : 3);
+	}
+	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+	CU_ASSERT_EQUAL(status, 0);
+	snprintf(child_path, sizeof child_path, "%s.%d", rt_g.path, (int)pid);
+	read_names(child_path, &seen);
+	CU_ASSERT_EQUAL_FATAL(seen.n, 41);
+	for (i = 0; i < 40; i++) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "n%u", i);
+		CU_ASSERT_EQUAL(seen.ids[i], i + 1);
+		CU_ASSERT_STRING_EQUAL(seen.texts[i], buf);
+	}
+	CU_ASSERT_STRING_EQUAL(seen.texts[40], "new");
+	CU_ASSERT_EQUAL_FATAL(seen.nt, 1);
+	CU_ASSERT_EQUAL(seen.tids[0], (uint64_t)pid);
+	CU_ASSERT_STRING_EQUAL(seen.tnames[0], "parent-main");
+	unlink(child_path);
 }
