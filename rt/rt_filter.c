@@ -40,6 +40,7 @@
 
 #include "rt_internal.h"
 
+#define NATIVE_CLASS (__ELF_NATIVE_CLASS == 64 ? ELFCLASS64 : ELFCLASS32)
 #define MAX_TERMS 64u
 #define PATTERN_BYTES 4096u
 #define MAX_MODULES 1024u       /* rt_modules.c's known objects, at most */
@@ -78,6 +79,19 @@ struct symtab {
 
 static struct symtab symtabs[MAX_MODULES];
 static pthread_mutex_t symtab_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* A fork child: a thread that was loading a symbol table is gone; its
+ * table is still SYMTAB_NONE and is loaded again when asked. */
+static void symtab_after_fork(void)
+{
+	pthread_mutex_init(&symtab_lock, NULL);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, symtab_after_fork);
+}
 
 /* ---- globs ---------------------------------------------------------------- */
 
@@ -373,6 +387,8 @@ void rt_filter_init(void)
 	}
 	if (start_glob)
 		rt_g.trace_on = 0;
+	if (n_terms > 0 || start_glob)
+		pthread_once(&atfork_once, register_atfork);
 	__atomic_store_n(&rt_g.filter_active, n_terms > 0 || start_glob != NULL,
 	                 __ATOMIC_RELEASE);
 }
@@ -427,7 +443,7 @@ static const ElfW(Shdr) *find_section(const unsigned char *file, const ElfW(Ehdr
 
 static int is_func(const ElfW(Sym) *s)
 {
-	unsigned type = ELF64_ST_TYPE(s->st_info);
+	unsigned type = ELF64_ST_TYPE(s->st_info);   /* = ELF32_ST_TYPE */
 
 	return (type == STT_FUNC || type == STT_GNU_IFUNC) && s->st_shndx != SHN_UNDEF &&
 	       s->st_value != 0;
@@ -435,8 +451,9 @@ static int is_func(const ElfW(Sym) *s)
 
 /*
  * Reads the FUNC symbols of the ELF file at path into t (once; caller
- * holds symtab_lock). The file stays mapped (the names point into it).
- * Anything malformed leaves t failed: its functions have no name.
+ * holds symtab_lock), then publishes t's state. The file stays mapped (the
+ * names point into it). Anything malformed leaves t failed: its functions
+ * have no name.
  */
 static void symtab_load(struct symtab *t, const char *path)
 {
@@ -450,20 +467,19 @@ static void symtab_load(struct symtab *t, const char *path)
 	size_t i, n = 0, nsyms, k = 0;
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 
-	t->state = SYMTAB_FAILED;
 	if (fd < 0)
-		return;
+		goto failed;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < sizeof(ElfW(Ehdr))) {
 		close(fd);
-		return;
+		goto failed;
 	}
 	file = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (file == MAP_FAILED)
-		return;
+		goto failed;
 	eh = (const ElfW(Ehdr) *)file;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != NATIVE_CLASS ||
 	    eh->e_shentsize != sizeof(ElfW(Shdr)) || eh->e_shoff == 0 ||
 	    eh->e_shoff > (uint64_t)st.st_size ||
 	    (uint64_t)eh->e_shnum * sizeof(ElfW(Shdr)) > (uint64_t)st.st_size - eh->e_shoff)
@@ -504,6 +520,8 @@ static void symtab_load(struct symtab *t, const char *path)
 	return;
 bad:
 	munmap((void *)file, (size_t)st.st_size);
+failed:
+	__atomic_store_n(&t->state, SYMTAB_FAILED, __ATOMIC_RELEASE);
 }
 
 /* The name of the function of module index idx (path, bias) holding fn,

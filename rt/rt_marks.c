@@ -65,15 +65,17 @@ static void count_lost(void)
  * a hook. Returns 0, or -1 (loss counted, errno EBUSY). */
 static int api_enter(void)
 {
-	int saved = errno;
-
-	rt_init();
-	errno = saved;
 	if (RT_UNLIKELY(rt_tls.busy)) {
 		count_lost();
 		errno = EBUSY;
 		return -1;
 	}
+	/* held off: a signal handler's hooks must not start it again */
+	rt_tls.busy = 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	rt_init();                      /* preserves errno */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	rt_tls.busy = 0;
 	return 0;
 }
 

@@ -232,7 +232,7 @@ uint32_t rt_name_intern(const char *s)
 			/* no arena: the record names an id nothing will use */
 			if (e) {
 				n_names++;
-				by_id[e->id] = e;
+				__atomic_store_n(&by_id[e->id], e, __ATOMIC_RELEASE);
 				__atomic_store_n(sl, e, __ATOMIC_RELEASE);
 			}
 		}

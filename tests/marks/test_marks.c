@@ -8,6 +8,7 @@
  * VITPROF_TRACE_START. Each test runs in its own process.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "rt_internal.h"
+#include "vitprof.h"
 #include "vp_test.h"
 
 int marks_lib_fn(int x);
@@ -354,4 +356,28 @@ VP_TEST(names, after_fork)
 	CU_ASSERT_EQUAL(seen.tids[0], (uint64_t)pid);
 	CU_ASSERT_STRING_EQUAL(seen.tnames[0], "parent-main");
 	unlink(child_path);
+}
+
+/* A mark made while a hook of the thread runs (a signal handler that
+ * interrupted it): -1, EBUSY, one lost call, nothing recorded. */
+VP_TEST(api, busy_counts_a_loss)
+{
+	uint64_t before;
+
+	start("busy", NULL, NULL);
+	CU_ASSERT_EQUAL(vitprof_instant("warm-up"), 0);   /* attaches the thread */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt_tls.shard);
+	before = rt_tls.shard->table->lost_calls;
+	rt_tls.busy = 1;
+	errno = 0;
+	CU_ASSERT_EQUAL(vitprof_scope_begin("busy-scope", NULL), -1);
+	CU_ASSERT_EQUAL(errno, EBUSY);
+	CU_ASSERT_EQUAL(vitprof_instant("busy-instant"), -1);
+	CU_ASSERT_EQUAL(vitprof_thread_name("busy-name"), -1);
+	rt_tls.busy = 0;
+	CU_ASSERT_EQUAL(rt_tls.shard->table->lost_calls, before + 3);
+	CU_ASSERT_PTR_NULL(rt_name_text(2));     /* no name was interned */
+	errno = 77;
+	CU_ASSERT_EQUAL(vitprof_instant("after"), 0);
+	CU_ASSERT_EQUAL(errno, 77);
 }
