@@ -228,10 +228,10 @@ uint32_t rt_name_intern(const char *s)
 		e = *sl;
 		if (!e && n_names < NAMES_MAX &&
 		    record_put(VPR_NAME_STRING, n_names + 1, 0, s, (uint32_t)n) == 0) {
-			e = entry_new(s, n, hash, n_names + 1);
-			/* no arena: the record names an id nothing will use */
+			/* the id is taken even when no arena entry can be had
+			 * (the record then names an id nothing uses) */
+			e = entry_new(s, n, hash, ++n_names);
 			if (e) {
-				n_names++;
 				__atomic_store_n(&by_id[e->id], e, __ATOMIC_RELEASE);
 				__atomic_store_n(sl, e, __ATOMIC_RELEASE);
 			}
