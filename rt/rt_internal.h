@@ -15,14 +15,15 @@
  *   base     rt_state.c (rt_g, rt_tls), rt_util.c, rt_env.c, rt_clock.c
  *   log      rt_log.c
  *   file     rt_file.c: the raw file, its sections, path safety
- *   names    rt_stubs_h2.c (stands in for rt_filter.c, rt_names.c)
  *   record   rt_modules.c, rt_shard.c, rt_gcov.c, rt_gcov_values.c,
- *            rt_gcov_object.c, rt_llvm_gcov.c
+ *            rt_gcov_object.c, rt_llvm_gcov.c, rt_names.c (the NAMES
+ *            section), rt_filter.c (VITPROF_FILTER, symbols at record time)
  *   trace    rt_trace.c: trace mode's events
  *   path     rt_path.c: VITPROF_FILE expanded, the %m signature
  *   merge    rt_merge.c: online merging, through vpr_merge.c
  *   entry    rt_init.c (start-up, exit, fork), rt_api.c, rt_hooks.c,
- *            rt_gcov_api.c, rt_exec.c (shared runtime only)
+ *            rt_gcov_api.c, rt_exec.c (shared runtime only), rt_marks.c
+ *            (scopes and marks of vitprof.h)
  * rt_init() is called from the entry layer only.
  *
  * Rules for everything reachable from a hook: no malloc, no stdio, no
@@ -164,8 +165,9 @@ struct rt_global {
 	int filter_active;           /* rt_filter_fn() has something to say */
 	uint32_t filter_depth;       /* recorded frames at most this deep; 0 none */
 	uint64_t filter_min_ns;      /* calls shorter than this leave no events */
-	int filter_include;          /* VITPROF_FILTER includes functions: only
-	                              * they and what they call are recorded */
+	int filter_include;          /* VITPROF_FILTER has include terms: only
+	                              * calls under a VPR_TRACE_FN_INCLUDE frame
+	                              * are recorded */
 };
 
 extern struct rt_global rt_g;          /* rt_state.c */
@@ -242,6 +244,11 @@ struct dl_phdr_info;
 void rt_modules_init(void);
 void rt_module_check(uintptr_t addr);
 unsigned rt_module_build_id(const struct dl_phdr_info *info, uint8_t *out);
+/* The loaded object holding addr (lock-free, as rt_module_check): its
+ * index among the known objects (never reused in the process; < 0 when addr
+ * is in none), *path its path (NULL when its record could not be written)
+ * and *bias its load bias. */
+int rt_module_find(uintptr_t addr, const char **path, uintptr_t *bias);
 
 /* rt_path.c: VITPROF_FILE expanded; with %m, the pool and the own file. */
 size_t rt_expand_path(char *out, size_t cap, const char *pattern);
@@ -268,6 +275,9 @@ int rt_call_exit(uintptr_t fn, uintptr_t site);
  * no malloc, no stdio, no lock a hook may hold. */
 void rt_filter_init(void);
 uint32_t rt_filter_fn(uintptr_t fn);
+/* 1 if s matches the shell glob pat (*, ?, [...] with ranges and ! or ^,
+ * \ quoting the next character), else 0. No allocation. */
+int rt_glob_match(const char *pat, const char *s);
 
 /* rt_names.c: the NAMES section. rt_name_intern() returns the id of
  * string s (recorded once per process), 0 when it cannot be recorded;
@@ -277,6 +287,12 @@ uint32_t rt_filter_fn(uintptr_t fn);
 uint32_t rt_name_intern(const char *s);
 void rt_name_thread(uint64_t tid, const char *name);
 void rt_names_after_fork(void);
+/* The name of thread tid given by the program (vitprof_thread_name):
+ * recorded, and later rt_name_thread() names of tid are ignored. */
+void rt_name_thread_pin(uint64_t tid, const char *name);
+/* The text of name id (lock-free; NULL when id is not a string's), valid
+ * for the life of the process. */
+const char *rt_name_text(uint32_t id);
 
 /* rt_trace.c: trace mode's events. rt_trace_mark() puts a MARK
  * (VPR_TEV_INSTANT, _COUNTER, _TAG) on the calling thread's timeline

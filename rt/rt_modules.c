@@ -48,6 +48,8 @@
  * (readers may be in other threads' slow paths). */
 struct range {
 	uintptr_t lo, hi;
+	uintptr_t bias;             /* load bias */
+	const char *path;           /* the record's path, or NULL */
 	unsigned char used;         /* an edge has an address in it */
 	unsigned char dead;         /* 0 loaded, else RANGE_*: not a known range */
 };
@@ -117,9 +119,10 @@ static int range_known(uintptr_t lo)
 	return 0;
 }
 
-/* Appends one module record to the modules section (a new one when full). */
-static void record_module(const struct dl_phdr_info *info, uintptr_t lo,
-                          uintptr_t hi, const char *path)
+/* Appends one module record to the modules section (a new one when full).
+ * Returns the record's path, or NULL when it could not be written. */
+static const char *record_module(const struct dl_phdr_info *info, uintptr_t lo,
+                                 uintptr_t hi, const char *path)
 {
 	size_t path_len = strlen(path);
 	uint32_t size = (uint32_t)((sizeof(struct vpr_module_record) + path_len + 1 + 7) & ~7u);
@@ -130,7 +133,7 @@ static void record_module(const struct dl_phdr_info *info, uintptr_t lo,
 		              ? size + sizeof *msec : MODULES_SECTION_SIZE;
 		msec = rt_section_alloc(VPR_SEC_MODULES, want, &msec_size);
 		if (!msec)
-			return;
+			return NULL;
 	}
 	r = (struct vpr_module_record *)((unsigned char *)(msec + 1) + msec->used);
 	r->record_size = size;
@@ -145,6 +148,7 @@ static void record_module(const struct dl_phdr_info *info, uintptr_t lo,
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	msec->n_records++;
 	rt_log("recorded module", path);
+	return r->path;
 }
 
 static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
@@ -185,10 +189,12 @@ static int scan_one(struct dl_phdr_info *info, size_t size, void *arg)
 	}
 	if (!name || !*name)
 		return 0;
-	record_module(info, lo, hi, name);
+	name = record_module(info, lo, hi, name);
 	if (n_ranges < MAX_RANGES) {
 		ranges[n_ranges].lo = lo;
 		ranges[n_ranges].hi = hi;
+		ranges[n_ranges].bias = info->dlpi_addr;
+		ranges[n_ranges].path = name;
 		__atomic_store_n(&n_ranges, n_ranges + 1, __ATOMIC_RELEASE);
 	}
 	return 0;
@@ -248,6 +254,20 @@ void rt_module_check(uintptr_t addr)
 	for (i = 0; i < n; i++)
 		if (addr >= ranges[i].lo && addr < ranges[i].hi && !range_dead(i))
 			range_use(i);
+}
+
+int rt_module_find(uintptr_t addr, const char **path, uintptr_t *bias)
+{
+	unsigned i, n = __atomic_load_n(&n_ranges, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++) {
+		if (addr >= ranges[i].lo && addr < ranges[i].hi && !range_dead(i)) {
+			*path = ranges[i].path;
+			*bias = ranges[i].bias;
+			return (int)i;
+		}
+	}
+	return -1;
 }
 
 /* dl_iterate_phdr() callback: notes which known ranges are still loaded. */

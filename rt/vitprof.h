@@ -83,28 +83,38 @@ VITPROF_API int vitprof_get_file(char *buf, unsigned long len);
  * VITPROF_MODE=trace records every call of every thread on a timeline
  * (docs/trace.md). These calls work in every mode and never fail the
  * program: a name is any NUL-terminated string (the first 255 bytes are
- * kept); the runtime keeps its own copy.
+ * kept); the runtime keeps its own copy. Called from a signal handler
+ * that interrupted the runtime's hook, a call records nothing, counts a
+ * loss and returns -1 with errno EBUSY.
  */
 
 /*
  * Opens a named scope (a phase of the program), closed by the matching
  * vitprof_scope_end() in the same function, or by VITPROF_SCOPE at the end
  * of the block. It is recorded as a call from the calling function: in
- * count mode it is counted, in time and context modes counted and timed, in
- * trace mode it is a span on the timeline; tag (NULL: none) is shown with
- * it in trace exports. A longjmp out of the scope closes it as it closes
- * the functions it leaves.
+ * count mode it is counted, in time and context modes counted and timed
+ * (the calls made inside it nest under it), in trace mode it is a span on
+ * the timeline; tag (NULL: none) is shown with it in trace exports. A
+ * longjmp out of the function closes the scope as it closes the function.
+ * Up to 7 scopes may be open at once in one call of a function (an 8th
+ * closes the 7th). -1 with errno EINVAL for a NULL name, ENOMEM when no
+ * more names can be recorded.
  */
 VITPROF_API int vitprof_scope_begin(const char *name, const char *tag);
-/* Closes the innermost open scope of the thread, which must be name's. */
+/* Closes the calling function's innermost open scope named name, with the
+ * scopes it opened after it and left open. A name not among them closes
+ * nothing: -1 with errno ENOENT (that scope closes when its function
+ * returns). Count mode keeps no stack and returns 0 without checking. */
 VITPROF_API int vitprof_scope_end(const char *name);
 
-/* An instant event on the timeline (trace mode; counted elsewhere). */
+/* An instant event on the timeline (trace mode); elsewhere a call of name
+ * with no duration, counted in the calling function. */
 VITPROF_API int vitprof_instant(const char *name);
-/* The value of counter name from now on, on the timeline (trace mode). */
+/* The value of counter name from now on, on the timeline (trace mode;
+ * nothing elsewhere). */
 VITPROF_API int vitprof_counter(const char *name, long long value);
-/* Names the calling thread in the profile (pthread_setname_np() names
- * are seen too; this one wins over them). */
+/* Names the calling thread in the profile. Names the runtime sees
+ * otherwise (pthread_setname_np(), the thread's comm) do not replace it. */
 VITPROF_API int vitprof_thread_name(const char *name);
 
 /*
@@ -118,7 +128,7 @@ VITPROF_API int vitprof_trace_stop(void);
 
 /* Scope of the rest of the enclosing block: VITPROF_SCOPE("parse"); */
 #if defined(__GNUC__)
-static inline __attribute__((no_instrument_function, unused)) void
+static inline __attribute__((always_inline, no_instrument_function, unused)) void
 vitprof_scope_cleanup__(const char *const *name)
 {
 	vitprof_scope_end(*name);
