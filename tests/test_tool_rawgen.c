@@ -242,6 +242,214 @@ void rg_sample_gcov(struct rawgen *g)
 	rg_finish(g);
 }
 
+size_t rg_trace_table(struct rawgen *g, uint64_t shard_id, uint32_t generation,
+                      uint32_t live, uint64_t capacity, const struct rg_trace_id *ids,
+                      size_t n)
+{
+	uint32_t es = sizeof(struct vpr_edge_trace);
+	uint64_t eoff = VPR_EDGES_ENTRIES_OFFSET;
+	size_t size = (size_t)((eoff + capacity * es + RG_PAGE - 1) & ~(uint64_t)(RG_PAGE - 1));
+	size_t off = append(g, size), i;
+	struct vpr_edges *t = at(g, off);
+	unsigned char *base = (unsigned char *)t + eoff;
+
+	t->sec.magic = VPR_SECTION_MAGIC;
+	t->sec.type = VPR_SEC_EDGES;
+	t->sec.offset = off;
+	t->sec.size = size;
+	t->shard_id = shard_id;
+	t->thread_id = 1000 + shard_id;
+	t->generation = generation;
+	t->live = live;
+	t->entry_size = es;
+	t->capacity = capacity;
+	t->n_used = n;
+	t->entries_offset = eoff;
+	for (i = 0; i < n; i++) {
+		struct vpr_edge_trace v = {ids[i].site, ids[i].fn, ids[i].count, ids[i].id,
+		                           ids[i].flags};
+		uint64_t *e = vpr_edges_probe(base, capacity - 1,
+		                              64u - (63u - (unsigned)__builtin_clzll(capacity)),
+		                              es, v.site, v.fn);
+		while (e[1] != 0)
+			e = (uint64_t *)(base + ((uint64_t)((unsigned char *)e - base) / es + 1) %
+			                 capacity * es);
+		memcpy(e, &v, es);
+	}
+	g->n_sections++;
+	return off;
+}
+
+void rg_ev_bytes(struct rg_events *e, const void *p, size_t n)
+{
+	if (e->len + n > e->cap) {
+		size_t ncap = e->cap ? e->cap : 256;
+		while (ncap < e->len + n)
+			ncap *= 2;
+		e->buf = realloc(e->buf, ncap);
+		if (!e->buf)
+			abort();
+		e->cap = ncap;
+	}
+	memcpy(e->buf + e->len, p, n);
+	e->len += n;
+}
+
+void rg_uleb(struct rg_events *e, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+
+	do {
+		b[n] = v & 0x7f;
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	rg_ev_bytes(e, b, n);
+}
+
+void rg_sleb(struct rg_events *e, int64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+	int more = 1;
+
+	while (more) {
+		unsigned char byte = v & 0x7f;
+		v >>= 7;            /* arithmetic on every supported compiler */
+		if ((v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40)))
+			more = 0;
+		else
+			byte |= 0x80;
+		b[n++] = byte;
+	}
+	rg_ev_bytes(e, b, n);
+}
+
+void rg_ev_enter(struct rg_events *e, uint64_t id, uint64_t dt)
+{
+	rg_uleb(e, id << 2 | VPR_TEV_ENTER);
+	rg_uleb(e, dt);
+}
+
+void rg_ev_exit(struct rg_events *e, uint64_t dt)
+{
+	rg_uleb(e, dt << 2 | VPR_TEV_EXIT);
+}
+
+void rg_ev_instant(struct rg_events *e, uint64_t dt, uint64_t name)
+{
+	rg_uleb(e, VPR_TEV_INSTANT << 2 | VPR_TEV_MARK);
+	rg_uleb(e, dt);
+	rg_uleb(e, name);
+}
+
+void rg_ev_counter(struct rg_events *e, uint64_t dt, uint64_t name, int64_t value)
+{
+	rg_uleb(e, VPR_TEV_COUNTER << 2 | VPR_TEV_MARK);
+	rg_uleb(e, dt);
+	rg_uleb(e, name);
+	rg_sleb(e, value);
+}
+
+void rg_ev_tag(struct rg_events *e, uint64_t name)
+{
+	rg_uleb(e, VPR_TEV_TAG << 2 | VPR_TEV_MARK);
+	rg_uleb(e, 0);
+	rg_uleb(e, name);
+}
+
+void rg_ev_open(struct rg_events *e, uint64_t id, uint64_t ticks)
+{
+	rg_uleb(e, VPR_TEV_OPEN << 2 | VPR_TEV_MARK);
+	rg_uleb(e, 0);
+	rg_uleb(e, id);
+	rg_uleb(e, ticks);
+}
+
+void rg_ev_free(struct rg_events *e)
+{
+	free(e->buf);
+	memset(e, 0, sizeof *e);
+}
+
+size_t rg_trace_chunk(struct rawgen *g, uint64_t shard_id, uint64_t tid, uint64_t seq,
+                      uint64_t base_tick, uint64_t depth, uint32_t flags,
+                      const unsigned char *ev, size_t len, size_t room)
+{
+	size_t data = room > len ? room : len;
+	size_t size = (RG_CHUNK_DATA + data + RG_PAGE - 1) & ~(size_t)(RG_PAGE - 1);
+	size_t off = append(g, size);
+	struct vpr_trace *t = at(g, off);
+
+	t->sec.magic = VPR_SECTION_MAGIC;
+	t->sec.type = VPR_SEC_TRACE;
+	t->sec.offset = off;
+	t->sec.size = size;
+	t->shard_id = shard_id;
+	t->thread_id = tid;
+	t->seq = seq;
+	t->base_tick = base_tick;
+	t->data_offset = RG_CHUNK_DATA;
+	t->data_size = data;
+	t->used = len;
+	t->depth = depth;
+	t->flags = flags;
+	if (len)
+		memcpy((unsigned char *)t + RG_CHUNK_DATA, ev, len);
+	g->n_sections++;
+	return off;
+}
+
+/* Appends one names record (kind, id, tid, text). */
+static void name_record(struct rawgen *g, uint32_t kind, uint32_t id, uint64_t tid,
+                        const char *name)
+{
+	size_t len = strlen(name);
+	uint32_t size = (uint32_t)((sizeof(struct vpr_name_record) + len + 1 + 7) & ~(size_t)7);
+	struct vpr_modules *m;
+	struct vpr_name_record *r;
+
+	if (!g->names_at) {
+		g->names_at = append(g, RG_PAGE);
+		m = at(g, g->names_at);
+		m->sec.magic = VPR_SECTION_MAGIC;
+		m->sec.type = VPR_SEC_NAMES;
+		m->sec.offset = g->names_at;
+		m->sec.size = RG_PAGE;
+		g->n_sections++;
+	}
+	m = at(g, g->names_at);
+	if (sizeof *m + m->used + size > m->sec.size)
+		abort();
+	r = (struct vpr_name_record *)((unsigned char *)(m + 1) + m->used);
+	r->record_size = size;
+	r->kind = kind;
+	r->id = id;
+	r->len = (uint32_t)len;
+	r->thread_id = tid;
+	memcpy(r->name, name, len + 1);
+	m->used += size;
+	m->n_records++;
+}
+
+void rg_name(struct rawgen *g, uint32_t id, const char *name)
+{
+	name_record(g, VPR_NAME_STRING, id, 0, name);
+}
+
+void rg_thread_name(struct rawgen *g, uint64_t tid, const char *name)
+{
+	name_record(g, VPR_NAME_THREAD, 0, tid, name);
+}
+
+void rg_names_end(struct rawgen *g)
+{
+	g->names_at = 0;
+}
+
 void rg_finish(struct rawgen *g)
 {
 	struct vpr_file_header *h = rg_hdr(g);
@@ -269,6 +477,53 @@ void rg_sample(struct rawgen *g, uint32_t mode)
 	rg_modules_end(g);
 	rg_table(g, 1, 0, 1, 16, s1, mode == VPR_MODE_TIME ? 4 : 3);
 	rg_table(g, 2, 0, 1, 16, s2, 1);
+	rg_finish(g);
+}
+
+void rg_sample_trace(struct rawgen *g)
+{
+	static const uint8_t bid[4] = {0xde, 0xad, 0xbe, 0xef};
+	struct rg_trace_id t1[] = {
+		{0x11005, 0x12000, 1, 1, 0},
+		{0x12010, 0x13000, 2, 2, 0},
+		{0x11020, VPR_NAME_FN(1), 1, 3, 0},
+	};
+	struct rg_trace_id t2[] = {{0x11005, 0x12000, 1, 1, 0}};
+	struct rg_events a = {0}, b = {0}, c = {0};
+
+	rg_begin(g, VPR_MODE_TRACE);
+	rg_hdr(g)->clock = VPR_CLOCK_MONOTONIC;
+	rg_hdr(g)->session = 0x5e5510;
+	rg_module(g, 0, "/fake/prog", 0x10000, 0x10000, 0x20000, bid, sizeof bid);
+	rg_module(g, 1, "/fake/lib.so", 0x7000000, 0x7000000, 0x7010000, NULL, 0);
+	rg_modules_end(g);
+	rg_name(g, 1, "phase");
+	rg_name(g, 2, "ev");
+	rg_name(g, 3, "ctr");
+	rg_name(g, 4, "tagA");
+	rg_thread_name(g, 101, "worker-a");
+	rg_names_end(g);
+	rg_trace_table(g, 1, 0, 1, 8, t1, 3);
+	rg_trace_table(g, 2, 0, 1, 4, t2, 1);
+	rg_ev_enter(&a, 1, 0);
+	rg_ev_tag(&a, 4);
+	rg_ev_enter(&a, 2, 10);
+	rg_ev_exit(&a, 20);
+	rg_ev_enter(&a, 2, 5);
+	rg_ev_exit(&a, 5);
+	rg_ev_instant(&a, 0, 2);
+	rg_trace_chunk(g, 1, 101, 1, 1000, 0, 0, a.buf, a.len, 0);
+	rg_ev_enter(&b, 3, 0);
+	rg_ev_counter(&b, 10, 3, -5);
+	rg_ev_exit(&b, 10);
+	rg_ev_exit(&b, 30);
+	rg_trace_chunk(g, 1, 101, 2, 1050, 1, 0, b.buf, b.len, 0);
+	rg_ev_enter(&c, 1, 0);
+	rg_ev_instant(&c, 50, 2);
+	rg_trace_chunk(g, 2, 102, 1, 2000, 0, 0, c.buf, c.len, 0);
+	rg_ev_free(&a);
+	rg_ev_free(&b);
+	rg_ev_free(&c);
 	rg_finish(g);
 }
 

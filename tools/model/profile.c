@@ -363,6 +363,19 @@ static long function_at(struct builder *b, uint64_t addr, uint64_t *vaddr_out)
 	uint64_t vaddr;
 
 	memset(&key, 0, sizeof key);
+	if (VPR_IS_NAME_FN(addr)) {
+		/* a scope: named from the NAMES section, never symbolized */
+		const char *name = raw_profile_fn_name(b->raw, addr);
+		long f;
+
+		*vaddr_out = addr;
+		key.module = PROF_MODULE_UNKNOWN;
+		key.address = addr;
+		f = function_get(b, &key, NULL, name ? name : prof_strf(p, "scope#%" PRIu64,
+		                                                         (uint64_t)(addr & ~VPR_NAME_FN_BASE)));
+		p->functions[f].scope = 1;
+		return f;
+	}
 	if (mi < 0) {
 		*vaddr_out = addr;
 		key.module = PROF_MODULE_UNKNOWN;
@@ -567,6 +580,11 @@ static void number_functions(struct builder *b)
 		p->edges[i].caller = new_id[p->edges[i].caller];
 		p->edges[i].callee = new_id[p->edges[i].callee];
 	}
+	{
+		struct entry_ent *e, *et;
+		HASH_ITER(hh, b->entries, e, et)
+			e->func = new_id[e->func];
+	}
 	free(new_id);
 	if (p->n_edges)
 		qsort(p->edges, p->n_edges, sizeof *p->edges, profile_edge_order);
@@ -629,11 +647,11 @@ static void builder_free(struct builder *b)
 		HASH_DEL(b->fns, f);
 		free(f);
 	}
-	HASH_ITER(hh, b->entries, e, et) {
-		HASH_DEL(b->entries, e);
-		free(e);
-	}
+	(void)e;
+	(void)et;
 	free(b->iv);
+	/* b->entries stays with the profile: profile_callee() */
+	b->p->entry_infos = b->entries;
 	/* b->sites stays with the profile: edges point at its frames. */
 	b->p->site_infos = b->sites;
 }
@@ -673,7 +691,9 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
 	memset(&b, 0, sizeof b);
 	p->raw = raw;
 	p->sym = sym ? sym : &prof_symbolizer_default;
-	p->timed = raw->mode == VPR_MODE_TIME && raw->time_available;
+	p->timed = (raw->mode == VPR_MODE_TIME ||
+	            (raw->mode == VPR_MODE_TRACE && raw->trace && raw->trace->aggregated)) &&
+	           raw->time_available;
 	b.p = p;
 	b.raw = raw;
 	modules_init(&b);
@@ -718,10 +738,16 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->n_modules; i++)
 		if (p->modules[i].sym)
 			p->sym->close(p->modules[i].sym);
+	struct entry_ent *e, *et, *entries = p->entry_infos;
+
 	HASH_ITER(hh, sites, s, st) {
 		HASH_DEL(sites, s);
 		free(s->frames);
 		free(s);
+	}
+	HASH_ITER(hh, entries, e, et) {
+		HASH_DEL(entries, e);
+		free(e);
 	}
 	while (p->strings) {
 		struct prof_string *n = p->strings->next;
@@ -735,6 +761,14 @@ void profile_free(struct profile *p)
 	if (p->doc)     /* built from a document (doc_profile.c): its release */
 		((struct profile_keep *)p->doc)->release(p->doc);
 	memset(p, 0, sizeof *p);
+}
+
+const struct prof_function *profile_callee(const struct profile *p, uint64_t fn)
+{
+	struct entry_ent *e, *entries = p->entry_infos;
+
+	HASH_FIND(hh, entries, &fn, sizeof fn, e);
+	return e ? &p->functions[e->func] : NULL;
 }
 
 void profile_check_exe_path(const struct raw_profile *raw)

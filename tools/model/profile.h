@@ -52,6 +52,8 @@ struct prof_function {
 	const char *file;           /* NULL when unknown */
 	unsigned line;              /* 0 when unknown */
 	int instrumented;           /* it appeared as a callee in the raw file */
+	int scope;                  /* a scope (vitprof_scope_begin, VPR_NAME_FN):
+	                               name from the NAMES section, no address */
 	uint64_t calls;             /* sum of the counts of edges into it */
 	uint64_t self_ticks, total_ticks;
 	uint64_t self_ns, total_ns; /* time mode with time available */
@@ -95,6 +97,7 @@ struct profile {
 	const struct prof_symbolizer *sym;
 	struct prof_string *strings;
 	void *site_infos;
+	void *entry_infos;          /* callee runtime address -> function */
 	void *doc;                  /* built from a document: what it keeps */
 };
 
@@ -112,6 +115,11 @@ struct profile {
 int profile_build(struct profile *p, const struct raw_profile *raw,
                   const struct prof_symbolizer *sym);
 void profile_free(struct profile *p);
+
+/* The function whose entry is at runtime address fn, a callee of one of
+ * the raw profile's edges (a scope's pseudo-address included); NULL when
+ * no edge calls fn. */
+const struct prof_function *profile_callee(const struct profile *p, uint64_t fn);
 /* qsort_r order of function indices (arg: the profile): hottest first,
  * by self time (timed) or calls, then id. */
 int profile_hot_order(const void *a, const void *b, void *arg);

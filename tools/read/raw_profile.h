@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "read/gcov_values.h"
+#include "read/trace_read.h"
 #include "vitprof_raw.h"
 
 struct raw_module {
@@ -69,6 +70,74 @@ struct raw_gcov_object {
 	size_t n_functions;
 };
 
+/* Trace mode: one entry of a shard's id table (struct vpr_edge_trace). */
+struct raw_trace_id {
+	uint64_t site, fn;          /* runtime addresses; fn may be VPR_NAME_FN */
+	uint64_t count;             /* exact calls of the edge */
+	uint32_t flags;             /* VPR_TRACE_FN_* */
+};
+
+/* Trace mode: the id table of one shard (its live table of the highest
+ * generation). raw_read.c has checked that the ids are 1..n_ids, each once. */
+struct raw_trace_table {
+	uint64_t shard_id;
+	uint64_t offset;            /* the table's section offset */
+	struct raw_trace_id *ids;   /* ids[k] is id k + 1 (owned) */
+	uint64_t n_ids;
+	uint64_t lost_events;       /* vpr_edges.lost_events */
+};
+
+/* Trace mode: one VPR_SEC_TRACE chunk, its header checked (the shard has a
+ * table, its data lies in its section, used <= data_size, no other chunk
+ * of the shard has its seq). Its events are not read by raw_read.c. */
+struct raw_trace_chunk {
+	uint64_t offset;            /* the section's file offset */
+	uint64_t shard_id, tid, seq;
+	uint64_t base_tick;
+	uint64_t depth;             /* frames open before its first event */
+	uint64_t data_offset;       /* file offset of event byte 0 */
+	uint64_t used;              /* bytes of complete events */
+	uint32_t flags;             /* VPR_TRACE_* */
+};
+
+/* A name of the NAMES section (scopes, marks, tags). */
+struct raw_name {
+	uint32_t id;                /* from 1, unique */
+	char *name;                 /* owned */
+};
+
+/* A thread's name (the last record for its tid). */
+struct raw_thread_name {
+	uint64_t tid;
+	char *name;                 /* owned */
+};
+
+/* Trace mode: the index of the events (trace_read.h reads them). */
+struct raw_trace {
+	struct raw_trace_chunk *chunks;     /* by shard, then seq */
+	size_t n_chunks;
+	struct trace_stream *streams;       /* by shard, then seq */
+	size_t n_streams;
+	struct raw_trace_table *tables;     /* by shard_id */
+	size_t n_tables;
+	uint64_t session;                   /* header.session; 0 unknown */
+	uint64_t lost_events;               /* header.lost_events */
+	uint64_t anchor_realtime_ns;        /* header.anchor_realtime_ns; 0 unknown */
+	/* Ticks to CLOCK_MONOTONIC ns: ns = calib_ns0 + (tick - calib_tick0)
+	 * * rp->calib_dns / rp->calib_dtick (CLOCK_MONOTONIC ticks: ns =
+	 * tick). Without a usable clock (rp->time_available 0) ns = tick. */
+	uint64_t calib_tick0, calib_ns0;
+	/* Where the events are read from: the file (fd, owned, open until
+	 * raw_profile_free()), or the image given to raw_profile_read_mem(),
+	 * which must then outlive the profile. */
+	int fd;
+	const unsigned char *mem;
+	uint64_t size;
+	/* The events aggregated into edges, function times and contexts
+	 * (trace_aggregate()). */
+	int aggregated;
+};
+
 struct raw_profile {
 	char *file;                 /* path it was read from (owned) */
 	uint32_t state;             /* VPR_STATE_* */
@@ -104,6 +173,18 @@ struct raw_profile {
 	/* Context modes: every node of every selected table, shard by shard. */
 	struct raw_ctx_node *ctx_nodes;
 	size_t n_ctx_nodes;
+	/* Trace mode (else NULL): the event index. Until trace_aggregate()
+	 * runs, edges holds one edge per id-table entry with its exact count
+	 * and no times; afterwards edges, functions and ctx_nodes are computed
+	 * from the events, as in context,time mode plus time mode's function
+	 * records. */
+	struct raw_trace *trace;
+	/* The NAMES section (scopes exist in every mode): names by id, thread
+	 * names by tid. */
+	struct raw_name *names;
+	size_t n_names;
+	struct raw_thread_name *thread_names;
+	size_t n_thread_names;
 };
 
 /*
@@ -128,6 +209,17 @@ void raw_profile_free(struct raw_profile *rp);
 uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks);
 /* 1 when ticks convert to ns without saturating (or time is unusable). */
 int raw_ticks_fit_ns(const struct raw_profile *rp, uint64_t ticks);
+
+/* The text of name id (NULL: no such name), the name of a
+ * scope's pseudo-function fn (VPR_IS_NAME_FN; NULL when fn is not one or
+ * its name is unknown), a thread's name (NULL: unnamed). Owned by rp. */
+const char *raw_profile_name(const struct raw_profile *rp, uint64_t id);
+const char *raw_profile_fn_name(const struct raw_profile *rp, uint64_t fn);
+const char *raw_profile_thread_name(const struct raw_profile *rp, uint64_t tid);
+
+/* Trace mode: CLOCK_MONOTONIC ns of tick (see struct raw_trace); 0 with
+ * *ok = 0 when the result would not fit in 64 bits. */
+uint64_t raw_trace_tick_ns(const struct raw_profile *rp, uint64_t tick, int *ok);
 
 /* "count" / "time", "running" / "exited". */
 const char *raw_mode_name(uint32_t mode);

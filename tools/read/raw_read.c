@@ -48,7 +48,7 @@ struct table_ref {
 	uint32_t entry_size;
 	uint64_t capacity;
 	uint64_t entries_offset;
-	uint64_t lost_calls, lost_frames;
+	uint64_t lost_calls, lost_frames, lost_events;
 };
 
 /* One ARCS section seen while walking the sections. */
@@ -90,6 +90,10 @@ struct reader {
 	 * Inclusive times are not summed here: their sum over all edges grows
 	 * with the stack depth, and profile.c bounds the sums it makes. */
 	uint64_t sum_count, sum_self_ticks;
+	/* Trace mode: chunks and tables as found (struct raw_trace). */
+	struct raw_trace_chunk *chunks;
+	size_t n_chunks, cap_chunks, cap_names, cap_threads, cap_tables_trace, cap_name_offsets;
+	uint64_t *name_offsets;        /* record offset of each name */
 	char err[1024];                /* the first problem, for the report */
 };
 
@@ -217,9 +221,10 @@ static int check_header(struct reader *r)
 	if (h->state != VPR_STATE_RUNNING && h->state != VPR_STATE_EXITED)
 		return bad(r, HOFF(state), "unknown state %" PRIu32, h->state);
 	if (h->mode != VPR_MODE_COUNT && h->mode != VPR_MODE_TIME &&
-	    h->mode != VPR_MODE_CONTEXT && h->mode != VPR_MODE_CONTEXT_TIME)
+	    h->mode != VPR_MODE_CONTEXT && h->mode != VPR_MODE_CONTEXT_TIME &&
+	    h->mode != VPR_MODE_TRACE)
 		return bad(r, HOFF(mode), "unknown mode %" PRIu32, h->mode);
-	if (h->flags & ~(uint32_t)(VPR_FLAG_FORK_CHILD | VPR_FLAG_MOVED))
+	if (h->flags & ~(uint32_t)(VPR_FLAG_FORK_CHILD | VPR_FLAG_MOVED | VPR_FLAG_EXEC))
 		return bad(r, HOFF(flags), "unknown flags 0x%" PRIx32, h->flags);
 	if (h->pid <= 0)
 		return bad(r, HOFF(pid), "bad process id %" PRId64, h->pid);
@@ -333,6 +338,8 @@ static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
 
 	if (r->h.mode == VPR_MODE_CONTEXT || r->h.mode == VPR_MODE_CONTEXT_TIME)
 		want = sizeof(struct vpr_ctx_node);
+	if (r->h.mode == VPR_MODE_TRACE)
+		want = sizeof(struct vpr_edge_trace);
 	if (read_at(r, off, &e, sizeof e) != 0)
 		return -1;
 	if (e.entry_size != want)
@@ -369,6 +376,7 @@ static int read_table_header(struct reader *r, uint64_t off, uint64_t size)
 	t->entries_offset = e.entries_offset;
 	t->lost_calls = e.lost_calls;
 	t->lost_frames = e.lost_frames;
+	t->lost_events = e.lost_events;
 	return 0;
 }
 
@@ -737,6 +745,328 @@ static int read_values_header(struct reader *r, uint64_t off, uint64_t size)
 
 #define SOFF(field) ((uint64_t)offsetof(struct vpr_section, field))
 
+#define TOFF(field) ((uint64_t)offsetof(struct vpr_trace, field))
+
+/* Validates the header of the trace chunk at off (size bytes) and notes
+ * it; its shard and seq are checked once every table is known
+ * (index_trace()). Only a trace-mode profile has chunks. */
+static int read_trace_header(struct reader *r, uint64_t off, uint64_t size)
+{
+	struct vpr_trace t;
+	struct raw_trace_chunk *c;
+
+	if (r->h.mode != VPR_MODE_TRACE)
+		return bad(r, off + SOFF(type), "trace chunk in a %s-mode profile",
+		           raw_mode_name(r->h.mode));
+	if (read_at(r, off, &t, sizeof t) != 0)
+		return -1;
+	if (t.shard_id == 0)
+		return bad(r, off + TOFF(shard_id), "trace chunk: shard id 0");
+	if (t.seq == 0)
+		return bad(r, off + TOFF(seq), "trace chunk of shard %" PRIu64 ": seq 0 (seqs"
+		           " start at 1)", t.shard_id);
+	if (t.data_offset < sizeof t || t.data_offset > size)
+		return bad(r, off + TOFF(data_offset), "trace chunk of shard %" PRIu64 ": data"
+		           " offset 0x%" PRIx64 " is not between the chunk header and the section"
+		           " end (0x%" PRIx64 ")", t.shard_id, t.data_offset, size);
+	if (t.data_size > size - t.data_offset)
+		return bad(r, off + TOFF(data_size), "trace chunk of shard %" PRIu64 ": %" PRIu64
+		           " bytes of events at 0x%" PRIx64 " do not fit in its %" PRIu64
+		           "-byte section", t.shard_id, t.data_size, t.data_offset, size);
+	if (t.used > t.data_size)
+		return bad(r, off + TOFF(used), "trace chunk of shard %" PRIu64 ": %" PRIu64
+		           " bytes used of %" PRIu64, t.shard_id, t.used, t.data_size);
+	if (t.flags & ~(uint32_t)VPR_TRACE_RING)
+		return bad(r, off + TOFF(flags), "trace chunk of shard %" PRIu64 ": unknown"
+		           " flags 0x%" PRIx32, t.shard_id, t.flags);
+	grow((void **)&r->chunks, &r->cap_chunks, r->n_chunks, sizeof *r->chunks);
+	c = &r->chunks[r->n_chunks++];
+	c->offset = off;
+	c->shard_id = t.shard_id;
+	c->tid = t.thread_id;
+	c->seq = t.seq;
+	c->base_tick = t.base_tick;
+	c->depth = t.depth;
+	c->data_offset = off + t.data_offset;
+	c->used = t.used;
+	c->flags = t.flags;
+	return 0;
+}
+
+#define NOFF(field) ((uint64_t)offsetof(struct vpr_name_record, field))
+
+/* Reads the records of the names section at off (size bytes) into
+ * rp->names and rp->thread_names: each record inside the section's used
+ * bytes, of a known kind, with a NUL-terminated name of its stated
+ * length. Ids are checked for uniqueness once every section is read. */
+static int read_names(struct reader *r, struct raw_profile *rp, uint64_t off, uint64_t size)
+{
+	struct vpr_modules m;
+	unsigned char *buf;
+	uint64_t p = 0, rec_base = off + sizeof m;
+	uint32_t i;
+	int rc = -1;
+
+	if (read_at(r, off, &m, sizeof m) != 0)
+		return -1;
+	if (m.used > size - sizeof m || m.used % 8)
+		return bad(r, off + offsetof(struct vpr_modules, used), "names section:"
+		           " %" PRIu64 " bytes of records do not fit in its %" PRIu64 " bytes",
+		           m.used, size - sizeof m);
+	buf = xmalloc(m.used ? (size_t)m.used : 1);
+	if (read_at(r, rec_base, buf, (size_t)m.used) != 0)
+		goto out;
+	for (i = 0; i < m.n_records; i++) {
+		struct vpr_name_record rec;
+		uint64_t at = rec_base + p;
+		const char *name;
+
+		if (m.used - p < sizeof rec) {
+			bad(r, at, "name record %" PRIu32 " of %" PRIu32 " lies past the section's"
+			    " %" PRIu64 " used bytes", i + 1, m.n_records, m.used);
+			goto out;
+		}
+		memcpy(&rec, buf + p, sizeof rec);
+		if (rec.record_size < sizeof rec + 8 || rec.record_size % 8 ||
+		    rec.record_size > m.used - p) {
+			bad(r, at + NOFF(record_size), "name record size %" PRIu32 " is not a multiple"
+			    " of 8 between %zu and the %" PRIu64 " bytes left", rec.record_size,
+			    sizeof rec + 8, m.used - p);
+			goto out;
+		}
+		if (rec.len > VPR_NAME_MAX || (uint64_t)rec.len + 1 > rec.record_size - sizeof rec) {
+			bad(r, at + NOFF(len), "name length %" PRIu32 " does not fit in its %" PRIu32
+			    "-byte record (at most %u)", rec.len, rec.record_size, VPR_NAME_MAX);
+			goto out;
+		}
+		name = (const char *)buf + p + sizeof rec;
+		if (name[rec.len] != '\0' || memchr(name, '\0', rec.len)) {
+			bad(r, at + sizeof rec, "name is not a NUL-terminated string of length %" PRIu32,
+			    rec.len);
+			goto out;
+		}
+		if (rec.kind == VPR_NAME_STRING) {
+			if (rec.id == 0) {
+				bad(r, at + NOFF(id), "name record with id 0 (ids start at 1)");
+				goto out;
+			}
+			grow((void **)&rp->names, &r->cap_names, rp->n_names, sizeof *rp->names);
+			grow((void **)&r->name_offsets, &r->cap_name_offsets, rp->n_names,
+			     sizeof *r->name_offsets);
+			r->name_offsets[rp->n_names] = at;
+			rp->names[rp->n_names].id = rec.id;
+			rp->names[rp->n_names++].name = xstrdup(name);
+		} else if (rec.kind == VPR_NAME_THREAD) {
+			struct raw_thread_name *t = NULL;
+			size_t k;
+
+			if (rec.thread_id == 0) {
+				bad(r, at + NOFF(thread_id), "thread name record for thread id 0");
+				goto out;
+			}
+			for (k = 0; k < rp->n_thread_names && !t; k++)
+				if (rp->thread_names[k].tid == rec.thread_id)
+					t = &rp->thread_names[k];
+			if (t) {               /* the last record for a tid wins */
+				free(t->name);
+			} else {
+				grow((void **)&rp->thread_names, &r->cap_threads, rp->n_thread_names,
+				     sizeof *rp->thread_names);
+				t = &rp->thread_names[rp->n_thread_names++];
+				t->tid = rec.thread_id;
+			}
+			t->name = xstrdup(name);
+		} else {
+			bad(r, at + NOFF(kind), "name record of unknown kind %" PRIu32, rec.kind);
+			goto out;
+		}
+		p += rec.record_size;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+static int name_order(const void *a, const void *b)
+{
+	const struct raw_name *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int thread_name_order(const void *a, const void *b)
+{
+	const struct raw_thread_name *x = a, *y = b;
+
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* Sorts the names by id (each id once) and the thread names by tid. */
+static int sort_names(struct reader *r, struct raw_profile *rp)
+{
+	size_t i;
+
+	/* sort the offsets along: pair them through a permutation */
+	if (rp->n_names > 1) {
+		struct pair { struct raw_name n; uint64_t off; } *v = xcalloc(rp->n_names, sizeof *v);
+		for (i = 0; i < rp->n_names; i++) {
+			v[i].n = rp->names[i];
+			v[i].off = r->name_offsets[i];
+		}
+		qsort(v, rp->n_names, sizeof *v, name_order);
+		for (i = 0; i < rp->n_names; i++) {
+			rp->names[i] = v[i].n;
+			r->name_offsets[i] = v[i].off;
+		}
+		free(v);
+	}
+	for (i = 1; i < rp->n_names; i++)
+		if (rp->names[i].id == rp->names[i - 1].id)
+			return bad(r, r->name_offsets[i] + NOFF(id), "two name records with id %"
+			           PRIu32 " (the other at 0x%" PRIx64 ")", rp->names[i].id,
+			           r->name_offsets[i - 1]);
+	if (rp->n_thread_names > 1)
+		qsort(rp->thread_names, rp->n_thread_names, sizeof *rp->thread_names,
+		      thread_name_order);
+	return 0;
+}
+
+/* Shard, then seq, then offset. */
+static int chunk_order(const void *a, const void *b)
+{
+	const struct raw_trace_chunk *x = a, *y = b;
+
+	if (x->shard_id != y->shard_id)
+		return x->shard_id < y->shard_id ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static const struct raw_trace_table *trace_table(const struct raw_trace *tr, uint64_t shard)
+{
+	size_t lo = 0, hi = tr->n_tables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tr->tables[mid].shard_id < shard)
+			lo = mid + 1;
+		else if (tr->tables[mid].shard_id > shard)
+			hi = mid;
+		else
+			return &tr->tables[mid];
+	}
+	return NULL;
+}
+
+/* Adds stream [first, first + n) of tr->chunks (one shard and thread). */
+static void add_stream(struct raw_trace *tr, size_t *cap, size_t first, size_t n)
+{
+	const struct raw_trace_chunk *c = &tr->chunks[first];
+	const struct raw_trace_table *t = trace_table(tr, c->shard_id);
+	struct trace_stream *s;
+
+	grow((void **)&tr->streams, cap, tr->n_streams, sizeof *tr->streams);
+	s = &tr->streams[tr->n_streams++];
+	memset(s, 0, sizeof *s);
+	s->shard_id = c->shard_id;
+	s->tid = c->tid;
+	s->first_chunk = first;
+	s->n_chunks = n;
+	/* a shard's losses belong to its last thread: the table is the shard's */
+	s->lost_events = t ? t->lost_events : 0;
+}
+
+/*
+ * Trace mode: moves the chunks into rp->trace sorted by (shard, seq),
+ * checks each names a shard with a table and that no two chunks of a shard
+ * share a seq, and cuts the streams: a shard's chunks split where the
+ * thread id changes (a shard taken over by a new thread); in a flight
+ * recorder (VPR_TRACE_RING) only the run of consecutive seqs ending at the
+ * highest one survives (older chunks are left out of every stream).
+ */
+static int index_trace(struct reader *r, struct raw_profile *rp)
+{
+	struct raw_trace *tr = rp->trace;
+	size_t i, start, cap = 0, k;
+
+	tr->chunks = r->chunks;
+	tr->n_chunks = r->n_chunks;
+	r->chunks = NULL;
+	r->n_chunks = r->cap_chunks = 0;
+	if (tr->n_chunks)
+		qsort(tr->chunks, tr->n_chunks, sizeof *tr->chunks, chunk_order);
+	for (i = 0; i < tr->n_chunks; i++) {
+		const struct raw_trace_chunk *c = &tr->chunks[i];
+		if (!trace_table(tr, c->shard_id))
+			return bad(r, c->offset + TOFF(shard_id), "trace chunk of shard %" PRIu64
+			           ": the file has no live edge table of that shard", c->shard_id);
+		if (i && tr->chunks[i - 1].shard_id == c->shard_id &&
+		    tr->chunks[i - 1].seq == c->seq)
+			return bad(r, c->offset + TOFF(seq), "two trace chunks of shard %" PRIu64
+			           " with seq %" PRIu64 " (the other at 0x%" PRIx64 ")", c->shard_id,
+			           c->seq, tr->chunks[i - 1].offset);
+	}
+	for (start = 0; start < tr->n_chunks; start = i) {
+		int ring = 0;
+
+		for (i = start; i < tr->n_chunks && tr->chunks[i].shard_id == tr->chunks[start].shard_id &&
+		     tr->chunks[i].tid == tr->chunks[start].tid; i++)
+			ring |= (tr->chunks[i].flags & VPR_TRACE_RING) != 0;
+		k = start;
+		if (ring)               /* the surviving run: consecutive seqs to the last */
+			for (k = i - 1; k > start && tr->chunks[k - 1].seq + 1 == tr->chunks[k].seq; k--)
+				;
+		add_stream(tr, &cap, k, i - k);
+		tr->streams[tr->n_streams - 1].name = raw_profile_thread_name(rp, tr->chunks[k].tid);
+	}
+	return 0;
+}
+
+/* Trace mode: checks the ids of table t's entries rp->trace... (1..n, each
+ * once) and files them by id. Returns 0 or -1 (reported). */
+static int add_trace_table(struct reader *r, struct raw_profile *rp, const struct table_ref *t,
+                           const struct vpr_edge_trace *e, const uint64_t *at, size_t n)
+{
+	struct raw_trace *tr = rp->trace;
+	struct raw_trace_table *tt;
+	size_t i;
+
+	grow((void **)&tr->tables, &r->cap_tables_trace, tr->n_tables, sizeof *tr->tables);
+	tt = &tr->tables[tr->n_tables++];
+	memset(tt, 0, sizeof *tt);
+	tt->shard_id = t->shard_id;
+	tt->offset = t->offset;
+	tt->lost_events = t->lost_events;
+	tt->n_ids = n;
+	tt->ids = xcalloc(n ? n : 1, sizeof *tt->ids);
+	for (i = 0; i < n; i++) {
+		struct raw_trace_id *d;
+
+		if (e[i].id == 0 || e[i].id > n)
+			return bad(r, at[i] + offsetof(struct vpr_edge_trace, id), "trace id table of"
+			           " shard %" PRIu64 ": id %" PRIu32 " outside 1..%zu (the entries"
+			           " in use)", t->shard_id, e[i].id, n);
+		d = &tt->ids[e[i].id - 1];
+		if (d->fn)
+			return bad(r, at[i] + offsetof(struct vpr_edge_trace, id), "trace id table of"
+			           " shard %" PRIu64 ": id %" PRIu32 " used twice", t->shard_id,
+			           e[i].id);
+		if (e[i].flags & ~(uint32_t)(VPR_TRACE_FN_EXCLUDE | VPR_TRACE_FN_INCLUDE |
+		                             VPR_TRACE_FN_START))
+			return bad(r, at[i] + offsetof(struct vpr_edge_trace, flags), "trace id table"
+			           " of shard %" PRIu64 ": unknown flags 0x%" PRIx32, t->shard_id,
+			           e[i].flags);
+		d->site = e[i].site;
+		d->fn = e[i].fn;
+		d->count = e[i].count;
+		d->flags = e[i].flags;
+	}
+	return 0;
+}
+
+
 /* Walks the section chain from first_section to end, validating each. */
 static int walk_sections(struct reader *r, struct raw_profile *rp)
 {
@@ -781,6 +1111,14 @@ static int walk_sections(struct reader *r, struct raw_profile *rp)
 			break;
 		case VPR_SEC_VALUES:
 			if (read_values_header(r, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_TRACE:
+			if (read_trace_header(r, off, s.size) != 0)
+				return -1;
+			break;
+		case VPR_SEC_NAMES:
+			if (read_names(r, rp, off, s.size) != 0)
 				return -1;
 			break;
 		default:
@@ -961,9 +1299,17 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 	size_t es = t->entry_size;
 	unsigned char *buf = xmalloc((size_t)(t->capacity * es));
 	uint64_t base = t->offset + t->entries_offset, i, bad_slot, other = 0;
-	size_t first_node = rp->n_ctx_nodes;
+	size_t first_node = rp->n_ctx_nodes, n_trace = 0;
 	int ctx = t->entry_size == sizeof(struct vpr_ctx_node);
+	int trace = rp->mode == VPR_MODE_TRACE;
+	struct vpr_edge_trace *te = NULL;
+	uint64_t *te_at = NULL;
 	int rc = -1;
+
+	if (trace) {
+		te = xcalloc((size_t)t->capacity, sizeof *te);
+		te_at = xcalloc((size_t)t->capacity, sizeof *te_at);
+	}
 
 	if (read_table(r, t, buf, &bad_slot, &other) != 0)
 		goto out;
@@ -976,7 +1322,17 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 		if (add_slot_sums(r, t, v, !ctx && v[0] == VPR_SITE_FUNCTION &&
 		                  rp->mode == VPR_MODE_TIME, base + i * es) != 0)
 			goto out;
-		if (ctx) {
+		if (trace) {
+			struct raw_edge *e;
+			memcpy(&te[n_trace], buf + i * es, sizeof *te);
+			te_at[n_trace++] = base + i * es;
+			grow((void **)&rp->edges, &r->cap_edges, rp->n_edges, sizeof *e);
+			e = &rp->edges[rp->n_edges++];
+			memset(e, 0, sizeof *e);
+			e->site = v[0];
+			e->fn = v[1];
+			e->count = v[2];
+		} else if (ctx) {
 			struct raw_ctx_node *c;
 			grow((void **)&rp->ctx_nodes, &r->cap_ctx, rp->n_ctx_nodes, sizeof *c);
 			c = &rp->ctx_nodes[rp->n_ctx_nodes++];
@@ -996,8 +1352,8 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 			f->fn = v[1];
 			f->total_ticks = v[3];
 		} else if (v[0] == VPR_SITE_FUNCTION) {
-			bad(r, base + i * es, "function record (site %u) in a count-mode"
-			    " edge table", VPR_SITE_FUNCTION);
+			bad(r, base + i * es, "function record (site %u) in a %s-mode"
+			    " edge table", VPR_SITE_FUNCTION, raw_mode_name(rp->mode));
 			goto out;
 		} else {
 			struct raw_edge *e;
@@ -1016,8 +1372,12 @@ static int read_table_slots(struct reader *r, struct raw_profile *rp,
 		misplaced(r, t, buf, bad_slot, other);
 		goto out;
 	}
+	if (trace && add_trace_table(r, rp, t, te, te_at, n_trace) != 0)
+		goto out;
 	rc = 0;
 out:
+	free(te);
+	free(te_at);
 	free(buf);
 	return rc;
 }
@@ -1104,7 +1464,8 @@ static void set_time(struct raw_profile *rp, const struct vpr_file_header *h)
 {
 	rp->time_available = 0;
 	rp->time_note = NULL;
-	if (h->mode != VPR_MODE_TIME && h->mode != VPR_MODE_CONTEXT_TIME)
+	if (h->mode != VPR_MODE_TIME && h->mode != VPR_MODE_CONTEXT_TIME &&
+	    h->mode != VPR_MODE_TRACE)
 		return;
 	rp->time_available = vpr_tick_rate(h, &rp->calib_dns, &rp->calib_dtick, &rp->time_note);
 }
@@ -1124,6 +1485,23 @@ static void clear_profile(struct raw_profile *rp)
 	for (i = 0; i < rp->n_gcov; i++)
 		free_gcov_object(&rp->gcov[i]);
 	free(rp->gcov);
+	for (i = 0; i < rp->n_names; i++)
+		free(rp->names[i].name);
+	free(rp->names);
+	for (i = 0; i < rp->n_thread_names; i++)
+		free(rp->thread_names[i].name);
+	free(rp->thread_names);
+	if (rp->trace) {
+		struct raw_trace *tr = rp->trace;
+		for (i = 0; i < tr->n_tables; i++)
+			free(tr->tables[i].ids);
+		free(tr->tables);
+		free(tr->chunks);
+		free(tr->streams);
+		if (tr->fd >= 0)
+			close(tr->fd);
+		free(tr);
+	}
 	memset(rp, 0, sizeof *rp);
 	rp->file = file;
 }
@@ -1150,8 +1528,21 @@ static int parse(struct reader *r, struct raw_profile *rp)
 	memcpy(rp->host, h->host, sizeof rp->host);
 	memcpy(rp->exe_path, h->exe_path, sizeof rp->exe_path);
 	set_time(rp, h);
-	if (walk_sections(r, rp) != 0 || sort_modules(r, rp) != 0 || read_edges(r, rp) != 0 ||
-	    read_gcov(r, rp) != 0)
+	if (h->mode == VPR_MODE_TRACE) {
+		rp->trace = xcalloc(1, sizeof *rp->trace);
+		rp->trace->fd = -1;
+		rp->trace->session = h->session;
+		rp->trace->lost_events = h->lost_events;
+		rp->trace->anchor_realtime_ns = h->anchor_realtime_ns;
+		rp->trace->calib_tick0 = h->calib_tick0;
+		rp->trace->calib_ns0 = h->calib_ns0;
+		rp->trace->mem = r->mem;
+		rp->trace->size = r->size;
+	}
+	if (walk_sections(r, rp) != 0 || sort_modules(r, rp) != 0 || sort_names(r, rp) != 0 ||
+	    read_edges(r, rp) != 0 || read_gcov(r, rp) != 0)
+		return -1;
+	if (rp->trace && index_trace(r, rp) != 0)
 		return -1;
 	return 0;
 }
@@ -1163,6 +1554,12 @@ static void reader_reset(struct reader *r)
 	free(r->arcs);
 	free(r->gcov);
 	free(r->value_chunks);
+	free(r->chunks);
+	free(r->name_offsets);
+	r->chunks = NULL;
+	r->name_offsets = NULL;
+	r->n_chunks = r->cap_chunks = r->cap_names = r->cap_threads = 0;
+	r->cap_tables_trace = r->cap_name_offsets = 0;
 	r->value_chunks = NULL;
 	r->n_value_chunks = 0;
 	r->chunk_entries = 0;
@@ -1249,7 +1646,10 @@ int raw_profile_read(const char *path, struct raw_profile *out)
 		tool_error(path, "%s", r.err);
 	}
 	reader_reset(&r);
-	close(r.fd);
+	if (rc == 0 && out->trace)
+		out->trace->fd = r.fd;      /* the events are read from it later */
+	else
+		close(r.fd);
 	return rc;
 }
 
@@ -1285,6 +1685,7 @@ const char *raw_mode_name(uint32_t mode)
 	case VPR_MODE_TIME: return "time";
 	case VPR_MODE_CONTEXT: return "context";
 	case VPR_MODE_CONTEXT_TIME: return "context,time";
+	case VPR_MODE_TRACE: return "trace";
 	default: return "count";
 	}
 }
@@ -1292,6 +1693,66 @@ const char *raw_mode_name(uint32_t mode)
 const char *raw_state_name(uint32_t state)
 {
 	return state == VPR_STATE_EXITED ? "exited" : "running";
+}
+
+const char *raw_profile_name(const struct raw_profile *rp, uint64_t id)
+{
+	size_t lo = 0, hi = rp->n_names;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rp->names[mid].id < id)
+			lo = mid + 1;
+		else if (rp->names[mid].id > id)
+			hi = mid;
+		else
+			return rp->names[mid].name;
+	}
+	return NULL;
+}
+
+const char *raw_profile_fn_name(const struct raw_profile *rp, uint64_t fn)
+{
+	if (!VPR_IS_NAME_FN(fn))
+		return NULL;
+	return raw_profile_name(rp, fn & ~VPR_NAME_FN_BASE);
+}
+
+const char *raw_profile_thread_name(const struct raw_profile *rp, uint64_t tid)
+{
+	size_t lo = 0, hi = rp->n_thread_names;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rp->thread_names[mid].tid < tid)
+			lo = mid + 1;
+		else if (rp->thread_names[mid].tid > tid)
+			hi = mid;
+		else
+			return rp->thread_names[mid].name;
+	}
+	return NULL;
+}
+
+uint64_t raw_trace_tick_ns(const struct raw_profile *rp, uint64_t tick, int *ok)
+{
+	const struct raw_trace *tr = rp->trace;
+	unsigned __int128 d;
+
+	*ok = 1;
+	if (rp->clock == VPR_CLOCK_MONOTONIC || !rp->time_available || !tr)
+		return tick;
+	if (tick >= tr->calib_tick0) {
+		d = (unsigned __int128)(tick - tr->calib_tick0) * rp->calib_dns / rp->calib_dtick;
+		d += tr->calib_ns0;
+		if (d > UINT64_MAX) {
+			*ok = 0;
+			return 0;
+		}
+		return (uint64_t)d;
+	}
+	d = (unsigned __int128)(tr->calib_tick0 - tick) * rp->calib_dns / rp->calib_dtick;
+	return d > tr->calib_ns0 ? 0 : tr->calib_ns0 - (uint64_t)d;
 }
 
 int raw_profile_is_raw(const char *path)
