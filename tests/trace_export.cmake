@@ -44,3 +44,24 @@ add_test(NAME trace_export.bench
   COMMAND sh -c "$0 chrome $1/bench.json --large 2000000 && $0 perfetto $1/bench.pftrace --large 2000000"
           $<TARGET_FILE:trace_export_gen> ${TE_OUT})
 set_tests_properties(trace_export.bench PROPERTIES TIMEOUT 120 LABELS long)
+
+# End to end: known.trace written as trace-mode raw profiles (one per
+# process; its functions are trace_export_mkraw's own, symbolized by name),
+# exported by `vitprof export` (both files: one session) and checked by
+# the same checks.
+#   trace_export.cli_chrome, trace_export.cli_perfetto
+add_executable(trace_export_mkraw trace_export/trace_export_mkraw.c test_tool_rawgen.c)
+target_include_directories(trace_export_mkraw PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                           ${PROJECT_SOURCE_DIR}/rt)
+target_compile_options(trace_export_mkraw PRIVATE -g -O0)
+target_link_options(trace_export_mkraw PRIVATE -Wl,--build-id)
+add_test(NAME trace_export.cli_chrome
+  COMMAND sh -c "mkdir -p $1/cli && $0 $2/known.trace $1/cli && $4 export --format chrome -o $1/cli/known.json $1/cli/p4242.vitraw $1/cli/p4300.vitraw && $3 -B $2/check_chrome.py $2/known.trace $1/cli/known.json"
+          $<TARGET_FILE:trace_export_mkraw> ${TE_OUT} ${TE_SRC} ${Python3_EXECUTABLE}
+          $<TARGET_FILE:vitprof>)
+add_test(NAME trace_export.cli_perfetto
+  COMMAND sh -c "mkdir -p $1/cli-pf && $0 $2/known.trace $1/cli-pf && $4 export --format perfetto -o $1/cli-pf/known.pftrace $1/cli-pf/p4242.vitraw $1/cli-pf/p4300.vitraw && $3 -B $2/check_perfetto.py $2/known.trace $1/cli-pf/known.pftrace 7000000000 $2/perfetto_subset.proto"
+          $<TARGET_FILE:trace_export_mkraw> ${TE_OUT} ${TE_SRC} ${Python3_EXECUTABLE}
+          $<TARGET_FILE:vitprof>)
+set_tests_properties(trace_export.cli_chrome trace_export.cli_perfetto PROPERTIES
+  TIMEOUT 60 SKIP_RETURN_CODE 77 LABELS e2e)
