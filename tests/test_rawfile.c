@@ -341,7 +341,7 @@ VP_TEST(rawfile, header_fields)
 		F(state, 0, "unknown state"),
 		F(state, 3, "unknown state"),
 		F(mode, 0, "unknown mode"),
-		F(mode, 5, "unknown mode"),
+		F(mode, 6, "unknown mode"),
 		F(flags, 0x80, "unknown flags"),
 		F(pid, 0, "bad process id 0"),
 		F(pid, UINT64_MAX, "bad process id -1"),

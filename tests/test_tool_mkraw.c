@@ -19,6 +19,18 @@
  *   selftime   the same in time mode (CLOCK_MONOTONIC ticks = ns):
  *                mk_leaf self 2200 total 2200, mk_work self 1800 total
  *                3000, main self 1000 total 4000
+ *   trace      a trace-mode profile of this program (CLOCK_MONOTONIC, ns;
+ *              session 0x5e5510, pid 4242 unless PID is given as a third
+ *              argument), known by construction (self_trace() below)
+ *   tracetsc   the same events with a TSC clock (3 ticks per ns)
+ *   tracebig N a trace of N calls of mk_leaf under main on one thread
+ *              (chunks of 1 MiB), for the memory and speed checks
+ *   tracering  a flight recorder: its oldest chunk is lost, the next
+ *              begins inside main and mk_work (OPEN marks)
+ *   tracebad-KIND  the trace with one corruption: tag (a reserved event
+ *              tag), id (an unknown id), exit (an EXIT with no open frame),
+ *              varint (a varint cut by `used`), used (used past
+ *              data_size), shard (a chunk of an unknown shard)
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -81,6 +93,155 @@ static void self_profile(struct rawgen *g, int timed)
 	rg_finish(g);
 }
 
+/*
+ * The trace (times in ns from 1000000):
+ *   thread 5001 "main-th":
+ *     1000000 main {
+ *     1000100   mk_work { [tag "job"]
+ *     1000200     mk_leaf (site A) 300        1000600 mk_leaf (site B) 50
+ *     1001000   }                             INSTANT "checkpoint"
+ *     1001100   scope "phase" {
+ *     1001200     mk_work { 1001300 mk_leaf (A) 100 }  1001500
+ *     1001500     COUNTER "queue" = 3
+ *     1002000   }
+ *     1003000 }
+ *   thread 5002: 1000300 mk_leaf 100; 1000450 mk_leaf, still open at the
+ *     last event, INSTANT "checkpoint" at 1000800.
+ * Aggregates: main 1 call, total 3000, self 1200; mk_work 2, 1200, 750;
+ * mk_leaf 5, 900, 900; phase 1, 900, 600.
+ * The first thread's events are in two chunks (seq 1 ends after mk_leaf B).
+ */
+static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ring)
+{
+	uint64_t leaf = (uint64_t)(uintptr_t)&mk_leaf, work = (uint64_t)(uintptr_t)&mk_work;
+	uint64_t main_fn = (uint64_t)(uintptr_t)&main;
+	struct rg_trace_id t1[] = {
+		{sites[3], main_fn, 1, 1, 0},
+		{sites[2], work, 2, 2, 0},
+		{sites[0], leaf, 2, 3, 0},
+		{sites[1], leaf, 1, 4, 0},
+		{sites[2], VPR_NAME_FN(1), 1, 5, 0},
+	};
+	struct rg_trace_id t2[] = {{sites[0], leaf, 2, 1, 0}};
+	struct rg_events a = {0}, b = {0}, c = {0};
+	uint64_t m = clock == VPR_CLOCK_TSC ? 3 : 1;   /* ticks per ns */
+	uint64_t base = clock == VPR_CLOCK_TSC ? 1000 + 3 * (1000000 - 5000) : 1000000;
+	size_t chunk2, chunk3;
+	ssize_t r;
+
+	rg_begin(g, VPR_MODE_TRACE);
+	rg_hdr(g)->clock = clock;
+	rg_hdr(g)->session = 0x5e5510;
+	rg_hdr(g)->anchor_realtime_ns = 1700000000000000000ull;
+	r = readlink("/proc/self/exe", rg_hdr(g)->exe_path, VPR_PATH_MAX - 1);
+	rg_hdr(g)->exe_path[r > 0 ? r : 0] = '\0';
+	rg_self_modules(g);
+	rg_modules_end(g);
+	rg_name(g, 1, "phase");
+	rg_name(g, 2, "job");
+	rg_name(g, 3, "checkpoint");
+	rg_name(g, 4, "queue");
+	rg_thread_name(g, 5001, "main-th");
+	rg_names_end(g);
+	rg_trace_table(g, 1, 0, 1, 8, t1, 5);
+	rg_trace_table(g, 2, 0, 1, 4, t2, 1);
+	if (ring) {
+		/* seq 1 (lost: overwritten) held main's ENTER, mk_work's and the
+		 * first mk_leaf call; seq 2 starts at 1000500 with main and
+		 * mk_work open */
+		rg_ev_open(&a, 1, 500 * m);
+		rg_ev_open(&a, 2, 400 * m);
+		rg_ev_enter(&a, 4, 100 * m);     /* 1000600: mk_leaf (B) */
+		rg_ev_exit(&a, 50 * m);
+		rg_trace_chunk(g, 1, 5001, 2, base + 500 * m, 2, VPR_TRACE_RING, a.buf, a.len, 0);
+	} else {
+		rg_ev_enter(&a, 1, 0);
+		rg_ev_enter(&a, 2, 100 * m);
+		rg_ev_tag(&a, 2);
+		rg_ev_enter(&a, 3, 100 * m);
+		rg_ev_exit(&a, 300 * m);
+		rg_ev_enter(&a, 4, 100 * m);
+		rg_ev_exit(&a, 50 * m);
+		rg_trace_chunk(g, 1, 5001, 1, base, 0, 0, a.buf, a.len, 0);
+	}
+	rg_ev_exit(&b, 0);                  /* 1000650 + 350: mk_work returns */
+	rg_ev_instant(&b, 0, 3);
+	rg_ev_enter(&b, 5, 100 * m);
+	rg_ev_enter(&b, 2, 100 * m);
+	rg_ev_enter(&b, 3, 100 * m);
+	rg_ev_exit(&b, 100 * m);
+	rg_ev_exit(&b, 100 * m);
+	rg_ev_counter(&b, 0, 4, 3);
+	rg_ev_exit(&b, 500 * m);
+	rg_ev_exit(&b, 1000 * m);
+	chunk2 = rg_trace_chunk(g, 1, 5001, ring ? 3 : 2, base + 1000 * m, 2,
+	                        ring ? VPR_TRACE_RING : 0, b.buf, b.len, 0);
+	/* the events of chunk 2 count from base + 1000 ns */
+	rg_ev_enter(&c, 1, 0);
+	rg_ev_exit(&c, 100 * m);
+	rg_ev_enter(&c, 1, 50 * m);
+	rg_ev_instant(&c, 350 * m, 3);
+	chunk3 = rg_trace_chunk(g, 2, 5002, 1, base + 300 * m, 0, 0, c.buf, c.len, 0);
+	if (bad) {
+		struct vpr_trace *t = (struct vpr_trace *)(g->buf + chunk2);
+		unsigned char *ev = (unsigned char *)t + RG_CHUNK_DATA;
+		if (strcmp(bad, "tag") == 0)
+			ev[2] = 3 | 4 << 2;               /* the ENTER of the scope */
+		else if (strcmp(bad, "id") == 0)
+			ev[2] = 9 << 2;
+		else if (strcmp(bad, "exit") == 0)   /* thread 5002 starts with an EXIT */
+			((unsigned char *)g->buf + chunk3 + RG_CHUNK_DATA)[0] = VPR_TEV_EXIT;
+		else if (strcmp(bad, "varint") == 0)
+			ev[t->used - 1] |= 0x80;
+		else if (strcmp(bad, "used") == 0)
+			t->used = t->data_size + 8;
+		else if (strcmp(bad, "shard") == 0)
+			t->shard_id = 9;
+	}
+	rg_ev_free(&a);
+	rg_ev_free(&b);
+	rg_ev_free(&c);
+	rg_finish(g);
+}
+
+/* N calls of mk_leaf under main, one thread, chunks of 1 MiB. */
+static void big_trace(struct rawgen *g, uint64_t n)
+{
+	uint64_t leaf = (uint64_t)(uintptr_t)&mk_leaf, main_fn = (uint64_t)(uintptr_t)&main;
+	struct rg_trace_id t[] = {
+		{sites[3], main_fn, 1, 1, 0},
+		{sites[0], leaf, n, 2, 0},
+	};
+	struct rg_events e = {0};
+	uint64_t seq = 1, tick = 1000000, chunk_base = tick;
+	ssize_t r;
+
+	rg_begin(g, VPR_MODE_TRACE);
+	rg_hdr(g)->clock = VPR_CLOCK_MONOTONIC;
+	r = readlink("/proc/self/exe", rg_hdr(g)->exe_path, VPR_PATH_MAX - 1);
+	rg_hdr(g)->exe_path[r > 0 ? r : 0] = '\0';
+	rg_self_modules(g);
+	rg_modules_end(g);
+	rg_trace_table(g, 1, 0, 1, 4, t, 2);
+	rg_ev_enter(&e, 1, 0);
+	for (uint64_t i = 0; i < n; i++) {
+		rg_ev_enter(&e, 2, 7);
+		rg_ev_exit(&e, 20 + i % 5);
+		tick += 27 + i % 5;
+		if (e.len > (1u << 20) - 64) {
+			/* main is open at every chunk's end; the first chunk entered it */
+			rg_trace_chunk(g, 1, 77, seq, chunk_base, seq > 1, 0, e.buf, e.len, 1u << 20);
+			seq++;
+			e.len = 0;
+			chunk_base = tick;
+		}
+	}
+	rg_ev_exit(&e, 3);
+	rg_trace_chunk(g, 1, 77, seq, chunk_base, seq > 1, 0, e.buf, e.len, 1u << 20);
+	rg_ev_free(&e);
+	rg_finish(g);
+}
+
 int main(int argc, char **argv)
 {
 	struct rawgen g;
@@ -89,13 +250,23 @@ int main(int argc, char **argv)
 	sites[3] = (uint64_t)(uintptr_t)__builtin_return_address(0);
 	mk_work();
 	__asm__ volatile("" ::: "memory");
-	if (argc != 3) {
+	if (argc != 3 && !(argc == 4 && strncmp(argv[1], "trace", 5) == 0)) {
 		fprintf(stderr, "usage: %s valid|truncated|version|swapped|zeroed|self|selftime OUT\n",
 		        argv[0]);
 		return 2;
 	}
 	kind = argv[1];
-	if (strcmp(kind, "self") == 0 || strcmp(kind, "selftime") == 0) {
+	if (strcmp(kind, "tracebig") == 0 && argc == 4) {
+		big_trace(&g, strtoull(argv[2], NULL, 10));
+		argv[2] = argv[3];
+	} else if (strcmp(kind, "trace") == 0 || strcmp(kind, "tracetsc") == 0 ||
+	           strcmp(kind, "tracering") == 0 || strncmp(kind, "tracebad-", 9) == 0) {
+		self_trace(&g, strcmp(kind, "tracetsc") == 0 ? VPR_CLOCK_TSC : VPR_CLOCK_MONOTONIC,
+		           strncmp(kind, "tracebad-", 9) == 0 ? kind + 9 : NULL,
+		           strcmp(kind, "tracering") == 0);
+		if (argc == 4)
+			rg_hdr(&g)->pid = atoll(argv[3]);
+	} else if (strcmp(kind, "self") == 0 || strcmp(kind, "selftime") == 0) {
 		self_profile(&g, strcmp(kind, "selftime") == 0);
 	} else {
 		rg_sample(&g, VPR_MODE_COUNT);

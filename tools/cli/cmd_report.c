@@ -168,6 +168,17 @@ static const char *location(char *buf, size_t size, const char *file, unsigned l
 	return buf;
 }
 
+/* A function's definition: location(), or "(scope)" for a scope
+ * (vitprof_scope_begin: no code of its own). */
+static const char *fn_location(char *buf, size_t size, const struct prof_function *f)
+{
+	if (f->scope) {
+		snprintf(buf, size, "(scope)");
+		return buf;
+	}
+	return location(buf, size, f->file, f->line);
+}
+
 /* A call site: "file:line:column" (column from the line table: two calls
  * on one line differ there), "file:line", "file" or "??" into buf. */
 static const char *site_location(char *buf, size_t size, const struct prof_edge *e)
@@ -305,10 +316,10 @@ static void print_flat(const struct report *r)
 			       f->calls, ms(f->self_ns), ms(f->total_ns),
 			       per_call_us(f->self_ns, f->calls), per_call_us(f->total_ns, f->calls),
 			       r->name_width, tool_text(f->name),
-			       location(loc, sizeof loc, f->file, f->line));
+			       fn_location(loc, sizeof loc, f));
 		else
 			printf("%7.2f %*" PRIu64 "  %-*s  %s\n", pct, cw, f->calls, r->name_width,
-			       tool_text(f->name), location(loc, sizeof loc, f->file, f->line));
+			       tool_text(f->name), fn_location(loc, sizeof loc, f));
 	}
 	if (r->n_shown < r->n_rows)
 		printf("(%zu more function%s; -n 0 shows all)\n", r->n_rows - r->n_shown,
@@ -373,7 +384,7 @@ static void print_graph(const struct report *r)
 		if (p->timed)
 			printf(" %11.3f %11.3f", ms(fn->self_ns), ms(fn->total_ns));
 		printf("  %-*s  %s\n", r->graph_width, name,
-		       location(loc, sizeof loc, fn->file, fn->line));
+		       fn_location(loc, sizeof loc, fn));
 		for (k = r->out_start[f]; k < r->out_start[f + 1]; k++) {
 			const struct prof_edge *e = &p->edges[r->out_edges[k]];
 			print_edge_line(r, e, e->callee, e->callee == f);

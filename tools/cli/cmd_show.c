@@ -92,12 +92,43 @@ static int row_order(const void *a, const void *b, void *arg)
 	return r;
 }
 
+/* Trace mode: what the timeline lacks (lost events, calls counted but not
+ * recorded on it); the counts and times shown are the timeline's. */
+static void print_trace_notes(const struct raw_profile *raw)
+{
+	const struct raw_trace *tr = raw->trace;
+	uint64_t lost = 0, counted = 0, seen = 0;
+	size_t i, k;
+
+	/* the header's count is the sum of the threads' (unless the program
+	 * died before adding the last ones) */
+	for (i = 0; i < tr->n_tables; i++) {
+		if (count_add(&lost, tr->tables[i].lost_events, 1, COUNT_MAX) != 0)
+			lost = COUNT_MAX;
+		for (k = 0; k < tr->tables[i].n_ids; k++)
+			if (count_add(&counted, tr->tables[i].ids[k].count, 1, COUNT_MAX) != 0)
+				counted = COUNT_MAX;
+	}
+	if (tr->lost_events > lost)
+		lost = tr->lost_events;
+	if (tr->aggregated)
+		for (i = 0; i < raw->n_edges; i++)
+			seen += raw->edges[i].count;
+	if (lost)
+		printf("note: %" PRIu64 " trace events could not be recorded (VITPROF_TRACE_MAX"
+		       " reached or no room in the file); the timeline misses them\n", lost);
+	if (tr->aggregated && counted > seen)
+		printf("note: %" PRIu64 " of %" PRIu64 " calls counted are not on the timeline"
+		       " (filtered at record time, tracing stopped or events lost): calls and"
+		       " times here are the timeline's\n", counted - seen, counted);
+}
+
 void print_profile_notes(const struct raw_profile *raw)
 {
 	if (raw->state == VPR_STATE_RUNNING)
 		printf("note: the program was still running or died without exiting;"
 		       " counts are those written so far\n");
-	if (raw->mode == VPR_MODE_TIME && !raw->time_available)
+	if ((raw->mode == VPR_MODE_TIME || raw->mode == VPR_MODE_TRACE) && !raw->time_available)
 		printf("note: times unavailable: %s\n", raw->time_note ? raw->time_note : "no clock");
 	if (raw->lost_frames)
 		printf("note: %" PRIu64 " returns could not be timed (lost frames)\n",
@@ -106,6 +137,8 @@ void print_profile_notes(const struct raw_profile *raw)
 		printf("note: %" PRIu64 " sections (count tables, module records or arc"
 		       " counters) could not be put in the file; what they held is missing\n",
 		       raw->lost_sections);
+	if (raw->trace)
+		print_trace_notes(raw);
 	if (raw->lost_values)
 		printf("note: %" PRIu64 " value-profile entries (topn and indirect-call values)"
 		       " found the value arena full (VITPROF_VALUES_MAX) and are lost\n",
@@ -137,7 +170,9 @@ static void print_header(const struct profile *p)
 
 static void print_location(const struct prof_function *f)
 {
-	if (!f->file)
+	if (f->scope)
+		fputs("(scope)", stdout);
+	else if (!f->file)
 		fputs("??", stdout);
 	else if (f->line)
 		printf("%s:%u", tool_text(f->file), f->line);

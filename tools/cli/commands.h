@@ -29,6 +29,7 @@ int cmd_merge(int argc, char **argv);    /* cmd_merge.c */
 int cmd_overlap(int argc, char **argv);  /* cmd_overlap.c */
 int cmd_report(int argc, char **argv);      /* cmd_report.c */
 int cmd_flamegraph(int argc, char **argv);  /* cmd_flamegraph.c */
+int cmd_replay(int argc, char **argv);      /* cmd_replay.c */
 
 /* ---- show_coverage.c: `vitprof show --branches`, `--loops` ---------------- */
 

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"overlap", cmd_overlap, "how similar two profiles are"},
 	{"report", cmd_report, "gprof-style report: flat profile and call graph"},
 	{"flamegraph", cmd_flamegraph, "write an SVG flame graph of a context-mode profile"},
+	{"replay", cmd_replay, "print the timeline of a trace, one line per call"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

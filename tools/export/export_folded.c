@@ -255,12 +255,15 @@ int ctx_tree_build(struct ctx_tree *t, const struct profile *p)
 	size_t i, n_names, shard_start = 0;
 
 	memset(t, 0, sizeof *t);
-	if (raw->mode != VPR_MODE_CONTEXT && raw->mode != VPR_MODE_CONTEXT_TIME) {
+	if (raw->mode != VPR_MODE_CONTEXT && raw->mode != VPR_MODE_CONTEXT_TIME &&
+	    !(raw->mode == VPR_MODE_TRACE && raw->trace && raw->trace->aggregated)) {
 		tool_error(raw->file, "a %s-mode profile has no calling contexts: record it"
 		           " with VITPROF_MODE=context", raw_mode_name(raw->mode));
 		return -1;
 	}
-	t->timed = raw->mode == VPR_MODE_CONTEXT_TIME && raw->time_available;
+	/* a trace's aggregates have context,time mode's nodes (trace_aggregate()) */
+	t->timed = (raw->mode == VPR_MODE_CONTEXT_TIME || raw->mode == VPR_MODE_TRACE) &&
+	           raw->time_available;
 	t->cap = 64;
 	t->nodes = xcalloc(t->cap, sizeof *t->nodes);
 	t->nodes[0].name = "all";

@@ -116,7 +116,8 @@ static void program_from_profile(struct vpdoc_program *pg, const struct profile 
 	pg->host = text(raw->host);
 	pg->pid = raw->pid;
 	pg->ppid = raw->ppid;
-	pg->time_mode = raw->mode == VPR_MODE_TIME;
+	/* a trace's aggregates are a time-mode profile's (trace_aggregate()) */
+	pg->time_mode = raw->mode == VPR_MODE_TIME || raw->mode == VPR_MODE_TRACE;
 	pg->context = raw->mode == VPR_MODE_CONTEXT ? 1 : raw->mode == VPR_MODE_CONTEXT_TIME ? 2 : 0;
 	pg->running = raw->state != VPR_STATE_EXITED;
 	pg->fork_child = (raw->flags & VPR_FLAG_FORK_CHILD) != 0;

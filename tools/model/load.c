@@ -24,7 +24,8 @@
  * symbolizer). Returns 0 or -1 after reporting. */
 static int load_raw_profile(const char *path, struct raw_profile *raw, struct profile *prof)
 {
-	if (raw_profile_read(path, raw) != 0 || profile_check_program(raw) != 0)
+	if (raw_profile_read(path, raw) != 0 || profile_check_program(raw) != 0 ||
+	    trace_aggregate(raw) != 0)
 		return -1;
 	return profile_build(prof, raw, NULL);
 }

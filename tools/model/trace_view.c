@@ -80,7 +80,12 @@ struct trace_view {
 	uint64_t start_ns;
 	uint64_t since, until;      /* absolute ns; until UINT64_MAX: none */
 	size_t n_include;
-	/* the walk */
+	struct trace_walk *walk;    /* trace_view_begin()'s */
+};
+
+/* One walk over one thread's events (trace_view_walk()). */
+struct trace_walk {
+	struct trace_view *v;
 	size_t cur;                 /* thread being walked */
 	struct trace_cursor *c;
 	int at_end;
@@ -297,7 +302,7 @@ void trace_view_close(struct trace_view *v)
 
 	if (!v)
 		return;
-	trace_cursor_close(v->c);
+	trace_walk_close(v->walk);
 	for (i = 0; i < v->n_procs; i++) {
 		struct process *p = &v->procs[i];
 		struct name_ent *e, *et;
@@ -311,11 +316,6 @@ void trace_view_close(struct trace_view *v)
 	}
 	free(v->procs);
 	free(v->threads);
-	free(v->win);
-	free(v->sel);
-	free(v->dur);
-	free(v->pend.v);
-	free(v->out.v);
 	free(v);
 }
 
@@ -404,85 +404,85 @@ static void q_pop(struct evq *q, struct trace_event *ev)
 }
 
 /* Output: renumbers the depths among shown frames. */
-static void emit(struct trace_view *v, struct trace_event ev)
+static void emit(struct trace_walk *w, struct trace_event ev)
 {
 	if (ev.kind == TRACE_ENTER)
-		ev.depth = v->out_depth++;
+		ev.depth = w->out_depth++;
 	else if (ev.kind == TRACE_EXIT)
-		ev.depth = --v->out_depth;
+		ev.depth = --w->out_depth;
 	else
-		ev.depth = v->out_depth;
-	q_push(&v->out, &ev);
+		ev.depth = w->out_depth;
+	q_push(&w->out, &ev);
 }
 
-static void dur_mark(struct trace_view *v, unsigned char shown)
+static void dur_mark(struct trace_walk *w, unsigned char shown)
 {
-	if (v->n_dur == v->cap_dur) {
-		v->cap_dur = v->cap_dur ? 2 * v->cap_dur : 64;
-		v->dur = xrealloc(v->dur, v->cap_dur);
+	if (w->n_dur == w->cap_dur) {
+		w->cap_dur = w->cap_dur ? 2 * w->cap_dur : 64;
+		w->dur = xrealloc(w->dur, w->cap_dur);
 	}
-	v->dur[v->n_dur++] = shown;
+	w->dur[w->n_dur++] = shown;
 }
 
 /* Sends out the pending ENTERs that have lasted min_ns by time now, with
  * the marks queued behind each. */
-static void dur_flush(struct trace_view *v, uint64_t now)
+static void dur_flush(struct trace_walk *w, uint64_t now)
 {
 	size_t depth_of_head;
 
-	while (v->pend.n) {
-		struct trace_event *h = q_at(&v->pend, 0), ev;
-		if (h->kind == TRACE_ENTER && now - h->ns < v->f.min_ns)
+	while (w->pend.n) {
+		struct trace_event *h = q_at(&w->pend, 0), ev;
+		if (h->kind == TRACE_ENTER && now - h->ns < w->v->f.min_ns)
 			return;
 		if (h->kind == TRACE_ENTER) {
-			/* the pending frames are the last ones of v->dur, in order:
+			/* the pending frames are the last ones of w->dur, in order:
 			 * this one is the outermost still pending */
-			for (depth_of_head = 0; depth_of_head < v->n_dur && v->dur[depth_of_head];
+			for (depth_of_head = 0; depth_of_head < w->n_dur && w->dur[depth_of_head];
 			     depth_of_head++)
 				;
-			if (depth_of_head < v->n_dur)
-				v->dur[depth_of_head] = 1;
+			if (depth_of_head < w->n_dur)
+				w->dur[depth_of_head] = 1;
 		}
-		q_pop(&v->pend, &ev);
-		emit(v, ev);
+		q_pop(&w->pend, &ev);
+		emit(w, ev);
 	}
 }
 
 /* The duration stage (min_ns > 0). */
-static void dur_stage(struct trace_view *v, const struct trace_event *ev)
+static void dur_stage(struct trace_walk *w, const struct trace_event *ev)
 {
-	if (!v->f.min_ns) {
-		emit(v, *ev);
+	if (!w->v->f.min_ns) {
+		emit(w, *ev);
 		return;
 	}
-	dur_flush(v, ev->ns);
+	dur_flush(w, ev->ns);
 	switch (ev->kind) {
 	case TRACE_ENTER:
-		dur_mark(v, 0);
-		q_push(&v->pend, ev);
+		dur_mark(w, 0);
+		q_push(&w->pend, ev);
 		return;
 	case TRACE_EXIT:
-		if (v->n_dur && v->dur[--v->n_dur]) {
-			emit(v, *ev);
+		if (w->n_dur && w->dur[--w->n_dur]) {
+			emit(w, *ev);
 			return;
 		}
 		/* a short call: its ENTER is the last pending one; drop it,
 		 * keeping the marks queued after it */
-		for (size_t i = v->pend.n; i-- > 0;) {
-			if (q_at(&v->pend, i)->kind != TRACE_ENTER)
+		for (size_t i = w->pend.n; i-- > 0;) {
+			if (q_at(&w->pend, i)->kind != TRACE_ENTER)
 				continue;
-			for (size_t j = i; j + 1 < v->pend.n; j++)
-				*q_at(&v->pend, j) = *q_at(&v->pend, j + 1);
-			v->pend.n--;
+			for (size_t j = i; j + 1 < w->pend.n; j++)
+				*q_at(&w->pend, j) = *q_at(&w->pend, j + 1);
+			w->pend.n--;
 			break;
 		}
-		dur_flush(v, ev->ns);
+		dur_flush(w, ev->ns);
 		return;
 	default:
-		if (v->pend.n)
-			q_push(&v->pend, ev);
+		if (w->pend.n)
+			q_push(&w->pend, ev);
 		else
-			emit(v, *ev);
+			emit(w, *ev);
 		return;
 	}
 }
@@ -493,155 +493,176 @@ static int glob_match(const char *glob, const char *name)
 }
 
 /* The select stage. */
-static void sel_stage(struct trace_view *v, const struct trace_event *ev)
+static void sel_stage(struct trace_walk *w, const struct trace_event *ev)
 {
 	struct sel_frame *fr;
 	int shown;
 
 	if (ev->kind == TRACE_ENTER) {
 		struct sel_frame nf = {0, 0, 0};
-		if (v->f.n_globs) {
-			const struct trace_view_thread *t = &v->threads[v->cur];
-			const char *name = trace_view_fn_name(v, t, ev->fn);
-			for (size_t i = 0; i < v->f.n_globs; i++) {
-				const char *g = v->f.globs[i];
+		if (w->v->f.n_globs) {
+			const struct trace_view_thread *t = &w->v->threads[w->cur];
+			const char *name = trace_view_fn_name(w->v, t, ev->fn);
+			for (size_t i = 0; i < w->v->f.n_globs; i++) {
+				const char *g = w->v->f.globs[i];
 				if (g[0] == '-' && !nf.exc && glob_match(g + 1, name))
 					nf.exc = 1;
 				else if (g[0] != '-' && !nf.inc && glob_match(g, name))
 					nf.inc = 1;
 			}
 		}
-		v->in_count += nf.inc;
-		v->out_count += nf.exc;
-		nf.shown = v->out_count == 0 && (v->n_include == 0 || v->in_count > 0) &&
-		           (v->f.max_depth == 0 || v->shown_depth < v->f.max_depth);
-		if (v->n_sel == v->cap_sel) {
-			v->cap_sel = v->cap_sel ? 2 * v->cap_sel : 64;
-			v->sel = xreallocarray(v->sel, v->cap_sel, sizeof *v->sel);
+		w->in_count += nf.inc;
+		w->out_count += nf.exc;
+		nf.shown = w->out_count == 0 && (w->v->n_include == 0 || w->in_count > 0) &&
+		           (w->v->f.max_depth == 0 || w->shown_depth < w->v->f.max_depth);
+		if (w->n_sel == w->cap_sel) {
+			w->cap_sel = w->cap_sel ? 2 * w->cap_sel : 64;
+			w->sel = xreallocarray(w->sel, w->cap_sel, sizeof *w->sel);
 		}
-		v->sel[v->n_sel++] = nf;
+		w->sel[w->n_sel++] = nf;
 		if (nf.shown) {
-			v->shown_depth++;
-			dur_stage(v, ev);
+			w->shown_depth++;
+			dur_stage(w, ev);
 		}
 		return;
 	}
 	if (ev->kind == TRACE_EXIT) {
-		if (!v->n_sel)
+		if (!w->n_sel)
 			return;
-		fr = &v->sel[--v->n_sel];
-		v->in_count -= fr->inc;
-		v->out_count -= fr->exc;
+		fr = &w->sel[--w->n_sel];
+		w->in_count -= fr->inc;
+		w->out_count -= fr->exc;
 		if (fr->shown) {
-			v->shown_depth--;
-			dur_stage(v, ev);
+			w->shown_depth--;
+			dur_stage(w, ev);
 		}
 		return;
 	}
-	shown = v->n_sel ? v->sel[v->n_sel - 1].shown : v->n_include == 0;
+	shown = w->n_sel ? w->sel[w->n_sel - 1].shown : w->v->n_include == 0;
 	if (shown)
-		dur_stage(v, ev);
+		dur_stage(w, ev);
 }
 
 /* The window stage: one event of the cursor. */
-static void win_stage(struct trace_view *v, const struct trace_event *ev)
+static void win_stage(struct trace_walk *w, const struct trace_event *ev)
 {
 	size_t i;
 
-	if (ev->ns >= v->until) {
+	if (ev->ns >= w->v->until) {
 		/* the end: what is open closes at until */
-		while (v->n_win) {
-			struct trace_event x = v->win[--v->n_win];
-			if (v->in_window) {
+		while (w->n_win) {
+			struct trace_event x = w->win[--w->n_win];
+			if (w->in_window) {
 				x.kind = TRACE_EXIT;
-				x.ns = v->until;
+				x.ns = w->v->until;
 				x.synthetic = 1;
 				x.tag = NULL;
-				sel_stage(v, &x);
+				sel_stage(w, &x);
 			}
 		}
-		v->at_end = 1;
+		w->at_end = 1;
 		return;
 	}
-	if (!v->in_window && ev->ns >= v->since) {
+	if (!w->in_window && ev->ns >= w->v->since) {
 		/* the start: what is open enters at since */
-		v->in_window = 1;
-		for (i = 0; i < v->n_win; i++) {
-			struct trace_event x = v->win[i];
-			if (x.ns < v->since) {
-				x.ns = v->since;
+		w->in_window = 1;
+		for (i = 0; i < w->n_win; i++) {
+			struct trace_event x = w->win[i];
+			if (x.ns < w->v->since) {
+				x.ns = w->v->since;
 				x.synthetic = 1;
 			}
-			sel_stage(v, &x);
+			sel_stage(w, &x);
 		}
 	}
 	if (ev->kind == TRACE_ENTER) {
-		if (v->n_win == v->cap_win) {
-			v->cap_win = v->cap_win ? 2 * v->cap_win : 64;
-			v->win = xreallocarray(v->win, v->cap_win, sizeof *v->win);
+		if (w->n_win == w->cap_win) {
+			w->cap_win = w->cap_win ? 2 * w->cap_win : 64;
+			w->win = xreallocarray(w->win, w->cap_win, sizeof *w->win);
 		}
-		v->win[v->n_win++] = *ev;
-	} else if (ev->kind == TRACE_EXIT && v->n_win) {
-		v->n_win--;
+		w->win[w->n_win++] = *ev;
+	} else if (ev->kind == TRACE_EXIT && w->n_win) {
+		w->n_win--;
 	}
-	if (v->in_window)
-		sel_stage(v, ev);
+	if (w->in_window)
+		sel_stage(w, ev);
 }
 
-int trace_view_begin(struct trace_view *v, size_t i)
+struct trace_walk *trace_view_walk(struct trace_view *v, size_t i)
 {
-	trace_cursor_close(v->c);
-	v->c = NULL;
+	struct trace_walk *w;
+
 	if (i >= v->n_threads) {
 		tool_error(NULL, "no thread %zu in the trace view (%zu)", i, v->n_threads);
-		return -1;
+		return NULL;
 	}
-	v->cur = i;
-	v->c = trace_cursor_open(v->threads[i].rp, v->threads[i].stream);
-	if (!v->c)
-		return -1;
-	v->at_end = 0;
-	v->n_win = v->n_sel = v->n_dur = 0;
-	v->in_window = 0;
-	v->shown_depth = v->out_depth = 0;
-	v->in_count = v->out_count = 0;
-	v->pend.n = v->pend.head = 0;
-	v->out.n = v->out.head = 0;
-	return 1;
+	w = xcalloc(1, sizeof *w);
+	w->v = v;
+	w->cur = i;
+	w->c = trace_cursor_open(v->threads[i].rp, v->threads[i].stream);
+	if (!w->c) {
+		free(w);
+		return NULL;
+	}
+	return w;
 }
 
-int trace_view_next(struct trace_view *v, struct trace_event *ev)
+void trace_walk_close(struct trace_walk *w)
 {
-	if (!v->c)
-		return 0;
-	while (!v->out.n) {
+	if (!w)
+		return;
+	trace_cursor_close(w->c);
+	free(w->win);
+	free(w->sel);
+	free(w->dur);
+	free(w->pend.v);
+	free(w->out.v);
+	free(w);
+}
+
+/* Sends out what is still queued: the walk has ended. */
+static void drain(struct trace_walk *w)
+{
+	while (w->pend.n) {
+		struct trace_event x;
+		q_pop(&w->pend, &x);
+		emit(w, x);
+	}
+}
+
+int trace_walk_next(struct trace_walk *w, struct trace_event *ev)
+{
+	while (!w->out.n) {
 		struct trace_event in;
 		int r;
 
-		if (v->at_end)
+		if (w->at_end)
 			return 0;
-		r = trace_cursor_next(v->c, &in);
+		r = trace_cursor_next(w->c, &in);
 		if (r < 0)
 			return -1;
 		if (r == 0) {
 			/* the cursor closed every frame: nothing stays pending */
-			v->at_end = 1;
-			while (v->pend.n) {
-				struct trace_event x;
-				q_pop(&v->pend, &x);
-				emit(v, x);
-			}
+			w->at_end = 1;
+			drain(w);
 			continue;
 		}
-		win_stage(v, &in);
-		if (v->at_end) {
-			while (v->pend.n) {
-				struct trace_event x;
-				q_pop(&v->pend, &x);
-				emit(v, x);
-			}
-		}
+		win_stage(w, &in);
+		if (w->at_end)
+			drain(w);
 	}
-	q_pop(&v->out, ev);
+	q_pop(&w->out, ev);
 	return 1;
+}
+
+int trace_view_begin(struct trace_view *v, size_t i)
+{
+	trace_walk_close(v->walk);
+	v->walk = trace_view_walk(v, i);
+	return v->walk ? 1 : -1;
+}
+
+int trace_view_next(struct trace_view *v, struct trace_event *ev)
+{
+	return v->walk ? trace_walk_next(v->walk, ev) : 0;
 }

@@ -76,4 +76,13 @@ const char *trace_view_fn_name(struct trace_view *v, const struct trace_view_thr
 int trace_view_begin(struct trace_view *v, size_t i);
 int trace_view_next(struct trace_view *v, struct trace_event *ev);
 
+/* Several walks at once (`vitprof replay` interleaves threads): a walk
+ * over thread i's filtered events, NULL after a message; its events as
+ * trace_view_next() gives them (1, 0 at the end, -1 on corrupt data,
+ * reported). Each walk holds its thread's open frames and one chunk. */
+struct trace_walk;
+struct trace_walk *trace_view_walk(struct trace_view *v, size_t i);
+int trace_walk_next(struct trace_walk *w, struct trace_event *ev);
+void trace_walk_close(struct trace_walk *w);
+
 #endif /* VITPROF_TRACE_VIEW_H */

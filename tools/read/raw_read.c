@@ -1664,6 +1664,8 @@ void raw_profile_free(struct raw_profile *rp)
 
 int raw_ticks_fit_ns(const struct raw_profile *rp, uint64_t ticks)
 {
+	if (rp->trace && rp->trace->aggregated)
+		return 1;           /* ns already */
 	if (!rp->time_available || rp->calib_dtick == 0)
 		return 1;
 	return (unsigned __int128)ticks * rp->calib_dns / rp->calib_dtick <= UINT64_MAX;
@@ -1675,6 +1677,8 @@ uint64_t raw_ticks_to_ns(const struct raw_profile *rp, uint64_t ticks)
 
 	if (!rp->time_available || rp->calib_dtick == 0)
 		return 0;
+	if (rp->trace && rp->trace->aggregated)
+		return ticks;       /* trace_aggregate() summed ns */
 	ns = (unsigned __int128)ticks * rp->calib_dns / rp->calib_dtick;
 	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }

@@ -451,18 +451,16 @@ int trace_cursor_next(struct trace_cursor *c, struct trace_event *ev)
 
 	if (c->failed)
 		return -1;
-	if (c->have_pending) {
-		/* the event read after the previous ENTER's tags: an ENTER too
-		 * has its tags right after it */
-		c->have_pending = 0;
-		*ev = c->pending;
-	} else {
-		do {
-			r = next_raw(c, ev);
-			if (r <= 0)
-				return r;
-		} while ((int)ev->kind == KIND_TAG || (int)ev->kind == KIND_NONE);
-	}
+	do {
+		if (c->have_pending) {   /* the event after an ENTER's tags */
+			c->have_pending = 0;
+			*ev = c->pending;
+			continue;
+		}
+		r = next_raw(c, ev);
+		if (r <= 0)
+			return r;
+	} while ((int)ev->kind == KIND_TAG || (int)ev->kind == KIND_NONE);
 	if (ev->kind != TRACE_ENTER || ev->synthetic)
 		return 1;
 	/* an ENTER: the tags right after it are its own */

@@ -62,4 +62,17 @@ struct trace_cursor *trace_cursor_open(const struct raw_profile *rp, size_t i);
 int trace_cursor_next(struct trace_cursor *c, struct trace_event *ev);
 void trace_cursor_close(struct trace_cursor *c);
 
+/*
+ * trace_aggregate.c: replaces rp's edges (the id tables' exact counts)
+ * with sums of its events, for the aggregate views (show, report, export,
+ * flamegraph): edges by (site, callee) per thread, function records
+ * (inclusive ns of outermost activations, as time mode) and calling-context
+ * nodes per thread (as context,time mode; ctx_nodes[].shard_id is the
+ * stream's index + 1), all counted in calls on the timeline and timed in
+ * ns (rp->trace->aggregated: raw_ticks_to_ns() is then the identity).
+ * Streams the events (memory: distinct contexts, not events). Returns 0,
+ * or -1 after reporting corrupt data. A no-op on other profiles.
+ */
+int trace_aggregate(struct raw_profile *rp);
+
 #endif /* VITPROF_TRACE_READ_H */
