@@ -65,3 +65,10 @@ add_test(NAME trace_export.cli_perfetto
           $<TARGET_FILE:vitprof>)
 set_tests_properties(trace_export.cli_chrome trace_export.cli_perfetto PROPERTIES
   TIMEOUT 60 SKIP_RETURN_CODE 77 LABELS e2e)
+#   trace_export.cli_filters  each trace filter's export holds exactly what
+#                            it keeps; bad values and misuse are usage
+#                            errors; default names; non-traces refused
+add_test(NAME trace_export.cli_filters
+  COMMAND ${Python3_EXECUTABLE} -B ${TE_SRC}/check_cli_filters.py $<TARGET_FILE:vitprof>
+          $<TARGET_FILE:trace_export_mkraw> ${TE_SRC}/known.trace ${TE_OUT}/filters)
+set_tests_properties(trace_export.cli_filters PROPERTIES TIMEOUT 60 LABELS e2e)
