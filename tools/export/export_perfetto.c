@@ -155,8 +155,12 @@ static size_t varint_put(unsigned char *p, uint64_t v)
 	return n;
 }
 
-static void pb_varint(struct pb *b, uint64_t v)
+static inline void pb_varint(struct pb *b, uint64_t v)
 {
+	if (v < 0x80 && b->n < b->cap) {
+		b->p[b->n++] = (unsigned char)v;
+		return;
+	}
 	pb_room(b, 10);
 	b->n += varint_put(b->p + b->n, v);
 }
@@ -285,22 +289,30 @@ static struct interned *table_add(struct interned **t, const char *name, size_t 
 	return e;
 }
 
+/* A packet is built in w->pkt after PACKET_HEAD bytes kept free for its
+ * field tag and length (written right before the body at the end). */
+#define PACKET_HEAD 11u
+
+static void packet_begin(struct perfetto_writer *w)
+{
+	pb_room(&w->pkt, PACKET_HEAD);
+	w->pkt.n = PACKET_HEAD;
+}
+
 /* Writes the packet built in w->pkt as one `packet` field of Trace and
- * empties the buffer. 0 or -1 on a write error. */
+ * starts the next. 0 or -1 on a write error. */
 static int packet_flush(struct perfetto_writer *w)
 {
-	unsigned char head[11];
-	size_t n;
+	unsigned char head[PACKET_HEAD];
+	size_t len = w->pkt.n - PACKET_HEAD, n;
+	unsigned char *at;
 
 	head[0] = F_TRACE_PACKET << 3 | WIRE_LEN;
-	n = 1 + varint_put(head + 1, w->pkt.n);
-	if (fwrite(head, 1, n, w->out) != n ||
-	    fwrite(w->pkt.p, 1, w->pkt.n, w->out) != w->pkt.n) {
-		w->pkt.n = 0;
-		return -1;
-	}
-	w->pkt.n = 0;
-	return 0;
+	n = 1 + varint_put(head + 1, len);
+	at = w->pkt.p + PACKET_HEAD - n;
+	memcpy(at, head, n);
+	packet_begin(w);
+	return fwrite(at, 1, n + len, w->out) == n + len ? 0 : -1;
 }
 
 static void *perfetto_open(FILE *out, uint64_t start_ns)
@@ -309,6 +321,7 @@ static void *perfetto_open(FILE *out, uint64_t start_ns)
 
 	w->out = out;
 	w->start_ns = start_ns;
+	packet_begin(w);
 	return w;
 }
 
