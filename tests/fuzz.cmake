@@ -42,14 +42,16 @@ add_test(NAME fuzz.build COMMAND sh ${fuzz_sh} build ${fuzz_dir})
 set_tests_properties(fuzz.build PROPERTIES TIMEOUT 300 LABELS fuzz SKIP_RETURN_CODE 77
   ENVIRONMENT CLANG=${VITPROF_FUZZ_CLANG} FIXTURES_SETUP fuzz_build)
 add_test(NAME fuzz.seeds COMMAND sh ${fuzz_sh} seeds ${fuzz_dir} $<TARGET_FILE:vitprof>)
-# The symbolizer's seeds are objects built by CC (and CXX, when there is one).
-set(fuzz_seed_env CC=${CMAKE_C_COMPILER} OBJCOPY=${CMAKE_OBJCOPY})
+# The symbolizer's seeds are objects built by CC (and CXX, when there is one);
+# the trace reader's are traces test_tool_mkraw writes.
+set(fuzz_seed_env CC=${CMAKE_C_COMPILER} OBJCOPY=${CMAKE_OBJCOPY}
+    MKRAW=$<TARGET_FILE:test_tool_mkraw>)
 if(CMAKE_CXX_COMPILER)
   list(APPEND fuzz_seed_env CXX=${CMAKE_CXX_COMPILER})
 endif()
 set_tests_properties(fuzz.seeds PROPERTIES TIMEOUT 120 LABELS fuzz
   ENVIRONMENT "${fuzz_seed_env}" FIXTURES_SETUP fuzz_seeds)
-foreach(reader raw merge gcno gcda vitprof symbolizer)
+foreach(reader raw merge gcno gcda vitprof symbolizer trace)
   add_test(NAME fuzz.${reader} COMMAND sh ${fuzz_sh} run ${fuzz_dir} ${reader})
   set_tests_properties(fuzz.${reader} PROPERTIES TIMEOUT 60 LABELS fuzz
     SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds")
@@ -57,3 +59,7 @@ foreach(reader raw merge gcno gcda vitprof symbolizer)
   set_tests_properties(fuzz.replay.${reader} PROPERTIES TIMEOUT 60 LABELS fuzz
     SKIP_RETURN_CODE 77 FIXTURES_REQUIRED fuzz_build)
 endforeach()
+# The trace readers fuzzed for 10 minutes (label long).
+add_test(NAME fuzz.trace.long COMMAND sh ${fuzz_sh} run ${fuzz_dir} trace -max_total_time=600)
+set_tests_properties(fuzz.trace.long PROPERTIES TIMEOUT 900 LABELS "fuzz;long"
+  SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds")

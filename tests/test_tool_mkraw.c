@@ -20,10 +20,9 @@
  *                mk_leaf self 2200 total 2200, mk_work self 1800 total
  *                3000, main self 1000 total 4000
  *   trace      a trace-mode profile of this program (CLOCK_MONOTONIC, ns;
- *              session 0x5e5510, pid 4242 unless PID is given as a third
- *              argument), known by construction (self_trace() below)
+ *              session 0x5e5510, pid 4242 unless a PID follows OUT), known by construction (self_trace() below)
  *   tracetsc   the same events with a TSC clock (3 ticks per ns)
- *   tracebig N a trace of N calls of mk_leaf under main on one thread
+ *   tracebig   (OUT N) a trace of N calls of mk_leaf under main on one thread
  *              (chunks of 1 MiB), for the memory and speed checks
  *   tracering  a flight recorder: its oldest chunk is lost, the next
  *              begins inside main and mk_work (OPEN marks)
@@ -185,10 +184,11 @@ static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ri
 	if (bad) {
 		struct vpr_trace *t = (struct vpr_trace *)(g->buf + chunk2);
 		unsigned char *ev = (unsigned char *)t + RG_CHUNK_DATA;
+		/* ev[4]: the scope's ENTER (after an EXIT and an INSTANT) */
 		if (strcmp(bad, "tag") == 0)
-			ev[2] = 3 | 4 << 2;               /* the ENTER of the scope */
+			ev[4] = 3 | 4 << 2;
 		else if (strcmp(bad, "id") == 0)
-			ev[2] = 9 << 2;
+			ev[4] = 9 << 2;
 		else if (strcmp(bad, "exit") == 0)   /* thread 5002 starts with an EXIT */
 			((unsigned char *)g->buf + chunk3 + RG_CHUNK_DATA)[0] = VPR_TEV_EXIT;
 		else if (strcmp(bad, "varint") == 0)
@@ -257,8 +257,7 @@ int main(int argc, char **argv)
 	}
 	kind = argv[1];
 	if (strcmp(kind, "tracebig") == 0 && argc == 4) {
-		big_trace(&g, strtoull(argv[2], NULL, 10));
-		argv[2] = argv[3];
+		big_trace(&g, strtoull(argv[3], NULL, 10));
 	} else if (strcmp(kind, "trace") == 0 || strcmp(kind, "tracetsc") == 0 ||
 	           strcmp(kind, "tracering") == 0 || strncmp(kind, "tracebad-", 9) == 0) {
 		self_trace(&g, strcmp(kind, "tracetsc") == 0 ? VPR_CLOCK_TSC : VPR_CLOCK_MONOTONIC,

@@ -137,6 +137,17 @@ seeds)
 	fi
 	symbolizer_seeds "$dir/seeds/symbolizer" count/branchy
 	cp "$dir"/seeds/raw/* "$dir/seeds/merge/"
+	# The trace reader's seeds: traces with known events (test_tool_mkraw,
+	# MKRAW): two threads with scopes, marks and tags; a TSC clock; a
+	# flight recorder with OPEN marks.
+	mkdir -p "$dir/seeds/trace"
+	if [ -n "${MKRAW:-}" ] && [ -x "$MKRAW" ]; then
+		for kind in trace tracetsc tracering; do
+			"$MKRAW" $kind "$dir/seeds/trace/$kind.vitraw"
+		done
+	else
+		echo "fuzz: MKRAW not set, no trace seeds"
+	fi
 	ls -l "$dir"/seeds/*
 	;;
 run)

@@ -743,3 +743,32 @@ VP_TEST(trace_view, not_a_trace)
 	raw_profile_free(&rp);
 	rg_free(&g);
 }
+
+/* A chunk based before its predecessor's last event: its earlier events
+ * are raised to that event's time; times never decrease. */
+VP_TEST(trace_read, chunk_base_backwards)
+{
+	struct rg_trace_id t[] = {{0x11005, 0x12000, 2, 1, 0}};
+	struct rawgen g;
+	struct raw_profile rp;
+	struct rg_events a = {0}, b = {0};
+	char out[1024] = "";
+
+	rg_begin(&g, VPR_MODE_TRACE);
+	rg_hdr(&g)->clock = VPR_CLOCK_MONOTONIC;
+	rg_trace_table(&g, 1, 0, 1, 4, t, 1);
+	rg_ev_enter(&a, 1, 0);       /* 100 */
+	rg_ev_exit(&a, 50);          /* 150 */
+	rg_ev_enter(&b, 1, 0);       /* 140 -> 150 */
+	rg_ev_exit(&b, 20);          /* 160 */
+	rg_trace_chunk(&g, 1, 5, 1, 100, 0, 0, a.buf, a.len, 0);
+	rg_trace_chunk(&g, 1, 5, 2, 140, 0, 0, b.buf, b.len, 0);
+	rg_finish(&g);
+	CU_ASSERT_EQUAL_FATAL(raw_profile_read_mem(g.buf, g.size, "t.vitraw", &rp), 0);
+	CU_ASSERT_EQUAL(dump_stream(&rp, 0, out, sizeof out), 0);
+	expect_text(out, "E 100 0 0x12000\nX 150 0 0x12000\nE 150 0 0x12000\nX 160 0 0x12000\n");
+	raw_profile_free(&rp);
+	rg_free(&g);
+	rg_ev_free(&a);
+	rg_ev_free(&b);
+}

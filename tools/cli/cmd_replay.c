@@ -31,7 +31,7 @@
 #include "read/raw_profile.h"
 
 static const char usage[] =
-	"usage: vitprof replay [--tid TID] [--depth N] [-F|--filter [-]GLOB]\n"
+	"usage: vitprof replay [--tid TID] [--depth N] [-F|--filter GLOB]\n"
 	"                      [--min-duration D] [--since T] [--until T] [--time]\n"
 	"                      FILE.vitraw...\n"
 	"  Prints the timeline of trace profiles (VITPROF_MODE=trace), one line per\n"
@@ -82,7 +82,7 @@ static void lane_drop(struct lane *l, int k)
 
 struct out {
 	struct trace_view *v;
-	int tid_column;
+	int tid_column;             /* 2: several processes, "pid/tid" */
 	int time_column;
 	uint64_t start_ns;
 };
@@ -96,22 +96,30 @@ static void columns(const struct out *o, const struct trace_view_thread *t, int 
 		printf("%6" PRIu64 ".%09" PRIu64 " ", rel / 1000000000u, rel % 1000000000u);
 	} else if (!has_dur) {
 		fputs("            ", stdout);
-	} else if (dur < 1000000) {
-		printf("%8.3f us ", (double)dur / 1e3);
-	} else if (dur < 1000000000) {
-		printf("%8.3f ms ", (double)dur / 1e6);
 	} else {
-		printf("%8.3f  s ", (double)dur / 1e9);
+		/* thousandths of the unit, rounded: exact in us (ns) */
+		uint64_t div = dur < 1000000 ? 1 : dur < 1000000000 ? 1000 : 1000000;
+		uint64_t k = dur / div + (dur % div >= (div + 1) / 2 && div > 1);
+		printf("%4" PRIu64 ".%03" PRIu64 " %s ", k / 1000, k % 1000,
+		       dur < 1000000 ? "us" : dur < 1000000000 ? "ms" : " s");
 	}
-	if (o->tid_column)
+	if (o->tid_column == 2) {
+		char id[48];
+		snprintf(id, sizeof id, "%" PRId64 "/%" PRIu64, t->pid, t->tid);
+		printf("[%13s] ", id);
+	} else if (o->tid_column) {
 		printf("[%6" PRIu64 "] ", t->tid);
+	}
 	fputs("| ", stdout);
 }
 
 static void indent(uint32_t depth)
 {
-	for (uint32_t i = 0; i < depth; i++)
-		fputs("  ", stdout);
+	static const char spaces[] = "                                                                ";
+
+	for (; depth > 32; depth -= 32)
+		fwrite(spaces, 1, 64, stdout);
+	fwrite(spaces, 1, 2 * depth, stdout);
 }
 
 /* "scope NAME" or "NAME()" of fn. */
@@ -194,9 +202,13 @@ static int replay_run(struct trace_view *v, int time_column)
 		if (!lanes[i].w || lane_fill(&lanes[i]) != 0)
 			rc = -1;
 	}
+	for (i = 1; i < n_threads; i++)
+		if (th[i].pid != th[0].pid)
+			o.tid_column = 2;
 	if (rc == 0)
 		printf("%-*s%s  FUNCTION\n", time_column ? 17 : 12,
-		       time_column ? "#   TIMESTAMP" : "# DURATION", o.tid_column ? "    TID  " : "");
+		       time_column ? "#   TIMESTAMP" : "# DURATION",
+		       o.tid_column == 2 ? "        PID/TID " : o.tid_column ? "    TID  " : "");
 	while (rc == 0) {
 		struct lane *l = NULL;
 		struct trace_event *e;
@@ -312,6 +324,12 @@ int cmd_replay(int argc, char **argv)
 	v = trace_view_open(ptrs, (size_t)n_files, &f);
 	if (!v)
 		goto out;
+	{
+		size_t nt;
+		trace_view_threads(v, &nt);
+		if (nt == 0 && f.n_tids)
+			tool_warn(NULL, "replay: no thread of the trace has the --tid given");
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (replay_run(v, time_column) == 0)
 		rc = TOOL_EXIT_OK;

@@ -147,7 +147,9 @@ static void functions_from_profile(struct vpdoc *d, const struct profile *p,
 		x->file = text(f->file);
 		x->line = f->line;
 		x->module = f->module == PROF_MODULE_UNKNOWN ? VPDOC_NONE : (uint32_t)f->module;
-		x->address = f->address;
+		/* a scope's pseudo-address does not fit a document's integers:
+		 * its name id stands for it (no module, no file) */
+		x->address = f->scope ? f->address & ~VPR_NAME_FN_BASE : f->address;
 		x->instrumented = f->instrumented;
 		x->calls = f->calls;
 		if (p->timed) {

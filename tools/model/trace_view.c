@@ -13,9 +13,9 @@
  * The walk is a pipeline of three stages, each keeping only the frames
  * open on the thread:
  *   window   --since/--until: events in [since, until) of the view's
- *            start; the frames open at `since` get a synthetic ENTER
- *            there, those open at `until` a synthetic EXIT there, and the
- *            walk ends.
+ *            start (an EXIT at `since` is before it); the frames open at
+ *            `since` get a synthetic ENTER there, those open at `until` a
+ *            synthetic EXIT there, and the walk ends.
  *   select   --filter (uftrace -F/-N: a frame is shown when no -GLOB
  *            frame encloses it and, with some GLOB, a GLOB frame does or it
  *            is one) and --depth (shown frames nested below N shown ones
@@ -563,7 +563,8 @@ static void win_stage(struct trace_walk *w, const struct trace_event *ev)
 		w->at_end = 1;
 		return;
 	}
-	if (!w->in_window && ev->ns >= w->v->since) {
+	if (!w->in_window && (ev->ns > w->v->since ||
+	                      (ev->ns == w->v->since && ev->kind != TRACE_EXIT))) {
 		/* the start: what is open enters at since */
 		w->in_window = 1;
 		for (i = 0; i < w->n_win; i++) {

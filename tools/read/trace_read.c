@@ -26,9 +26,13 @@
  * delivered in that ENTER (trace_event.tag; the first such tag); a tag
  * anywhere else is not reported.
  *
+ * Times never decrease: a chunk whose base_tick is before its
+ * predecessor's last event (the format forbids it; a TSC read on another
+ * CPU could do it) has its earlier events at that event's time.
+ *
  * Corrupt data (a reserved tag, an unknown id, mark kind or name, an EXIT
- * with no open frame, a varint past `used`, a time past 2^64, time going
- * backwards, a chunk's depth not matching its predecessor's frames) is
+ * with no open frame, a varint past `used`, a time past 2^64, a chunk's
+ * depth not matching its predecessor's frames) is
  * reported once as "vitprof: FILE: WHAT at offset 0x..." (the event's file
  * offset) and the cursor returns -1 from then on.
  */
@@ -202,6 +206,8 @@ static int advance(struct trace_cursor *c, uint64_t dt, uint64_t *ns)
 	*ns = raw_trace_tick_ns(c->rp, c->tick, &ok);
 	if (!ok)
 		return corrupt(c, "time overflow: tick %" PRIu64 " is past 2^64-1 ns", c->tick);
+	if (*ns < c->last_ns)
+		*ns = c->last_ns;      /* a chunk based before its predecessor's end */
 	c->last_ns = *ns;
 	return 0;
 }
@@ -261,10 +267,6 @@ static int start_chunk(struct trace_cursor *c)
 	c->pos = c->buf_start = c->buf_end = 0;
 	c->event_at = 0;
 	c->follows = c->prev_seq && ch->seq == c->prev_seq + 1;
-	if (c->started && ch->base_tick < c->tick)
-		return corrupt(c, "time goes backwards: the chunk (seq %" PRIu64 ") starts at tick %"
-		               PRIu64 ", before the stream's last event (tick %" PRIu64 ")", ch->seq,
-		               ch->base_tick, c->tick);
 	if (c->follows && c->depth + c->unknown_below != ch->depth)
 		return corrupt(c, "the chunk (seq %" PRIu64 ") starts with %" PRIu64 " frames open,"
 		               " its predecessor left %" PRIu64, ch->seq, ch->depth,

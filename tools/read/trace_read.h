@@ -46,7 +46,9 @@ struct trace_event {
 	                             * scope (VPR_IS_NAME_FN) */
 	const char *name;           /* a scope's, instant's or counter's name (owned
 	                             * by the profile); NULL for functions */
-	const char *tag;            /* ENTER: the frame's tag, or NULL */
+	const char *tag;            /* ENTER: the frame's tag, or NULL (a tag
+	                             * recorded right after the ENTER, before
+	                             * any other event; a later one is dropped) */
 	int64_t value;              /* COUNTER */
 	int synthetic;              /* EXIT made by the reader: the frame was still
 	                             * open at the end of the stream; or ENTER of a
