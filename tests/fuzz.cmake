@@ -61,5 +61,8 @@ foreach(reader raw merge gcno gcda vitprof symbolizer trace)
 endforeach()
 # The trace readers fuzzed for 10 minutes (label long).
 add_test(NAME fuzz.trace.long COMMAND sh ${fuzz_sh} run ${fuzz_dir} trace -max_total_time=600)
+# Run with -DVITPROF_LONG_TESTS=ON only (tests/trace_read.cmake).
+option(VITPROF_LONG_TESTS "run the tests labelled long" OFF)
 set_tests_properties(fuzz.trace.long PROPERTIES TIMEOUT 900 LABELS "fuzz;long"
-  SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds")
+  SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "fuzz_build;fuzz_seeds"
+  DISABLED $<NOT:$<BOOL:${VITPROF_LONG_TESTS}>>)

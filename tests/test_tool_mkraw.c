@@ -24,6 +24,8 @@
  *   tracetsc   the same events with a TSC clock (3 ticks per ns)
  *   tracebig   (OUT N) a trace of N calls of mk_leaf under main on one thread
  *              (chunks of 1 MiB), for the memory and speed checks
+ *   tracelost  the trace with 7 events lost (header and shard 1) and the
+ *              id tables counting 4 calls of mk_leaf more than the timeline
  *   tracering  a flight recorder: its oldest chunk is lost, the next
  *              begins inside main and mk_work (OPEN marks)
  *   tracebad-KIND  the trace with one corruption: tag (a reserved event
@@ -125,7 +127,7 @@ static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ri
 	struct rg_events a = {0}, b = {0}, c = {0};
 	uint64_t m = clock == VPR_CLOCK_TSC ? 3 : 1;   /* ticks per ns */
 	uint64_t base = clock == VPR_CLOCK_TSC ? 1000 + 3 * (1000000 - 5000) : 1000000;
-	size_t chunk2, chunk3;
+	size_t chunk2, chunk3, table1;
 	ssize_t r;
 
 	rg_begin(g, VPR_MODE_TRACE);
@@ -142,7 +144,7 @@ static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ri
 	rg_name(g, 4, "queue");
 	rg_thread_name(g, 5001, "main-th");
 	rg_names_end(g);
-	rg_trace_table(g, 1, 0, 1, 8, t1, 5);
+	table1 = rg_trace_table(g, 1, 0, 1, 8, t1, 5);
 	rg_trace_table(g, 2, 0, 1, 4, t2, 1);
 	if (ring) {
 		/* seq 1 (lost: overwritten) held main's ENTER, mk_work's and the
@@ -181,7 +183,16 @@ static void self_trace(struct rawgen *g, uint32_t clock, const char *bad, int ri
 	rg_ev_enter(&c, 1, 50 * m);
 	rg_ev_instant(&c, 350 * m, 3);
 	chunk3 = rg_trace_chunk(g, 2, 5002, 1, base + 300 * m, 0, 0, c.buf, c.len, 0);
-	if (bad) {
+	if (bad && strcmp(bad, "lost") == 0) {
+		struct vpr_edges *e = (struct vpr_edges *)(g->buf + table1);
+		struct vpr_edge_trace *s = (struct vpr_edge_trace *)((unsigned char *)e +
+		                                                     e->entries_offset);
+		rg_hdr(g)->lost_events = 7;
+		e->lost_events = 7;
+		for (uint64_t k = 0; k < e->capacity; k++)
+			if (s[k].fn == leaf)
+				s[k].count += 2;       /* two entries: 4 calls more */
+	} else if (bad) {
 		struct vpr_trace *t = (struct vpr_trace *)(g->buf + chunk2);
 		unsigned char *ev = (unsigned char *)t + RG_CHUNK_DATA;
 		/* ev[4]: the scope's ENTER (after an EXIT and an INSTANT) */
@@ -259,9 +270,11 @@ int main(int argc, char **argv)
 	if (strcmp(kind, "tracebig") == 0 && argc == 4) {
 		big_trace(&g, strtoull(argv[3], NULL, 10));
 	} else if (strcmp(kind, "trace") == 0 || strcmp(kind, "tracetsc") == 0 ||
-	           strcmp(kind, "tracering") == 0 || strncmp(kind, "tracebad-", 9) == 0) {
+	           strcmp(kind, "tracering") == 0 || strncmp(kind, "tracebad-", 9) == 0 ||
+	           strcmp(kind, "tracelost") == 0) {
 		self_trace(&g, strcmp(kind, "tracetsc") == 0 ? VPR_CLOCK_TSC : VPR_CLOCK_MONOTONIC,
-		           strncmp(kind, "tracebad-", 9) == 0 ? kind + 9 : NULL,
+		           strncmp(kind, "tracebad-", 9) == 0 ? kind + 9
+		           : strcmp(kind, "tracelost") == 0 ? "lost" : NULL,
 		           strcmp(kind, "tracering") == 0);
 		if (argc == 4)
 			rg_hdr(&g)->pid = atoll(argv[3]);

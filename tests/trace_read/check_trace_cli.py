@@ -6,9 +6,10 @@ itself, so that every function is symbolized for real):
   replay     `vitprof replay` output, exact
   filters    every trace filter (--tid, --depth, --filter, --min-duration,
              --since/--until) and --time, exact
-  aggregate  show, export --format vitprof|folded|callgrind and flamegraph
-             read the trace: counts and inclusive/self times equal the
-             known ones, the scope named from the NAMES section
+  aggregate  show, report, export --format vitprof|folded|callgrind,
+             flamegraph and overlap read the trace: counts and inclusive/self
+             times equal the known ones, the scope named from the NAMES
+             section; show's notes on lost events and calls off the timeline
   multi      two files of one session: processes interleaved, pid/tid
   clocks     a TSC trace replays as the CLOCK_MONOTONIC one (conversion)
   ring       a flight recorder: frames begun before the surviving chunks
@@ -224,6 +225,12 @@ def case_aggregate(a, c, d):
                                                                              p.stdout))
     c.expect(rows.get("mk_leaf", (0,))[0] == 5, "show: mk_leaf row %s" % (rows.get("mk_leaf"),))
     c.expect("trace mode, 2 threads" in p.stdout, "show header:\n%s" % p.stdout)
+    c.expect("note:" not in p.stdout, "show: notes on a whole trace:\n%s" % p.stdout)
+    lost = mk(a, "tracelost", os.path.join(d, "lost.vitraw"))
+    p = c.sh([a.vitprof, "show", lost])
+    for note in ("note: 7 trace events could not be recorded",
+                 "note: 4 of 13 calls counted are not on the timeline"):
+        c.expect(note in p.stdout, "show: no '%s':\n%s" % (note, p.stdout))
     p = c.sh([a.vitprof, "report", t])
     c.expect(re.search(r"phase \[\d+\]\s+\(scope\)", p.stdout) is not None,
              "report: the scope's call-graph entry:\n%s" % p.stdout)
