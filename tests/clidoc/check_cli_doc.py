@@ -254,8 +254,9 @@ def check_completion(vitprof, completion, scratch):
               ("report", "--color"): ["always", "auto", "never"],
               ("flags", "--compiler"): ["clang", "gcc"],
               ("merge", "--format"): ["raw", "vitprof"],
-              ("export", "-f"): ["callgrind", "csv", "dot", "folded", "link-order",
-                                 "link-order-gold", "prometheus", "sample-profile", "vitprof"]}
+              ("export", "-f"): ["callgrind", "chrome", "csv", "dot", "folded", "link-order",
+                                 "link-order-gold", "perfetto", "prometheus",
+                                 "sample-profile", "vitprof"]}
     for (cmd, opt), want in values.items():
         expect([cmd, opt, ""], want, f"the values of {opt}")
     expect(["show", "--gcno-dir", ""], ["adir"], "a directory")

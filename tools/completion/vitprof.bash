@@ -78,7 +78,7 @@ _vitprof_values() {
   case "$1 $2" in
   "export -f" | "export --format")
     printf '%s\n' vitprof sample-profile link-order link-order-gold callgrind dot csv \
-      prometheus folded
+      prometheus folded chrome perfetto
     return ;;
   "merge -f" | "merge --format") printf '%s\n' raw vitprof; return ;;
   esac

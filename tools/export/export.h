@@ -2,8 +2,10 @@
 /*
  * export/export.h - the writers of `vitprof export`'s formats other than
  * the .vitprof document (docs/export-formats.md,
- * docs/formats-callgraph.md), and the calling-context tree that the folded
- * export and the flame graph share (export_folded.c).
+ * docs/formats-callgraph.md), the calling-context tree that the folded
+ * export and the flame graph share (export_folded.c), and the timeline
+ * writers of trace profiles (export_chrome.c, export_perfetto.c;
+ * docs/trace-export.md).
  */
 #ifndef VITPROF_EXPORT_H
 #define VITPROF_EXPORT_H
@@ -14,6 +16,7 @@
 
 #include "coverage/coverage.h"
 #include "model/profile.h"
+#include "model/trace_view.h"
 
 /*
  * The other export formats (docs/export-formats.md). Each returns 0, -1 on
@@ -117,5 +120,40 @@ int ctx_parse_max_depth(const char *arg, uint32_t *depth);
 /* The limits `vitprof export --format folded` applies (cmd_export.c sets
  * them from the command line; the defaults otherwise). */
 extern struct ctx_limits export_folded_limits;
+
+/*
+ * Timeline writers of trace profiles (docs/trace-export.md). A writer is
+ * given the threads of a trace one after the other (trace_view_threads()
+ * order: process by process) and, after each thread, that thread's events
+ * in order, well nested (every ENTER has its EXIT, as trace_view_next()
+ * gives them); it writes each event as it comes and keeps only tables as
+ * large as the trace's distinct names, never events.
+ *
+ *   open(out, start_ns)   a writer on out; start_ns: CLOCK_MONOTONIC ns of
+ *                         the trace's start (trace_view_start_ns())
+ *   thread(w, t)          the events that follow are thread t's (t and the
+ *                         strings it points to stay valid until the next
+ *                         thread() or close())
+ *   event(w, ev, name)    one event; name: the function's or scope's name
+ *                         (ENTER, EXIT), the mark's or counter's
+ *                         (INSTANT, COUNTER); never NULL
+ *   close(w)              ends the output and frees w
+ *
+ * thread, event and close return 0, or -1 when writing failed (the caller
+ * reports it; close still frees w).
+ *   export_chrome.c    Chrome's Trace Event JSON (chrome://tracing,
+ *                      Perfetto UI, speedscope)
+ *   export_perfetto.c  Perfetto's protobuf trace (TrackEvent, interned
+ *                      names, incremental timestamps)
+ */
+struct trace_export_ops {
+	const char *name;                   /* the --format name */
+	void *(*open)(FILE *out, uint64_t start_ns);
+	int (*thread)(void *w, const struct trace_view_thread *t);
+	int (*event)(void *w, const struct trace_event *ev, const char *name);
+	int (*close)(void *w);
+};
+extern const struct trace_export_ops export_chrome_ops;
+extern const struct trace_export_ops export_perfetto_ops;
 
 #endif /* VITPROF_EXPORT_H */
