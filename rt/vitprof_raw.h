@@ -515,10 +515,13 @@ struct vpr_edge_trace {
  * dt is ticks (header.clock) since the previous event of the chunk, or
  * since base_tick for its first. Timestamps never decrease in a stream.
  * A chunk starts with `depth` frames open (entered before it, not yet
- * returned); a chunk that does not follow its predecessor (ring, fork
- * child) begins with VPR_TEV_OPEN marks for the innermost
- * min(depth, VPR_TRACE_OPEN_MAX) of them, outermost first; the frames
- * below those are unknown to it. The stream is well nested: every EXIT
+ * returned). Every chunk of a flight recorder after its stream's first,
+ * and a fork child's first chunk, begins with VPR_TEV_OPEN marks for the
+ * innermost min(depth, VPR_TRACE_OPEN_MAX) of them, outermost first (a
+ * ring's oldest survivor may be any chunk). A reader uses the OPEN marks
+ * of a chunk that does not follow its predecessor (seq + 1): the frames
+ * below those are unknown to it; in a chunk that follows, they repeat
+ * frames it knows and are skipped. The stream is well nested: every EXIT
  * closes a frame that is open. Frames still open at the end of a stream
  * (a SIGKILL, a thread that ended inside a call, events lost) are closed
  * by readers at the stream's last timestamp.
