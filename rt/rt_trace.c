@@ -2,7 +2,7 @@
 /*
  * rt_trace.c - trace mode (VITPROF_MODE=trace): every call of every thread
  * on a timeline, in the raw file (vitprof_raw.h, "Trace mode";
- * docs/trace-rt.md).
+ * docs/trace.md, "Recording").
  *
  * Each thread shard writes one event stream into VPR_SEC_TRACE chunks of
  * the mapped file: ENTER (the entry id of its table, a tick delta) when a

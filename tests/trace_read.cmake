@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Reading traces (docs/trace-read.md): the trace index of raw_read.c and
+# Reading traces (docs/trace.md, "Reading"): the trace index of raw_read.c and
 # the event cursor (trace_read.c) on generated traces with known events,
 # and their refusal of damaged ones (test_trace_read); the aggregates, the
 # view's filters and `vitprof replay` end to end (trace_read.cli.*).

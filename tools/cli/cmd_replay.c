@@ -2,7 +2,7 @@
 /*
  * cmd_replay.c - `vitprof replay [options] FILE...`: the timeline of trace
  * profiles (VITPROF_MODE=trace; several files: processes of one session)
- * as text, one line per call, like `uftrace replay` (docs/trace-read.md
+ * as text, one line per call, like `uftrace replay` (docs/trace.md, "Reading"
  * shows an example). A call with no calls inside it in the view is one
  * line `fn();` with its duration; another is `fn() {`, its calls, then a
  * closing line with the duration and a comment naming fn. Scopes read

@@ -5,7 +5,7 @@
  * docs/formats-callgraph.md), the calling-context tree that the folded
  * export and the flame graph share (export_folded.c), and the timeline
  * writers of trace profiles (export_chrome.c, export_perfetto.c;
- * docs/trace-export.md).
+ * docs/trace.md, "Exports").
  */
 #ifndef VITPROF_EXPORT_H
 #define VITPROF_EXPORT_H
@@ -122,7 +122,7 @@ int ctx_parse_max_depth(const char *arg, uint32_t *depth);
 extern struct ctx_limits export_folded_limits;
 
 /*
- * Timeline writers of trace profiles (docs/trace-export.md). A writer is
+ * Timeline writers of trace profiles (docs/trace.md, "Exports"). A writer is
  * given the threads of a trace one after the other (trace_view_threads()
  * order: process by process) and, after each thread, that thread's events
  * in order, well nested (every ENTER has its EXIT, as trace_view_next()

@@ -2,7 +2,7 @@
 /*
  * export_chrome.c - `vitprof export --format chrome`: a trace as Chrome's
  * Trace Event JSON (the "JSON Object Format"), which chrome://tracing,
- * Perfetto UI and speedscope open (docs/trace-export.md):
+ * Perfetto UI and speedscope open (docs/trace.md, "Exports"):
  *
  *   {"displayTimeUnit":"ns","otherData":{...},"traceEvents":[
  *   {"ph":"M","name":"process_name","pid":P,"tid":T,"args":{"name":"prog"}},

@@ -3,7 +3,7 @@
  * export_perfetto.c - `vitprof export --format perfetto`: a trace as
  * Perfetto's protobuf trace (protos/perfetto/trace/trace.proto:
  * `Trace { repeated TracePacket packet = 1; }`), which Perfetto UI and
- * trace_processor open (docs/trace-export.md). The protobuf encoding is
+ * trace_processor open (docs/trace.md, "Exports"). The protobuf encoding is
  * written here (varints and length-delimited fields); the field numbers
  * are Perfetto's, and tests/trace_export/perfetto_subset.proto declares
  * exactly the messages and fields written here.
