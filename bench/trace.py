@@ -39,6 +39,19 @@ def run_child(cmd, env=None, stdout=subprocess.DEVNULL):
     return wall, ru.ru_maxrss
 
 
+def tool_run(cmd, w):
+    """(wall seconds, max RSS in KiB) of the tool's run, measured by
+    /usr/bin/time in the child itself: os.wait4's ru_maxrss would count
+    the forked copy of this script before exec."""
+    out = os.path.join(w, "time.out")
+    t0 = time.perf_counter()
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + cmd, check=True,
+                   stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    with open(out) as f:
+        return wall, int(f.read().split()[-1])
+
+
 def dir_bytes(path):
     total = 0
     for root, _, files in os.walk(path):
@@ -138,17 +151,15 @@ def main():
                                           VITPROF_TRACE_MAX="8g"))
     big_size = os.path.getsize(big_raw)
     tool_rows = []
-    null = open(os.devnull, "w")
     for label, cmd in [
         ("replay", [tool, "replay", big_raw]),
         ("export --format chrome", [tool, "export", "--format", "chrome", "-o", "-", big_raw]),
         ("export --format perfetto", [tool, "export", "--format", "perfetto", "-o", "-", big_raw]),
         ("show (aggregate from events)", [tool, "show", big_raw]),
     ]:
-        wall, rss = run_child(cmd, stdout=null)
+        wall, rss = tool_run(cmd, w)
         tool_rows.append(f"| {label} | {wall:.2f} s | {2 * big_calls / wall / 1e6:.1f} M | "
                          f"{rss / 1024:.0f} MiB |")
-    null.close()
 
     section = f"""<!-- TRACE BEGIN (bench/trace.py) -->
 ## Trace mode
