@@ -442,6 +442,15 @@ void rt_trace_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 		return;
 	}
 	if (RT_LIKELY(s->depth && s->stack[s->depth - 1].fn == fn)) {
+		/* The common case, inlined: a recorded frame with no filter state
+		 * and room for its EXIT in the chunk. */
+		if (RT_LIKELY(s->stack[s->depth - 1].child == RT_TF_RECORDED &&
+		              (uintptr_t)s->tw < (uintptr_t)s->tend)) {
+			publish(s, put_uleb(s->tw, take_dt(s, now) << 2 | VPR_TEV_EXIT));
+			s->trec--;
+			s->depth--;
+			return;
+		}
 		frame_pop(s, now);
 		return;
 	}
