@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: MIT
+"""check_e2e.py CASE --bindir DIR --vitprof VITPROF --scratch DIR
+
+Trace mode end to end: the programs of tests/trace_e2e run in trace mode
+by the real runtime, their files read by the real tool (replay, show,
+exports), checked against the calls the programs make by construction."""
+import collections
+import glob
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
+from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
+
+CASES = ("filters",)
+LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
+
+
+def parse_replay(c, text, what):
+    """The calls of a `vitprof replay` output: {tid: [(depth, name)]} in
+    order, each call once (at its opening). Checks the nesting: every
+    "} /* fn */" closes the innermost open fn of its thread, at the depth
+    it opened, and nothing is left open at the end."""
+    calls = collections.defaultdict(list)
+    stacks = collections.defaultdict(list)
+    for ln in text.splitlines():
+        if ln.startswith("#") or not ln.strip():
+            continue
+        m = LINE.match(ln)
+        if not c.expect(m, "%s: unparsed replay line %r" % (what, ln)):
+            continue
+        tid, body = m.group(1) or "-", m.group(2)
+        depth = (len(body) - len(body.lstrip(" "))) // 2
+        body = body.strip()
+        st = stacks[tid]
+        if body.startswith("/*"):
+            continue
+        mm = re.match(r"^\} /\* (.*?)(, cut)? \*/$", body)
+        if mm:
+            if c.expect(st and st[-1] == (depth, mm.group(1)),
+                        "%s: %r closes %r" % (what, ln, st[-1] if st else None)):
+                st.pop()
+            continue
+        mm = re.match(r"^(scope )?(\S+?)(\(\))? (\{|;)?.*$|^(scope )?(\S+?)\(\);.*$", body)
+        name = re.match(r"^(scope \S+|[^\s(]+)", body).group(1)
+        c.expect(depth == len(st), "%s: %r at depth %d, %d open" % (what, ln, depth, len(st)))
+        calls[tid].append((depth, name))
+        if re.search(r"\{( /\*.*\*/)?$", body):
+            st.append((depth, name))
+    for tid, st in stacks.items():
+        c.expect(not st, "%s: thread %s ends with %s open" % (what, tid, st))
+    return calls
+
+
+class Env:
+    def __init__(self, a, c):
+        self.a, self.c = a, c
+        self.vitprof = a.vitprof
+        self.scratch = Scratch(a.scratch)
+
+    def prog(self, name):
+        return os.path.join(self.a.bindir, name)
+
+    def record(self, prog, args=(), extra=None, tag="run", rc=0):
+        """Runs prog in trace mode (more environment in extra) in a new
+        scratch dir; returns (dir, sorted list of its raw files)."""
+        d = self.scratch.newdir(tag)
+        env = clean_env(dict({"VITPROF_MODE": "trace",
+                              "VITPROF_FILE": os.path.join(d, "t.%p.vitraw")}, **(extra or {})),
+                        drop=("VITPROF_FILTER", "VITPROF_TRACE_START", "VITPROF_TRACE_RING",
+                              "VITPROF_TRACE_MAX"))
+        self.c.sh([prog] + list(args), rc=rc, env=env, timeout=60)
+        return d, sorted(f for f in glob.glob(os.path.join(d, "*.vitraw*"))
+                         if not f.endswith(".lock"))
+
+    def tool(self, *args, rc=0):
+        return self.c.sh([self.vitprof] + [str(x) for x in args], rc=rc, timeout=120)
+
+    def replay(self, files, *opts, what="replay"):
+        p = self.tool("replay", *(list(opts) + list(files)))
+        return parse_replay(self.c, p.stdout, what), p.stdout
+
+    def show_calls(self, files):
+        """{function: calls} of `vitprof export --format vitprof` (the
+        trace's aggregate) of files."""
+        p = self.tool("export", "--format", "vitprof", "-o", "-", *files)
+        if p.returncode:
+            return {}, ""
+        return doc_calls(json.loads(p.stdout)), p
+
+
+def doc_calls(doc):
+    """{function name: calls} of a .vitprof document."""
+    out = collections.Counter()
+    for f in doc.get("functions", []):
+        out[f.get("name")] += f.get("calls", 0)
+    return dict(out)
+
+
+FULL = collections.Counter({"main": 1, "keep_a": 3, "leaf": 9, "drop_b": 2, "lib_outer": 4,
+                            "lib_inner": 8, "deep1": 1, "deep2": 1, "deep3": 1, "deep4": 1,
+                            "slow": 1, "fast": 5, "start_here": 1, "shown": 2})
+
+
+def case_filters(e, c):
+    prog = e.prog("trace_e2e_filters")
+    runs = [
+        ("none", {}, FULL),
+        ("include", {"VITPROF_FILTER": "keep_a"}, {"keep_a": 3, "leaf": 6}),
+        ("exclude", {"VITPROF_FILTER": "-drop_b,-deep2"},
+         FULL - collections.Counter({"drop_b": 2, "leaf": 2, "deep2": 1, "deep3": 1,
+                                     "deep4": 1})),
+        ("module", {"VITPROF_FILTER": "@libvpe2elib.so*"}, {"lib_outer": 4, "lib_inner": 8}),
+        ("depth", {"VITPROF_FILTER": "depth=2"},
+         {"main": 1, "keep_a": 3, "drop_b": 2, "lib_outer": 4, "deep1": 1, "slow": 1,
+          "fast": 5, "start_here": 1, "shown": 2}),
+        ("time", {"VITPROF_FILTER": "time=10ms"}, {"main": 1, "slow": 1}),
+        ("start", {"VITPROF_TRACE_START": "start_here"},
+         {"start_here": 1, "leaf": 1, "shown": 2}),
+    ]
+    for tag, extra, want in runs:
+        want = dict(want)
+        d, files = e.record(prog, extra=extra, tag=tag)
+        if not c.expect(len(files) == 1, "%s: files %s" % (tag, files)):
+            continue
+        calls, text = e.replay(files, what=tag)
+        got = collections.Counter(n for v in calls.values() for _, n in v)
+        c.expect(dict(got) == want, "%s: replay calls %s, expected %s\n%s"
+                 % (tag, dict(got), want, text))
+        agg, _ = e.show_calls(files)
+        agg = {k: v for k, v in agg.items() if v}
+        c.expect(agg == want, "%s: aggregate calls %s, expected %s" % (tag, agg, want))
+        # every call counted (the id tables: hidden x3 and the filtered
+        # ones) that is not on the timeline is noted by show
+        p = e.tool("show", files[0])
+        m = re.search(r"note: (\d+) of (\d+) calls counted are not on the timeline", p.stdout)
+        total = sum(FULL.values()) + 3
+        off = total - sum(want.values())
+        c.expect(m and (int(m.group(1)), int(m.group(2))) == (off, total),
+                 "%s: show's note %r, expected %d of %d\n%s"
+                 % (tag, m and m.group(0), off, total, p.stdout))
+        # the chrome export holds the same calls
+        j = os.path.join(d, "t.json")
+        e.tool("export", "--format", "chrome", "-o", j, files[0])
+        c.expect(chrome_calls(c, j, tag) == want, "%s: chrome calls %s" %
+                 (tag, chrome_calls(c, j, tag)))
+
+
+def chrome_calls(c, path, what):
+    """{name: calls} of a Chrome trace's complete spans ("X", or "B"/"E"
+    pairs, checked balanced per thread)."""
+    try:
+        doc = json.load(open(path))
+    except (OSError, ValueError) as err:
+        c.fail("%s: %s: %s" % (what, path, err))
+        return {}
+    evs = doc["traceEvents"] if isinstance(doc, dict) else doc
+    out = collections.Counter()
+    stacks = collections.defaultdict(list)
+    for ev in evs:
+        ph, key = ev.get("ph"), (ev.get("pid"), ev.get("tid"))
+        if ph == "X":
+            out[ev["name"]] += 1
+        elif ph == "B":
+            out[ev["name"]] += 1
+            stacks[key].append(ev["name"])
+        elif ph == "E":
+            st = stacks[key]
+            if c.expect(st, "%s: E without B on %s" % (what, key)):
+                st.pop()
+    for k, st in stacks.items():
+        c.expect(not st, "%s: %s left open on %s" % (what, st, k))
+    return {(k[6:] if k.startswith("scope ") else k): v for k, v in out.items()}
+
+
+def main():
+    a = arguments(["--bindir", "--vitprof", "--scratch"], cases=CASES)
+    c = Checks("trace_e2e." + a.case)
+    globals()["case_" + a.case](Env(a, c), c)
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
