@@ -18,11 +18,20 @@ target_link_libraries(trace_e2e_filters PRIVATE trace_e2e_lib)
 set_target_properties(trace_e2e_filters PROPERTIES RUNTIME_OUTPUT_DIRECTORY
   ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin)
 vitprof_instrument(trace_e2e_filters CALLS_ONLY)
-set(te2e_cases filters)
+find_package(Threads REQUIRED)
+add_executable(trace_e2e_marks trace_e2e/marks_prog.c)
+target_compile_options(trace_e2e_marks PRIVATE -O1 -fno-optimize-sibling-calls)
+target_include_directories(trace_e2e_marks PRIVATE ${PROJECT_SOURCE_DIR}/rt)
+target_link_libraries(trace_e2e_marks PRIVATE Threads::Threads)
+set_target_properties(trace_e2e_marks PROPERTIES RUNTIME_OUTPUT_DIRECTORY
+  ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin)
+vitprof_instrument(trace_e2e_marks CALLS_ONLY)
+set(te2e_cases filters marks)
 foreach(c IN LISTS te2e_cases)
   add_test(NAME trace_e2e.${c}
     COMMAND ${Python3_EXECUTABLE} -B ${TE2E_SRC}/check_e2e.py ${c}
             --bindir ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin --vitprof $<TARGET_FILE:vitprof>
-            --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-scratch/${c})
+            --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-scratch/${c}
+            --proto ${CMAKE_CURRENT_SOURCE_DIR}/trace_export/perfetto_subset.proto)
   set_tests_properties(trace_e2e.${c} PROPERTIES TIMEOUT 90 LABELS e2e SKIP_RETURN_CODE 77)
 endforeach()

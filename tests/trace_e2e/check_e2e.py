@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
 from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
 
-CASES = ("filters",)
+CASES = ("filters", "marks")
 LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
 
 
@@ -150,6 +150,130 @@ def case_filters(e, c):
                  (tag, chrome_calls(c, j, tag)))
 
 
+MARKS_MAIN = """main() {
+  scope phase { /* tag: big */
+    work() {
+      leaf();
+      leaf();
+    } /* work */
+    /* checkpoint */
+    /* queue = 1 */
+  } /* scope phase */
+  blockfn() {
+    scope block {
+      leaf();
+    } /* scope block */
+  } /* blockfn */
+  /* queue = 2 */
+  blockfn() {
+    scope block {
+      leaf();
+    } /* scope block */
+  } /* blockfn */
+  /* queue = 3 */
+} /* main */"""
+MARKS_WORKER = """worker() {
+  scope wscope {
+    leaf();
+    leaf();
+    leaf();
+  } /* scope wscope */
+  /* wdone */
+} /* worker */"""
+# (ph, cat, name, args) of each thread's chrome events but the function calls
+MARKS_CHROME_MAIN = [
+    ("M", None, "thread_name", {"name": "e2e-main"}),
+    ("B", "scope", "phase", {"tag": "big"}), ("i", "mark", "checkpoint", None),
+    ("C", "counter", "queue", {"value": 1}), ("E", "scope", "phase", None),
+    ("B", "scope", "block", None), ("E", "scope", "block", None),
+    ("C", "counter", "queue", {"value": 2}),
+    ("B", "scope", "block", None), ("E", "scope", "block", None),
+    ("C", "counter", "queue", {"value": 3})]
+MARKS_CHROME_WORKER = [
+    ("M", None, "thread_name", {"name": "e2e-worker"}),
+    ("B", "scope", "wscope", None), ("E", "scope", "wscope", None),
+    ("i", "mark", "wdone", None)]
+
+
+def replay_bodies(text):
+    """{tid: the replay's lines without the duration and tid columns}."""
+    out = collections.defaultdict(list)
+    for ln in text.splitlines():
+        m = LINE.match(ln)
+        if m and not ln.startswith("#"):
+            out[m.group(1) or "-"].append(m.group(2).rstrip())
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def case_marks(e, c):
+    d, files = e.record(e.prog("trace_e2e_marks"), tag="marks")
+    if not c.expect(len(files) == 1, "files %s" % files):
+        return
+    _, text = e.replay(files)
+    bodies = sorted(replay_bodies(text).values())
+    c.expect(bodies == sorted([MARKS_MAIN, MARKS_WORKER]),
+             "replay:\n%s\nexpected the threads\n%s\n%s" % (text, MARKS_MAIN, MARKS_WORKER))
+    # chrome: thread names, scopes with cat and tag, instants, counters
+    j = os.path.join(d, "t.json")
+    e.tool("export", "--format", "chrome", "-o", j, files[0])
+    calls = chrome_calls(c, j, "marks")
+    c.expect(calls == {"main": 1, "work": 1, "leaf": 7, "blockfn": 2, "worker": 1,
+                       "phase": 1, "block": 2, "wscope": 1}, "chrome calls %s" % calls)
+    doc = json.load(open(j))
+    threads = collections.defaultdict(list)
+    for ev in doc["traceEvents"]:
+        if ev.get("cat") == "function" or ev.get("name") == "process_name":
+            continue
+        threads[ev["tid"]].append((ev["ph"], ev.get("cat"), ev["name"], ev.get("args")))
+    got = sorted(threads.values(), key=len, reverse=True)
+    c.expect(got == [MARKS_CHROME_MAIN, MARKS_CHROME_WORKER],
+             "chrome marks %s\nexpected %s\n%s" % (got, MARKS_CHROME_MAIN, MARKS_CHROME_WORKER))
+    for ev in doc["traceEvents"]:
+        if ev["ph"] == "i":
+            c.expect(ev.get("s") == "t", "instant not of thread scope: %s" % ev)
+    # perfetto, decoded by protoc: the threads' tracks are named
+    pf = os.path.join(d, "t.pftrace")
+    e.tool("export", "--format", "perfetto", "-o", pf, files[0])
+    trace = perfetto_decode(e, c, pf)
+    names = set()
+    scopes = collections.Counter()
+    for pk in trace.get("packet", []):
+        for td in pk.get("track_descriptor", []):
+            for th in td.get("thread", []):
+                names.update(th.get("thread_name", []))
+        for inter in pk.get("interned_data", []):
+            for en in inter.get("event_names", []):
+                scopes.update(en.get("name", []))
+    c.expect({"e2e-main", "e2e-worker"} <= names, "perfetto thread names %s" % names)
+    c.expect({"phase", "block", "wscope", "checkpoint", "wdone", "leaf"} <= set(scopes),
+             "perfetto interned names %s" % dict(scopes))
+
+
+def perfetto_decode(e, c, path):
+    """The Perfetto trace path decoded by protoc against the tests' subset
+    of Perfetto's schema, parsed (check_perfetto.parse); skips when protoc
+    is missing; an unknown field is a failure."""
+    import shutil
+    import subprocess
+    sys.path.insert(0, os.path.join(HERE, "..", "trace_export"))
+    import check_perfetto
+    protoc = shutil.which("protoc")
+    if not protoc:
+        c.skip("protoc is not installed (Debian: protobuf-compiler)")
+    proto = e.a.proto
+    with open(path, "rb") as f:
+        p = subprocess.run([protoc, "--proto_path", os.path.dirname(proto),
+                            "--decode=perfetto.protos.Trace", os.path.basename(proto)],
+                           stdin=f, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not c.expect(p.returncode == 0, "protoc --decode %s: %s" % (path, p.stderr[-2000:])):
+        return {}
+    trace = check_perfetto.parse(p.stdout.decode("utf-8"))
+    bad = []
+    check_perfetto.unknown_fields(trace, "Trace", bad)
+    c.expect(not bad, "%s: unknown fields %s" % (path, bad[:10]))
+    return trace
+
+
 def chrome_calls(c, path, what):
     """{name: calls} of a Chrome trace's complete spans ("X", or "B"/"E"
     pairs, checked balanced per thread)."""
@@ -178,7 +302,7 @@ def chrome_calls(c, path, what):
 
 
 def main():
-    a = arguments(["--bindir", "--vitprof", "--scratch"], cases=CASES)
+    a = arguments(["--bindir", "--vitprof", "--scratch", "--proto"], cases=CASES)
     c = Checks("trace_e2e." + a.case)
     globals()["case_" + a.case](Env(a, c), c)
     c.finish()
