@@ -26,7 +26,15 @@ target_link_libraries(trace_e2e_marks PRIVATE Threads::Threads)
 set_target_properties(trace_e2e_marks PROPERTIES RUNTIME_OUTPUT_DIRECTORY
   ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin)
 vitprof_instrument(trace_e2e_marks CALLS_ONLY)
-set(te2e_cases filters marks)
+# bench/real/cjson: a real program of a few thousand lines
+add_executable(trace_e2e_cjson ${PROJECT_SOURCE_DIR}/bench/real/cjson/cJSON.c
+               ${PROJECT_SOURCE_DIR}/bench/real/cjson/cjson_bench.c)
+target_compile_options(trace_e2e_cjson PRIVATE -O1 -fno-optimize-sibling-calls)
+target_link_libraries(trace_e2e_cjson PRIVATE m)
+set_target_properties(trace_e2e_cjson PROPERTIES RUNTIME_OUTPUT_DIRECTORY
+  ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin)
+vitprof_instrument(trace_e2e_cjson CALLS_ONLY)
+set(te2e_cases filters marks real)
 foreach(c IN LISTS te2e_cases)
   add_test(NAME trace_e2e.${c}
     COMMAND ${Python3_EXECUTABLE} -B ${TE2E_SRC}/check_e2e.py ${c}
@@ -35,3 +43,10 @@ foreach(c IN LISTS te2e_cases)
             --proto ${CMAKE_CURRENT_SOURCE_DIR}/trace_export/perfetto_subset.proto)
   set_tests_properties(trace_e2e.${c} PROPERTIES TIMEOUT 90 LABELS e2e SKIP_RETURN_CODE 77)
 endforeach()
+add_test(NAME trace_e2e.real_speedscope
+  COMMAND ${Python3_EXECUTABLE} -B ${TE2E_SRC}/check_e2e.py real_speedscope
+          --bindir ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin --vitprof $<TARGET_FILE:vitprof>
+          --scratch ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-scratch/real_speedscope
+          --proto ${CMAKE_CURRENT_SOURCE_DIR}/trace_export/perfetto_subset.proto)
+set_tests_properties(trace_e2e.real_speedscope PROPERTIES TIMEOUT 120 LABELS browser
+  SKIP_RETURN_CODE 77)

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
 from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
 
-CASES = ("filters", "marks")
+CASES = ("filters", "marks", "real", "real_speedscope")
 LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
 
 
@@ -247,6 +247,81 @@ def case_marks(e, c):
     c.expect({"e2e-main", "e2e-worker"} <= names, "perfetto thread names %s" % names)
     c.expect({"phase", "block", "wscope", "checkpoint", "wdone", "leaf"} <= set(scopes),
              "perfetto interned names %s" % dict(scopes))
+
+
+CJSON_ARGS = ("1", "100")
+
+
+def case_real(e, c):
+    prog = e.prog("trace_e2e_cjson")
+    _, cfiles = e.record(prog, CJSON_ARGS, extra={"VITPROF_MODE": "count"}, tag="count")
+    d, files = e.record(prog, CJSON_ARGS, tag="trace")
+    if not c.expect(len(files) == 1 and len(cfiles) == 1, "files %s %s" % (files, cfiles)):
+        return
+    exact, _ = e.show_calls(cfiles)
+    exact = {k: v for k, v in exact.items() if v}
+    agg, _ = e.show_calls(files)
+    agg = {k: v for k, v in agg.items() if v}
+    total = sum(exact.values())
+    c.log("%d calls into %d functions" % (total, len(exact)))
+    c.expect(total > 50000 and "cJSON_Parse" in exact and "parse_value" in exact,
+             "count mode: %d calls %s" % (total, sorted(exact)[:20]))
+    diff = {k: (exact.get(k), agg.get(k)) for k in set(exact) | set(agg)
+            if exact.get(k) != agg.get(k)}
+    c.expect(not diff, "trace aggregate differs from count mode's exact counts: %s" % diff)
+    p = e.tool("show", files[0])
+    c.expect("not on the timeline" not in p.stdout and "lost" not in p.stdout,
+             "show notes a loss:\n%s" % p.stdout[:2000])
+    # replay: one line opening each call, well nested
+    calls, _ = e.replay(files)
+    rcalls = collections.Counter(n for v in calls.values() for _, n in v)
+    c.expect(sum(rcalls.values()) == total and dict(rcalls) == exact,
+             "replay: %d call lines, expected %d; differences %s"
+             % (sum(rcalls.values()), total,
+                {k: (exact.get(k), rcalls.get(k)) for k in set(exact) | set(rcalls)
+                 if exact.get(k) != rcalls.get(k)}))
+    j = os.path.join(d, "t.json")
+    e.tool("export", "--format", "chrome", "-o", j, files[0])
+    cc = chrome_calls(c, j, "real")
+    c.expect(cc == exact, "chrome calls differ: %s" % {k: (exact.get(k), cc.get(k))
+                                                       for k in set(exact) | set(cc)
+                                                       if exact.get(k) != cc.get(k)})
+    pf = os.path.join(d, "t.pftrace")
+    e.tool("export", "--format", "perfetto", "-o", pf, files[0])
+    trace = perfetto_decode(e, c, pf)
+    slices = collections.Counter()
+    for pk in trace.get("packet", []):
+        for te in pk.get("track_event", []):
+            slices[te.get("type", ["?"])[0]] += 1
+    c.expect(slices.get("TYPE_SLICE_BEGIN") == total == slices.get("TYPE_SLICE_END"),
+             "perfetto: %s, expected %d begins and ends" % (dict(slices), total))
+
+
+def case_real_speedscope(e, c):
+    import subprocess
+    browser = os.path.join(HERE, "..", "browser")
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    import shutil
+    if not shutil.which("node"):
+        c.skip("node is not installed (Debian: nodejs)")
+    if not os.access(chromium, os.X_OK):
+        c.skip("%s is not installed (Debian: chromium)" % chromium)
+    if not (os.path.isdir(os.path.join(browser, "node_modules", "speedscope"))
+            and os.path.isdir(os.path.join(browser, "node_modules", "puppeteer-core"))):
+        c.skip("%s/node_modules is missing (run: npm ci in it)" % browser)
+    d, files = e.record(e.prog("trace_e2e_cjson"), ("1", "20"), tag="trace")
+    if not c.expect(len(files) == 1, "files %s" % files):
+        return
+    j = os.path.join(d, "speedscope.json")
+    e.tool("export", "--format", "chrome", "-o", j, files[0])
+    pid = re.search(r"\.(\d+)\.vitraw", files[0]).group(1)
+    p = subprocess.run(["node", os.path.join(browser, "speedscope_test.js"), j,
+                        os.path.join(d, "speedscope.png"),
+                        "trace_e2e_cjson (pid %s), trace_e2e_cjson (tid %s)" % (pid, pid),
+                        "main", "cJSON_Parse", "parse_value", "print_value", "cJSON_Delete"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True, timeout=100)
+    c.expect(p.returncode == 0, "speedscope_test.js: exit %d\n%s" % (p.returncode, p.stdout))
 
 
 def perfetto_decode(e, c, path):
