@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
 from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
 
-CASES = ("filters", "marks", "real", "real_speedscope")
+CASES = ("filters", "marks", "real", "real_speedscope", "kill")
 LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
 
 
@@ -322,6 +322,104 @@ def case_real_speedscope(e, c):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True, timeout=100)
     c.expect(p.returncode == 0, "speedscope_test.js: exit %d\n%s" % (p.returncode, p.stdout))
+
+
+def decoded(prog, path):
+    """{tid: [(kind, name)]} of the enters and exits of each stream of the
+    raw file path, decoded by vptrace (the exits named after their enter;
+    None for a frame opened before the stream)."""
+    import vptrace
+    prof = vptrace.Profile(path)
+    syms = vptrace.symbols(prog)
+    b = vptrace.bias(prof, syms)
+    out = {}
+    for (shard, tid), cs in prof.streams().items():
+        t = prof.tables[shard]
+        out[tid] = [(ev[0], syms.get(t[ev[2]][1] - b, hex(t[ev[2]][1]))
+                     if ev[2] is not None else None)
+                    for ev in prof.events(cs) if ev[0] in ("enter", "exit")]
+    return out
+
+
+def chrome_seqs(path):
+    """{tid: [(kind, name)]} of the B and E events of a Chrome export."""
+    out = collections.defaultdict(list)
+    for ev in json.load(open(path))["traceEvents"]:
+        if ev["ph"] in ("B", "E"):
+            out[ev["tid"]].append(("enter" if ev["ph"] == "B" else "exit", ev["name"]))
+    return dict(out)
+
+
+def kill_seq(n):
+    """The first n enters and exits kill_prog makes."""
+    out = [("enter", "main")]
+    i = 0
+    while len(out) < n:
+        out += [("enter", "step"), ("enter", "a"), ("exit", "a"), ("enter", "b"),
+                ("enter", "c"), ("exit", "c"), ("exit", "b")]
+        if i % 50 == 49:
+            out += [("enter", "nap"), ("exit", "nap")]
+        out.append(("exit", "step"))
+        i += 1
+    return out[:n]
+
+
+def case_kill(e, c):
+    import random
+    import signal
+    import subprocess
+    import time
+    prog = e.prog("trace_e2e_kill")
+    seed = int(os.environ.get("TRACE_E2E_SEED", time.time()))
+    rnd = random.Random(seed)
+    c.log("seed %d (TRACE_E2E_SEED)" % seed)
+    for k in range(3):
+        d = e.scratch.newdir("kill%d" % k)
+        env = clean_env({"VITPROF_MODE": "trace", "VITPROF_FILE": os.path.join(d, "t.%p.vitraw")},
+                        drop=("VITPROF_FILTER", "VITPROF_TRACE_START", "VITPROF_TRACE_RING",
+                              "VITPROF_TRACE_MAX"))
+        proc = subprocess.Popen([prog], env=env, stdout=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.1, 0.4))
+        c.expect(proc.poll() is None, "kill %d: the program ended before the kill" % k)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        files = sorted(glob.glob(os.path.join(d, "*.vitraw")))
+        if not c.expect(len(files) == 1, "kill %d: files %s" % (k, files)):
+            continue
+        dec = decoded(prog, files[0])
+        if not c.expect(len(dec) == 1, "kill %d: streams %s" % (k, list(dec))):
+            continue
+        dseq = list(dec.values())[0]
+        c.expect(len(dseq) > 1000, "kill %d: only %d events" % (k, len(dseq)))
+        want = kill_seq(len(dseq))
+        c.expect(dseq == want, "kill %d: the decoder's events are not the program's first %d: "
+                 "first difference at %s" % (k, len(dseq), next(
+                     (i for i, (x, y) in enumerate(zip(dseq, want)) if x != y), None)))
+        calls, _ = e.replay(files, what="kill %d" % k)
+        n = sum(len(v) for v in calls.values())
+        c.expect(n == sum(1 for x in dseq if x[0] == "enter"),
+                 "kill %d: replay %d calls, decoder %d enters"
+                 % (k, n, sum(1 for x in dseq if x[0] == "enter")))
+        j = os.path.join(d, "t.json")
+        e.tool("export", "--format", "chrome", "-o", j, files[0])
+        cseqs = chrome_calls(c, j, "kill %d" % k) and chrome_seqs(j)
+        if not c.expect(len(cseqs) == 1, "kill %d: chrome threads %s" % (k, list(cseqs))):
+            continue
+        cseq = list(cseqs.values())[0]
+        # the tool's events: the decoder's, then exits closing what was open
+        c.expect(cseq[:len(dseq)] == dseq, "kill %d: chrome events differ from the "
+                 "decoder's at %s" % (k, next((i for i, (x, y) in enumerate(zip(cseq, dseq))
+                                               if x != y), len(cseq))))
+        stack = []
+        for kind, name in dseq:
+            if kind == "enter":
+                stack.append(name)
+            else:
+                stack.pop()
+        tail = cseq[len(dseq):]
+        c.expect(tail == [("exit", n) for n in reversed(stack)],
+                 "kill %d: after the decoder's events %s, open %s" % (k, tail[:10], stack))
+        c.log("kill %d: %d events, %d frames closed at the end" % (k, len(dseq), len(stack)))
 
 
 def perfetto_decode(e, c, path):
