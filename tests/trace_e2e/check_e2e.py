@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
 from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
 
-CASES = ("filters", "marks", "real", "real_speedscope", "kill")
+CASES = ("filters", "marks", "real", "real_speedscope", "kill", "fork_exec")
 LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
 
 
@@ -420,6 +420,57 @@ def case_kill(e, c):
         c.expect(tail == [("exit", n) for n in reversed(stack)],
                  "kill %d: after the decoder's events %s, open %s" % (k, tail[:10], stack))
         c.log("kill %d: %d events, %d frames closed at the end" % (k, len(dseq), len(stack)))
+
+
+def case_fork_exec(e, c):
+    import vptrace
+    image = e.prog("trace_e2e_marks")
+    d, files = e.record(e.prog("trace_e2e_fork"), (image,), tag="fork")
+    if not c.expect(len(files) == 3, "files %s, expected 3 (parent, child, image)" % files):
+        return
+    profs = [vptrace.Profile(f) for f in files]
+    kinds = sorted(p.flags & (vptrace.FLAG_FORK_CHILD | vptrace.FLAG_EXEC) for p in profs)
+    c.expect(kinds == [0, vptrace.FLAG_FORK_CHILD, vptrace.FLAG_EXEC], "flags %s" % kinds)
+    c.expect(len({p.session for p in profs}) == 1 and profs[0].session != 0,
+             "sessions %s" % [hex(p.session) for p in profs])
+    parent = [p for p in profs if not p.flags & (vptrace.FLAG_FORK_CHILD | vptrace.FLAG_EXEC)]
+    child = [p for p in profs if p.flags & vptrace.FLAG_FORK_CHILD]
+    if len(parent) != 1 or len(child) != 1:
+        return
+    ppid, cpid = parent[0].pid, child[0].pid
+    # each file replays alone; the fork child's frames open at the fork
+    # are named and cut
+    want = {"parent": {"main": 1, "forker": 1, "leaf": 1},
+            "child": {"main": 1, "forker": 1, "child_work": 1, "leaf": 2},
+            "image": {"main": 1, "work": 1, "leaf": 7, "blockfn": 2, "worker": 1,
+                      "scope phase": 1, "scope block": 2, "scope wscope": 1}}
+    for f, p in zip(files, profs):
+        what = ("child" if p.flags & vptrace.FLAG_FORK_CHILD else
+                "image" if p.flags & vptrace.FLAG_EXEC else "parent")
+        calls, text = e.replay([f], what=what)
+        got = dict(collections.Counter(n for v in calls.values() for _, n in v))
+        c.expect(got == want[what], "%s: replay calls %s, expected %s\n%s"
+                 % (what, got, want[what], text))
+    calls, text = e.replay(files, what="all")
+    tids = set(calls)
+    c.expect(tids >= {"%d/%d" % (ppid, ppid), "%d/%d" % (cpid, cpid)} and len(tids) == 3,
+             "replay of the session: threads %s" % tids)
+    j = os.path.join(d, "all.json")
+    e.tool("export", "--format", "chrome", "-o", j, *files)
+    total = collections.Counter()
+    for w in want.values():
+        total.update({k[6:] if k.startswith("scope ") else k: v for k, v in w.items()})
+    cc = chrome_calls(c, j, "fork_exec")
+    c.expect(cc == dict(total), "chrome calls %s, expected %s" % (cc, dict(total)))
+    meta = collections.defaultdict(set)
+    for ev in json.load(open(j))["traceEvents"]:
+        if ev["ph"] == "M":
+            meta[(ev["name"], ev["pid"])].add((ev["tid"], ev["args"]["name"]))
+    pnames = {k[1]: {n for _, n in v} for k, v in meta.items() if k[0] == "process_name"}
+    c.expect(pnames == {ppid: {"trace_e2e_fork"}, cpid: {"trace_e2e_fork", "trace_e2e_marks"}},
+             "process names %s (parent %d, child %d)" % (pnames, ppid, cpid))
+    tnames = {n for _, n in meta.get(("thread_name", cpid), ())}
+    c.expect({"e2e-main", "e2e-worker"} <= tnames, "child's thread names %s" % tnames)
 
 
 def perfetto_decode(e, c, path):
