@@ -44,7 +44,7 @@ target_compile_options(trace_e2e_fork PRIVATE -O1 -fno-optimize-sibling-calls)
 set_target_properties(trace_e2e_fork PROPERTIES RUNTIME_OUTPUT_DIRECTORY
   ${CMAKE_CURRENT_BINARY_DIR}/trace-e2e-bin)
 vitprof_instrument(trace_e2e_fork CALLS_ONLY)
-set(te2e_cases filters marks real kill fork_exec)
+set(te2e_cases filters marks real kill fork_exec corrupt)
 foreach(c IN LISTS te2e_cases)
   add_test(NAME trace_e2e.${c}
     COMMAND ${Python3_EXECUTABLE} -B ${TE2E_SRC}/check_e2e.py ${c}

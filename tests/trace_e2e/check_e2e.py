@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, os.path.join(HERE, "..", "trace_rt"))
 from vptest import Checks, Scratch, arguments, clean_env  # noqa: E402
 
-CASES = ("filters", "marks", "real", "real_speedscope", "kill", "fork_exec")
-LINE = re.compile(r"^\s*(?:[0-9.]+ (?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
+CASES = ("filters", "marks", "real", "real_speedscope", "kill", "fork_exec", "corrupt")
+LINE = re.compile(r"^\s*(?:[0-9.]+\s+(?:us|ms|s))?\s*(?:\[\s*([0-9/]+)\])?\s*\| (.*)$")
 
 
 def parse_replay(c, text, what):
@@ -471,6 +471,73 @@ def case_fork_exec(e, c):
              "process names %s (parent %d, child %d)" % (pnames, ppid, cpid))
     tnames = {n for _, n in meta.get(("thread_name", cpid), ())}
     c.expect({"e2e-main", "e2e-worker"} <= tnames, "child's thread names %s" % tnames)
+
+
+def case_corrupt(e, c):
+    import random
+    import shutil
+    import struct
+    import time
+    import vptrace
+    d, files = e.record(e.prog("trace_e2e_marks"), tag="good")
+    if not c.expect(len(files) == 1, "files %s" % files):
+        return
+    good = files[0]
+    prof = vptrace.Profile(good)
+    data = prof.data
+    # a truncation may read fine only inside the last section's unused
+    # tail (may_read None: either); a change in the event data may read
+    # (a changed delta is still an event); none may crash.
+    # sections: (offset, size); events: [(start, used end)] of each chunk
+    secs = []
+    off = struct.unpack_from("<Q", data, 0x18)[0]
+    while off + 24 <= len(data):
+        _m, _t, _o, size, _ = vptrace.SEC.unpack_from(data, off)
+        if not size:
+            break
+        secs.append((off, size))
+        off += size
+    chunks = [(ch.off, ch.off + len(ch.events)) for ch in prof.chunks if len(ch.events) > 4]
+    c.expect(chunks, "no chunk with events")
+    last_off, last_size = secs[-1]
+    last_used = max([u for s_, u in chunks if s_ >= last_off] or [last_off + 4096])
+    seed = int(os.environ.get("TRACE_E2E_SEED", time.time()))
+    rnd = random.Random(seed)
+    c.log("seed %d (TRACE_E2E_SEED)" % seed)
+    cases = []
+    for at in sorted({100, 0x18 * 8, secs[0][0] + 8, secs[len(secs) // 2][0] + 40,
+                      chunks[0][0] + (chunks[0][1] - chunks[0][0]) // 2, chunks[-1][1] - 1,
+                      last_used + 16, len(data) - 8}):
+        cases.append(("truncated at 0x%x" % at, data[:at],
+                      None if last_used <= at and at >= last_off else False))
+    for k in range(6):
+        s_, u = chunks[k % len(chunks)]
+        at = rnd.randrange(s_, u)
+        b = bytearray(data)
+        for i, v in enumerate((0xff, 0xff, 0xff, 0xff, 0x7f)[:max(1, min(5, u - at))]):
+            b[at + i] = v if k % 2 == 0 else b[at + i] ^ 0x40
+        cases.append(("bytes changed at 0x%x" % at, bytes(b), None))
+    bad = os.path.join(d, "bad.vitraw")
+    for what, blob, may_read in cases:
+        with open(bad, "wb") as f:
+            f.write(blob)
+        for cmd in (["replay"], ["show"], ["export", "--format", "chrome", "-o", "-"],
+                    ["export", "--format", "perfetto", "-o", os.path.join(d, "bad.pftrace")]):
+            p = e.tool(*(cmd + [bad]), rc=None)
+            name = "%s: %s" % (what, " ".join(cmd))
+            if not c.expect(0 <= p.returncode < 128, "%s: exit %d (a crash)\n%s"
+                            % (name, p.returncode, p.stderr[-3000:])):
+                continue
+            if p.returncode == 0:
+                c.expect(may_read is not False, "%s: read without error" % name)
+                if cmd == ["replay"]:
+                    parse_replay(c, p.stdout, name)
+                continue
+            lines = p.stderr.splitlines()
+            c.expect(len(lines) == 1 and re.match(
+                r"^vitprof: %s: .*offset 0x[0-9a-f]+" % re.escape(bad), lines[0]),
+                "%s: exit %d, expected one line naming the file and an offset:\n%s"
+                % (name, p.returncode, p.stderr[-2000:]))
 
 
 def perfetto_decode(e, c, path):
