@@ -1,9 +1,27 @@
 # SPDX-License-Identifier: MIT
-"""check_e2e.py CASE --bindir DIR --vitprof VITPROF --scratch DIR
+"""check_e2e.py CASE --bindir DIR --vitprof VITPROF --scratch DIR --proto PROTO
 
 Trace mode end to end: the programs of tests/trace_e2e run in trace mode
 by the real runtime, their files read by the real tool (replay, show,
-exports), checked against the calls the programs make by construction."""
+exports) and real consumers (protoc against PROTO, speedscope in headless
+Chromium), checked against the calls the programs make by construction
+and the independent decoder tests/trace_rt/vptrace.py. Cases:
+
+  filters          VITPROF_FILTER (GLOB, -GLOB, @MODULE, depth=, time=),
+                   VITPROF_TRACE_START, vitprof_trace_stop/start: replay,
+                   aggregate, chrome hold exactly the expected calls; show's
+                   "not on the timeline" note
+  marks            scopes, tags, instants, counters, thread names: replay
+                   exactly, chrome events, perfetto track and event names
+  real             bench/real/cjson: the trace's counts = count mode's;
+                   replay, chrome, perfetto hold every call
+  real_speedscope  speedscope shows cJSON's functions (skip: no browser)
+  kill             SIGKILL at random instants (TRACE_E2E_SEED): the
+                   decoder's events are the program's first ones; the tool
+                   reads them and closes the open frames
+  fork_exec        fork + exec: one session, processes and threads named
+  corrupt          truncated / changed files: one error line or a clean
+                   read, never a crash (TRACE_E2E_SEED)"""
 import collections
 import glob
 import json
@@ -45,7 +63,6 @@ def parse_replay(c, text, what):
                         "%s: %r closes %r" % (what, ln, st[-1] if st else None)):
                 st.pop()
             continue
-        mm = re.match(r"^(scope )?(\S+?)(\(\))? (\{|;)?.*$|^(scope )?(\S+?)\(\);.*$", body)
         name = re.match(r"^(scope \S+|[^\s(]+)", body).group(1)
         c.expect(depth == len(st), "%s: %r at depth %d, %d open" % (what, ln, depth, len(st)))
         calls[tid].append((depth, name))
