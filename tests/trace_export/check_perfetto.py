@@ -248,4 +248,5 @@ def main():
     c.finish()
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -685,7 +685,7 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
 {
 	struct builder b;
 	size_t i;
-	int rc = -1;
+	int rc = -1, trace_ids;
 
 	memset(p, 0, sizeof *p);
 	memset(&b, 0, sizeof b);
@@ -696,12 +696,16 @@ int profile_build(struct profile *p, const struct raw_profile *raw,
 	           raw->time_available;
 	b.p = p;
 	b.raw = raw;
+	trace_ids = raw->mode == VPR_MODE_TRACE && !(raw->trace && raw->trace->aggregated);
 	modules_init(&b);
 	for (i = 0; i < raw->n_edges; i++) {
 		const struct raw_edge *e = &raw->edges[i];
 		/* A slot with nothing in it: zeroed by vitprof_reset(), or a
-		 * crash between inserting the key and counting the call. */
-		if (!e->count && !e->total_ticks && !e->self_ticks)
+		 * crash between inserting the key and counting the call. A
+		 * trace's id table, not aggregated yet, keeps them all: its
+		 * events name them (a fork child's frames open at the fork are
+		 * entries it inherited with their counts reset). */
+		if (!e->count && !e->total_ticks && !e->self_ticks && !trace_ids)
 			continue;
 		if (edge_add(&b, e) != 0)
 			goto out;

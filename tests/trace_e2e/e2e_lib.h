@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef E2E_LIB_H
+#define E2E_LIB_H
+int lib_outer(int x);
+#endif
