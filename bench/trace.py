@@ -145,8 +145,7 @@ def main():
     big = str(a.big_scale)
     big_calls = a.big_scale * (20000 * 257 + (2 * 75025 - 1)) + 1
     big_raw = f"{w}/big.vitraw"
-    for f in (raw,):
-        os.unlink(f)
+    os.unlink(raw)
     run_child([f"{w}/vitprof", big], dict(os.environ, VITPROF_FILE=big_raw, VITPROF_MODE="trace",
                                           VITPROF_TRACE_MAX="8g"))
     big_size = os.path.getsize(big_raw)

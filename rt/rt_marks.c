@@ -93,6 +93,24 @@ static uint32_t intern(const char *name)
 	return id;
 }
 
+/* The id of an API call's name: 0 with errno EINVAL (no name) or ENOMEM
+ * (not recorded: a loss counted) when there is none. */
+static uint32_t api_name(const char *name)
+{
+	uint32_t id;
+
+	if (!name) {
+		errno = EINVAL;
+		return 0;
+	}
+	id = intern(name);
+	if (!id) {
+		count_lost();
+		errno = ENOMEM;
+	}
+	return id;
+}
+
 static int timed_stack(void)
 {
 	return (rt_g.timed & RT_TIMED_STACK) && rt_tls.shard && rt_tls.shard->stack;
@@ -137,20 +155,10 @@ static __attribute__((noinline)) int scope_begin(const char *name, const char *t
 	uint32_t id, tag_id = 0;
 	int saved = errno;
 
-	if (api_enter() != 0)
+	if (api_enter() != 0 || !(id = api_name(name)))
 		return -1;
-	if (!name) {
-		errno = EINVAL;
-		return -1;
-	}
-	id = intern(name);
 	if (tag)
 		tag_id = intern(tag);
-	if (!id) {
-		count_lost();
-		errno = ENOMEM;
-		return -1;
-	}
 	if (rt_call_enter(VPR_NAME_FN(id), site, scope_sp(point)) != 0) {
 		errno = EBUSY;
 		return -1;
@@ -249,18 +257,8 @@ static __attribute__((noinline)) int instant(const char *name, uintptr_t site,
 	uint32_t id;
 	int saved = errno;
 
-	if (api_enter() != 0)
+	if (api_enter() != 0 || !(id = api_name(name)))
 		return -1;
-	if (!name) {
-		errno = EINVAL;
-		return -1;
-	}
-	id = intern(name);
-	if (!id) {
-		count_lost();
-		errno = ENOMEM;
-		return -1;
-	}
 	if (rt_g.mode == VPR_MODE_TRACE) {
 		rt_trace_mark(VPR_TEV_INSTANT, id, 0);
 	} else {
@@ -294,12 +292,8 @@ int vitprof_counter(const char *name, long long value)
 	}
 	if (rt_g.mode != VPR_MODE_TRACE)
 		return 0;
-	id = intern(name);
-	if (!id) {
-		count_lost();
-		errno = ENOMEM;
+	if (!(id = api_name(name)))
 		return -1;
-	}
 	rt_trace_mark(VPR_TEV_COUNTER, id, (int64_t)value);
 	errno = saved;
 	return 0;
