@@ -201,6 +201,7 @@ void rt_shard_close_frames(struct rt_shard *s, uint64_t now);
 void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now);
 void rt_frames_drop_dead(struct rt_shard *s, uintptr_t sp, uintptr_t site);
 size_t rt_frames_alive(struct rt_shard *s, uintptr_t sp, uintptr_t site);
+size_t rt_frame_returning(struct rt_shard *s, uintptr_t fn, uintptr_t site);
 void *rt_trace_insert(uintptr_t site, uintptr_t fn, uint32_t flags);
 void rt_thread_name_record(uint64_t tid);
 

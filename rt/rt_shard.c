@@ -366,6 +366,23 @@ void rt_shard_close_frames(struct rt_shard *s, uint64_t now)
 }
 
 /*
+ * A return of fn from site whose frame is not on top of s's shadow stack
+ * (frames above it were left by longjmp or an exception): the depth of its
+ * frame (pop while s->depth >= it), or 0 when it has none (entered before
+ * a reset or while the guard was up), counted in lost_frames.
+ */
+size_t rt_frame_returning(struct rt_shard *s, uintptr_t fn, uintptr_t site)
+{
+	size_t j;
+
+	for (j = s->depth; j > 0; j--)
+		if (s->stack[j - 1].fn == fn && s->stack[j - 1].site == site)
+			return j;
+	s->table->lost_frames++;
+	return 0;
+}
+
+/*
  * Time mode, the exit of fn: pops its frame. When the top frame is not fn,
  * frames above fn's were left by longjmp or an exception: they are closed
  * now. An exit with no frame (entered before a reset or while the guard was
@@ -385,14 +402,8 @@ void rt_time_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 		rt_frame_pop(s, now);
 		return;
 	}
-	for (j = s->depth; j > 0; j--)
-		if (s->stack[j - 1].fn == fn && s->stack[j - 1].site == site)
-			break;
-	if (j == 0) {
-		s->table->lost_frames++;
-		return;
-	}
-	while (s->depth >= j)
+	j = rt_frame_returning(s, fn, site);
+	while (j && s->depth >= j)
 		rt_frame_pop(s, now);
 }
 

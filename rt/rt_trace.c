@@ -454,14 +454,8 @@ void rt_trace_exit(uintptr_t fn, uintptr_t site, uint64_t now)
 		frame_pop(s, now);
 		return;
 	}
-	for (j = s->depth; j > 0; j--)
-		if (s->stack[j - 1].fn == fn && s->stack[j - 1].site == site)
-			break;
-	if (j == 0) {
-		s->table->lost_frames++;
-		return;
-	}
-	while (s->depth >= j)
+	j = rt_frame_returning(s, fn, site);
+	while (j && s->depth >= j)
 		frame_pop(s, now);
 }
 
